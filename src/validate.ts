@@ -1,0 +1,71 @@
+/**
+ * One helper validates every option at the boundary and writes one kind of message:
+ * `Expected <what> for <name> but received <value>`.
+ */
+import { UsageError } from "./errors.js";
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  return typeof value;
+}
+
+/** Throws the project's single kind of option error. */
+export function invalid(name: string, expected: string, received: unknown): never {
+  throw new UsageError(`Expected ${expected} for ${name} but received ${show(received)}`);
+}
+
+/** A finite number, optionally within [min, max] (inclusive unless `exclusiveMin`). Strings are parsed strictly. */
+export function number(
+  name: string,
+  value: unknown,
+  range: { min?: number; max?: number; exclusiveMin?: boolean } = {},
+): number {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  const { min, max, exclusiveMin } = range;
+  const expected =
+    min !== undefined && max !== undefined
+      ? `number between ${min} and ${max}`
+      : min !== undefined
+        ? exclusiveMin
+          ? `number greater than ${min}`
+          : `number of at least ${min}`
+        : max !== undefined
+          ? `number of at most ${max}`
+          : "number";
+  if (typeof n !== "number" || !Number.isFinite(n)) invalid(name, expected, value);
+  if (min !== undefined && (exclusiveMin ? n <= min : n < min)) invalid(name, expected, value);
+  if (max !== undefined && n > max) invalid(name, expected, value);
+  return n;
+}
+
+/** An integer within [min, max]. */
+export function integer(name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
+  const n = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+  const { min, max } = range;
+  const expected =
+    min !== undefined && max !== undefined
+      ? `integer between ${min} and ${max}`
+      : min !== undefined
+        ? `integer of at least ${min}`
+        : "integer";
+  if (typeof n !== "number" || !Number.isInteger(n)) invalid(name, expected, value);
+  if ((min !== undefined && n < min) || (max !== undefined && n > max)) invalid(name, expected, value);
+  return n;
+}
+
+/** One of a fixed set of strings. */
+export function oneOf<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+    invalid(name, `one of ${allowed.join(", ")}`, value);
+  }
+  return value as T;
+}
+
+/** A boolean (the strings "true"/"false" are accepted from the command line). */
+export function boolean(name: string, value: unknown): boolean {
+  if (value === true || value === "true") return true;
+  if (value === false || value === "false") return false;
+  return invalid(name, "boolean", value);
+}
