@@ -36,6 +36,9 @@ export interface GeoTiffTags {
 
 /** Everything known about where the raster lies. */
 export interface Georef {
+  /** Raster size in pixels. */
+  width: number;
+  height: number;
   /** Pixel-corner geotransform (PixelIsPoint already corrected); undefined when the file has none. */
   geoTransform: GeoTransform | undefined;
   crs: Crs;
