@@ -1,0 +1,75 @@
+// Regenerates the project's own sample DEMs with demgrad's GeoTIFF writer:
+//   samples/alps-utm32.tif  — 25 m grid in UTM zone 32N (EPSG:32632), Float32
+//   samples/alps-wgs84.tif  — the same ground terrain on a 0.0003° grid in EPSG:4326, Float32
+// Both evaluate one analytic terrain function of the ground position, so they show the same landscape.
+import { fileURLToPath } from "node:url";
+import proj4 from "proj4";
+import { writeGeoTiff } from "../dist/index.js";
+import { makeTerrain } from "./terrain.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const UTM32 = "+proj=utm +zone=32 +datum=WGS84 +units=m +no_defs";
+const extent = { west: 350000, north: 5110000, width: 480, height: 400, pixel: 25 };
+const terrain = makeTerrain(42);
+const toGround = (easting, northing) => [
+  (easting - extent.west) / (extent.width * extent.pixel),
+  1 - (extent.north - northing) / (extent.height * extent.pixel),
+];
+
+/** GeoTIFF georeferencing tags for a north-up grid in an EPSG CRS. */
+function georef(epsg, geographic, gt, width, height) {
+  const keys = [1, 1, 0, 3, 1024, 0, 1, geographic ? 2 : 1, 1025, 0, 1, 1, geographic ? 2048 : 3072, 0, 1, epsg];
+  return {
+    width,
+    height,
+    geoTransform: gt,
+    crs: { kind: geographic ? "geographic" : "projected", epsg },
+    verticalUnit: { metres: 1, name: "metre", source: "default" },
+    tags: {
+      ModelPixelScale: [gt[1], -gt[5], 0],
+      ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
+      GeoKeyDirectory: keys,
+    },
+  };
+}
+
+function writeUtm() {
+  const { width, height, pixel, west, north } = extent;
+  const data = new Float32Array(width * height);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const [u, v] = toGround(west + (c + 0.5) * pixel, north - (r + 0.5) * pixel);
+      data[r * width + c] = terrain(u, v);
+    }
+  }
+  const gt = [west, pixel, 0, north, 0, -pixel];
+  return writeGeoTiff(`${here}alps-utm32.tif`, { width, height, data }, { like: georef(32632, false, gt, width, height) });
+}
+
+function writeWgs84() {
+  const step = 0.0003;
+  const toLonLat = proj4(UTM32, "EPSG:4326");
+  const [lon0, lat0] = toLonLat.forward([extent.west + 800, extent.north - 800]);
+  const [lon1, lat1] = toLonLat.forward([
+    extent.west + extent.width * extent.pixel - 800,
+    extent.north - extent.height * extent.pixel + 800,
+  ]);
+  const west = Math.ceil(lon0 / step) * step;
+  const north = Math.floor(lat0 / step) * step;
+  const width = Math.floor((lon1 - west) / step);
+  const height = Math.floor((north - lat1) / step);
+  const data = new Float32Array(width * height);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const [e, n] = toLonLat.inverse([west + (c + 0.5) * step, north - (r + 0.5) * step]);
+      const [u, v] = toGround(e, n);
+      data[r * width + c] = terrain(u, v);
+    }
+  }
+  const gt = [west, step, 0, north, 0, -step];
+  return writeGeoTiff(`${here}alps-wgs84.tif`, { width, height, data }, { like: georef(4326, true, gt, width, height) });
+}
+
+await writeUtm();
+await writeWgs84();
+console.log("wrote samples/alps-utm32.tif and samples/alps-wgs84.tif");

@@ -1,0 +1,70 @@
+/** The options every terrain command shares, defined once (rasterio's lesson) and mapped to library options. */
+import { Option } from "@commander-js/extra-typings";
+import type { ProcessOptions } from "../pipeline/options.js";
+
+/** Options as commander hands them over: raw strings, validated later by `resolveOptions`. */
+export type RawOptions = Record<string, string | boolean | undefined>;
+
+const COMMON: Option[] = [
+  new Option("-b, --band <n>", "band of the DEM to read (1-based)").default("1"),
+  new Option("--method <name>", "derivative method").choices(["gradient", "horn", "zevenbergen-thorne"]),
+  new Option("--edge-order <n>", "gradient method: 1st or 2nd order differences at borders and holes").choices([
+    "1",
+    "2",
+  ]),
+  new Option("--north <ref>", "aspect relative to true north (compass) or to the grid's +y axis").choices([
+    "true",
+    "grid",
+  ]),
+  new Option("--compat <tool>", "reproduce gdaldem exactly: horn, nominal spacing, grid north, no edges").choices([
+    "gdaldem",
+  ]),
+  new Option("--no-edges", "horn/zevenbergen-thorne: leave border cells nodata (classic gdaldem)"),
+  new Option("-z, --zfactor <n>", "multiply elevations before the derivatives (every product)"),
+  new Option("--spacing <mode>", "pixel size: true ground metres, or gdaldem's nominal size").choices([
+    "ground",
+    "nominal",
+  ]),
+  new Option("--xscale <n>", "horizontal units per vertical unit along x (with --yscale; overrides --spacing)"),
+  new Option("--yscale <n>", "horizontal units per vertical unit along y (with --xscale)"),
+  new Option("-s, --scale <n>", "one scale for x and y, like gdaldem -s (111120 for degrees with metres)"),
+  new Option("--vertical-unit <unit>", "elevation unit, overriding the file's").choices(["m", "ft", "us-ft"]),
+  new Option("--nodata <value>", "input nodata value, overriding the file's (a number or nan)"),
+  new Option("--compress <codec>", "GeoTIFF output compression").choices(["deflate", "lzw", "none"]).default("deflate"),
+  new Option("--threads <n>", "worker threads (default: number of cores)"),
+  new Option("-q, --quiet", "no progress bar"),
+];
+
+/** Adds the shared options to a command. */
+export function withCommonOptions<C extends { addOption(option: never): unknown }>(command: C): C {
+  for (const option of COMMON) command.addOption(option as never);
+  return command;
+}
+
+/** Maps commander's raw option values onto the library's option names (validation happens there). */
+export function toProcessOptions(raw: RawOptions): ProcessOptions {
+  const str = (name: string) => (typeof raw[name] === "string" ? (raw[name] as string) : undefined);
+  return {
+    band: str("band"),
+    method: str("method") as ProcessOptions["method"],
+    edgeOrder: str("edgeOrder"),
+    north: str("north") as ProcessOptions["north"],
+    compat: str("compat") as ProcessOptions["compat"],
+    edges: raw["edges"] === false ? false : undefined,
+    zFactor: str("zfactor"),
+    spacing: str("spacing") as ProcessOptions["spacing"],
+    xscale: str("xscale"),
+    yscale: str("yscale"),
+    scale: str("scale"),
+    verticalUnit: str("verticalUnit") as ProcessOptions["verticalUnit"],
+    nodata: str("nodata"),
+    compress: str("compress") as ProcessOptions["compress"],
+    threads: str("threads"),
+    unit: str("unit") as ProcessOptions["unit"],
+    zeroForFlat: raw["zeroForFlat"] === true,
+    trigonometric: raw["trigonometric"] === true,
+    azimuth: str("azimuth"),
+    altitude: str("altitude"),
+    variant: str("variant") as ProcessOptions["variant"],
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * The command line: parse arguments, call the library, map errors to exit codes. Nothing else lives here.
+ * Exit status: 0 success, 1 processing error, 2 usage error; every error line starts with `demgrad:`.
+ */
+import { readFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { DemgradError, UsageError } from "../errors.js";
+import { describeDem, formatDemInfo } from "../pipeline/info.js";
+import { type ProductOutputs, processDem } from "../pipeline/process.js";
+import { type RawOptions, toProcessOptions, withCommonOptions } from "./common-options.js";
+import { progressBar } from "./progress.js";
+
+const EXAMPLES = `
+Examples:
+  demgrad info dem.tif --json
+  demgrad slope dem.tif slope.tif                      true ground metres, degrees
+  demgrad aspect dem.tif aspect.tif                    compass bearing from true north
+  demgrad hillshade dem.tif shade.png -z 2             grey PNG with a world file
+  demgrad terrain dem.tif --slope s.tif --hillshade h.png
+  demgrad slope dem.tif s.tif --compat gdaldem         equals gdaldem slope
+
+Exit status: 0 success, 1 processing error, 2 usage error. Set DEMGRAD_DEBUG=1 for stack traces.`;
+
+function packageVersion(): string {
+  const url = new URL("../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+/** Runs one product command or `terrain`. */
+async function runProducts(dem: string, outputs: ProductOutputs, raw: RawOptions, label: string): Promise<void> {
+  const bar = progressBar(label, raw["quiet"] === true);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await processDem(dem, outputs, {
+      ...toProcessOptions(raw),
+      signal: controller.signal,
+      onProgress: (done, total) => bar.update(done, total),
+    });
+  } finally {
+    bar.finish();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Builds the commander program; `main` runs it. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("demgrad")
+    .description(
+      "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade,\n" +
+        "numpy-exact by default and gdaldem-exact on request (--compat gdaldem).",
+    )
+    .version(packageVersion(), "-V, --version")
+    .showSuggestionAfterError()
+    .addHelpText("after", EXAMPLES);
+
+  program
+    .command("info")
+    .description("describe a DEM: size, type, nodata, CRS, ground spacing in metres, elevation range")
+    .argument("<dem>", "DEM GeoTIFF (path or http(s) URL)")
+    .option("--json", "print one JSON object")
+    .option("-b, --band <n>", "band to describe", "1")
+    .action(async (dem, opts) => {
+      const info = await describeDem(dem, { band: bandNumber(opts.band) });
+      process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
+    });
+
+  withCommonOptions(
+    program
+      .command("gradient")
+      .description("write dz/dx (east) and dz/dy (north) in m/m as a 2-band Float32 GeoTIFF")
+      .argument("<dem>", "input DEM")
+      .argument("<out>", "output .tif"),
+  ).action(async (dem, out, opts) => runProducts(dem, { gradient: out }, opts as RawOptions, "gradient"));
+
+  withCommonOptions(
+    program
+      .command("slope")
+      .description("write slope (Float32 GeoTIFF, nodata -9999)")
+      .argument("<dem>", "input DEM")
+      .argument("<out>", "output .tif")
+      .addOption(new Option("--unit <unit>", "degree or percent").choices(["degree", "percent"])),
+  ).action(async (dem, out, opts) => runProducts(dem, { slope: out }, opts as RawOptions, "slope"));
+
+  withCommonOptions(
+    program
+      .command("aspect")
+      .description("write aspect: the compass direction the slope faces, degrees clockwise from north")
+      .argument("<dem>", "input DEM")
+      .argument("<out>", "output .tif")
+      .option("--zero-for-flat", "flat cells get 0 instead of nodata")
+      .option("--trigonometric", "counter-clockwise angle from east instead of a compass bearing"),
+  ).action(async (dem, out, opts) => runProducts(dem, { aspect: out }, opts as RawOptions, "aspect"));
+
+  withCommonOptions(
+    program
+      .command("hillshade")
+      .description("write a shaded relief: grey PNG (+ world file) or Byte GeoTIFF; 0 = nodata")
+      .argument("<dem>", "input DEM")
+      .argument("<out>", "output .png or .tif")
+      .option("--azimuth <deg>", "direction of the light, clockwise from north (default 315)")
+      .option("--altitude <deg>", "height of the light above the horizon, 0–90 (default 45)")
+      .addOption(
+        new Option("--variant <name>", "shading variant").choices(["regular", "combined", "multidirectional", "igor"]),
+      ),
+  ).action(async (dem, out, opts) => runProducts(dem, { hillshade: out }, opts as RawOptions, "hillshade"));
+
+  withCommonOptions(
+    program
+      .command("terrain")
+      .description("several products from one read of the DEM")
+      .argument("<dem>", "input DEM")
+      .option("--slope <file>", "slope output .tif")
+      .option("--aspect <file>", "aspect output .tif")
+      .option("--hillshade <file>", "hillshade output .png or .tif")
+      .option("--gradient <file>", "gradient output .tif")
+      .addOption(new Option("--unit <unit>", "slope unit").choices(["degree", "percent"]))
+      .option("--zero-for-flat", "aspect: flat cells get 0")
+      .option("--trigonometric", "aspect: counter-clockwise from east")
+      .option("--azimuth <deg>", "hillshade light direction (default 315)")
+      .option("--altitude <deg>", "hillshade light altitude (default 45)")
+      .addOption(
+        new Option("--variant <name>", "hillshade variant").choices(["regular", "combined", "multidirectional", "igor"]),
+      ),
+  ).action(async (dem, opts) => {
+    const raw = opts as RawOptions;
+    const outputs: ProductOutputs = {};
+    for (const product of ["slope", "aspect", "hillshade", "gradient"] as const) {
+      if (typeof raw[product] === "string") outputs[product] = raw[product] as string;
+    }
+    if (Object.keys(outputs).length === 0) {
+      throw new UsageError("terrain needs at least one of --slope, --aspect, --hillshade, --gradient");
+    }
+    await runProducts(dem, outputs, raw, "terrain");
+  });
+
+  withCommonOptions(
+    program
+      .command("batch")
+      .description("process many DEM tiles (seamless across tile edges, resumable, shardable)")
+      .argument("<inputs...>", "DEM files or glob patterns")
+      .requiredOption("-o, --output <dir>", "output folder")
+      .option("--products <list>", "comma-separated products", "slope,aspect,hillshade")
+      .option("--jobs <n>", "tiles processed at once")
+      .option("--seamless", "read a 1-pixel halo from neighbouring tiles")
+      .option("--shard <k/n>", "process a deterministic share of the inputs")
+      .option("--overwrite", "redo tiles whose outputs exist")
+      .option("--report <file>", "write per-tile status as JSON"),
+  ).action(async () => {
+    throw new DemgradError("UNSUPPORTED", "batch is not implemented yet");
+  });
+
+  return program;
+}
+
+function bandNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`Expected integer of at least 1 for band but received "${value}"`);
+  return n;
+}
+
+/** Prints one `demgrad:` line for an error and returns the exit status. */
+export function reportError(error: unknown, stderr: (line: string) => void): number {
+  if (process.env["DEMGRAD_DEBUG"] === "1" && error instanceof Error && error.stack) stderr(error.stack);
+  if (error instanceof DemgradError) {
+    stderr(`demgrad: ${error.file ? `${error.file}: ` : ""}${error.message}`);
+    return error.code === "USAGE" ? 2 : error.code === "ABORTED" ? 130 : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  stderr(`demgrad: internal error: ${message} (set DEMGRAD_DEBUG=1 for details)`);
+  return 1;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  const errLines: string[] = [];
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => errLines.push(s) });
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({ writeErr: (s) => errLines.push(s) });
+  }
+  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (error.exitCode === 0) return 0;
+      if (error.code === "commander.help" || error.code === "commander.helpDisplayed") {
+        process.stderr.write(errLines.join(""));
+        return 2;
+      }
+      stderr(`demgrad: ${error.message.replace(/^error: /, "")}`);
+      return 2;
+    }
+    return reportError(error, stderr);
+  }
+}

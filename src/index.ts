@@ -1,0 +1,38 @@
+/**
+ * demgrad — terrain analysis of DEM GeoTIFFs in true ground metres. The public library surface (re-exports only).
+ */
+export type { NdArray, NumericArray } from "./core/ndarray.js";
+export { gradient } from "./core/gradient.js";
+export {
+  AbortError,
+  DemgradError,
+  type DemgradErrorCode,
+  GeorefError,
+  InputError,
+  OutputError,
+  UsageError,
+  type WarningHandler,
+} from "./errors.js";
+export { georefFromTags, verticalUnitFromName } from "./geo/georef.js";
+export { spacingModel, spacingRange } from "./geo/spacing.js";
+export type { Crs, GeoTransform, Georef, SpacingMode, SpacingModel } from "./geo/types.js";
+export type { Dem, DemHandle, DemSource, OpenOptions, SampleType } from "./io/dem-reader.js";
+export { openDem, readDem } from "./io/dem-reader.js";
+export {
+  type Compression,
+  createRasterWriter,
+  type OutputSampleType,
+  type RasterWriter,
+  type RasterWriterOptions,
+  writeGeoTiff,
+} from "./io/geotiff-writer.js";
+export { writePng } from "./io/png-writer.js";
+export { type DemInfo, describeDem } from "./pipeline/info.js";
+export { terrainGradient } from "./pipeline/memory-dem.js";
+export type { ProcessOptions } from "./pipeline/options.js";
+export { type ProcessResult, type ProductOutputs, processDem } from "./pipeline/process.js";
+export { aspect } from "./terrain/aspect.js";
+export { computeDerivatives } from "./terrain/derivatives.js";
+export { type HillshadeVariant, hillshade } from "./terrain/hillshade.js";
+export { slope } from "./terrain/slope.js";
+export type { ElevationStrip, GradientStrip, Method } from "./terrain/types.js";

@@ -1,0 +1,117 @@
+/** What `demgrad info` reports: the DEM's layout, georeferencing, ground spacing and elevation range. */
+import { spacingModel, spacingRange } from "../geo/spacing.js";
+import type { DemSource, OpenOptions } from "../io/dem-reader.js";
+import { openDem } from "../io/dem-reader.js";
+import { stripRowsFor } from "./process.js";
+
+/** The `info --json` object (DESIGN §5). */
+export interface DemInfo {
+  file: string;
+  width: number;
+  height: number;
+  bandCount: number;
+  band: number;
+  dataType: string;
+  nodata: number | string | null;
+  layout: { tiled: boolean; blockWidth: number; blockHeight: number; compression: string; bigTiff: boolean };
+  crs: { kind: string; epsg: number | null; proj4: string | null; name: string | null };
+  geoTransform: number[] | null;
+  /** Geotransform pixel size in the CRS's own units. */
+  pixelSize: { x: number; y: number } | null;
+  /** Ground distance between neighbouring pixel centres, metres (null when the georeferencing cannot give it). */
+  groundSpacing: { dxMin: number; dxMax: number; dyMin: number; dyMax: number } | null;
+  groundSpacingError?: string;
+  verticalUnit: { name: string; metres: number; source: string };
+  elevation: { min: number; max: number; validPixels: number } | null;
+}
+
+/**
+ * Describes a DEM; reads every pixel once (in strips) for the elevation range.
+ *
+ * @example
+ * ```ts
+ * import { describeDem } from "demgrad";
+ * const info = await describeDem("N43E006.tiff");
+ * console.log(info.crs.epsg, info.groundSpacing?.dxMin);
+ * ```
+ */
+export async function describeDem(source: DemSource, options: OpenOptions = {}): Promise<DemInfo> {
+  const dem = await openDem(source, options);
+  try {
+    const { georef } = dem;
+    const gt = georef.geoTransform;
+    let groundSpacing: DemInfo["groundSpacing"] = null;
+    let groundSpacingError: string | undefined;
+    try {
+      groundSpacing = spacingRange(spacingModel(georef, { mode: "ground" }));
+    } catch (error) {
+      groundSpacingError = (error as Error).message;
+    }
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    let valid = 0;
+    const step = stripRowsFor(dem.width);
+    for (let row = 0; row < dem.height; row += step) {
+      const values = await dem.readRows(row, Math.min(step, dem.height - row));
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (v !== v) continue;
+        valid++;
+        if (v < min) min = v;
+        if (v > max) max = v;
+      }
+    }
+    return {
+      file: dem.source,
+      width: dem.width,
+      height: dem.height,
+      bandCount: dem.bandCount,
+      band: dem.band,
+      dataType: dem.sampleType,
+      nodata: dem.nodata === undefined ? null : Number.isNaN(dem.nodata) ? "nan" : dem.nodata,
+      layout: dem.layout,
+      crs: {
+        kind: georef.crs.kind,
+        epsg: georef.crs.epsg ?? null,
+        proj4: georef.crs.proj4 ?? null,
+        name: georef.crs.name ?? null,
+      },
+      geoTransform: gt ? [...gt] : null,
+      pixelSize: gt ? { x: Math.abs(gt[1]), y: Math.abs(gt[5]) } : null,
+      groundSpacing,
+      ...(groundSpacingError ? { groundSpacingError } : {}),
+      verticalUnit: { ...georef.verticalUnit },
+      elevation: valid > 0 ? { min, max, validPixels: valid } : null,
+    };
+  } finally {
+    await dem.close();
+  }
+}
+
+/** Human-readable form of `describeDem`'s result. */
+export function formatDemInfo(info: DemInfo): string {
+  const lines = [
+    `File:            ${info.file}`,
+    `Size:            ${info.width} × ${info.height} pixels, band ${info.band} of ${info.bandCount}, ${info.dataType}`,
+    `Layout:          ${info.layout.tiled ? `tiled ${info.layout.blockWidth}×${info.layout.blockHeight}` : `strips of ${info.layout.blockHeight} rows`}, ${info.layout.compression}${info.layout.bigTiff ? ", BigTIFF" : ""}`,
+    `Nodata:          ${info.nodata ?? "none"}`,
+    `CRS:             ${info.crs.kind}${info.crs.epsg ? ` EPSG:${info.crs.epsg}` : ""}${info.crs.name ? ` (${info.crs.name})` : ""}`,
+  ];
+  if (info.crs.proj4) lines.push(`proj4:           ${info.crs.proj4}`);
+  lines.push(`Geotransform:    ${info.geoTransform ? info.geoTransform.join(", ") : "none"}`);
+  if (info.pixelSize) lines.push(`Pixel size:      ${info.pixelSize.x} × ${info.pixelSize.y} (CRS units)`);
+  const g = info.groundSpacing;
+  lines.push(
+    g
+      ? `Ground spacing:  dx ${fmt(g.dxMin)}–${fmt(g.dxMax)} m, dy ${fmt(g.dyMin)}–${fmt(g.dyMax)} m`
+      : `Ground spacing:  unavailable (${info.groundSpacingError})`,
+  );
+  lines.push(`Vertical unit:   ${info.verticalUnit.name} (${info.verticalUnit.metres} m, from ${info.verticalUnit.source})`);
+  const e = info.elevation;
+  lines.push(e ? `Elevation:       ${e.min} to ${e.max} (${e.validPixels} valid pixels)` : "Elevation:       no valid pixels");
+  return lines.join("\n");
+}
+
+function fmt(v: number): string {
+  return v.toFixed(4);
+}

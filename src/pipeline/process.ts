@@ -1,0 +1,283 @@
+/**
+ * The streaming one-pass driver: reads the DEM in row strips with the halo the method needs, computes every
+ * requested product from one read and streams the rows into the writers. It owns all reading, writing, edges and
+ * nodata; the kernels it calls are pure.
+ */
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { AbortError, UsageError } from "../errors.js";
+import { verticalUnitFromName } from "../geo/georef.js";
+import { spacingModel } from "../geo/spacing.js";
+import type { SpacingModel } from "../geo/types.js";
+import type { DemHandle, DemSource } from "../io/dem-reader.js";
+import { openDem } from "../io/dem-reader.js";
+import { createRasterWriter, outputFormat, type RasterWriter } from "../io/geotiff-writer.js";
+import { aspect } from "../terrain/aspect.js";
+import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
+import { hillshade } from "../terrain/hillshade.js";
+import { slope } from "../terrain/slope.js";
+import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
+import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+
+/** The products of DESIGN §1 and where to write each (any subset, at least one). */
+export interface ProductOutputs {
+  slope?: string;
+  aspect?: string;
+  hillshade?: string;
+  gradient?: string;
+}
+
+export type Product = keyof ProductOutputs;
+export const PRODUCTS: readonly Product[] = ["slope", "aspect", "hillshade", "gradient"];
+
+/** What a run did. */
+export interface ProcessResult {
+  width: number;
+  height: number;
+  outputs: ProductOutputs;
+  seconds: number;
+}
+
+/** Slope, aspect and gradient nodata (DESIGN §2); hillshade uses 0. */
+export const FLOAT_NODATA = -9999;
+
+/**
+ * Computes the requested products of one DEM in a single streaming pass.
+ *
+ * @example
+ * ```ts
+ * import { processDem } from "demgrad";
+ * await processDem("dem.tif", { slope: "slope.tif", hillshade: "shade.png" }, {
+ *   azimuth: 300, onProgress: (done, total) => console.log(`${done}/${total} rows`),
+ * });
+ * ```
+ */
+export async function processDem(
+  input: DemSource | DemHandle,
+  outputs: ProductOutputs,
+  options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  const started = performance.now();
+  const opts = resolveOptions(options);
+  const wanted = PRODUCTS.filter((p) => outputs[p] !== undefined);
+  if (wanted.length === 0) throw new UsageError("no output requested");
+  checkOutputs(input, outputs, wanted);
+  throwIfAborted(opts.signal);
+
+  const ownsHandle = !isHandle(input);
+  const dem = isHandle(input) ? input : await openDem(input, { band: opts.band, nodata: opts.nodata, warn: opts.warn });
+  const writers: RasterWriter[] = [];
+  try {
+    const context = derivativeContext(dem, opts);
+    const sinks = await openSinks(dem, context.spacing, outputs, wanted, opts, writers);
+    await streamStrips(dem, context, opts, async (grad, bearings) => {
+      for (const sink of sinks) await sink(grad, bearings);
+    });
+    for (const writer of writers) await writer.finish();
+    return { width: dem.width, height: dem.height, outputs, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    await Promise.allSettled(writers.map((w) => w.abort()));
+    throw error;
+  } finally {
+    if (ownsHandle) await dem.close();
+  }
+}
+
+function isHandle(input: DemSource | DemHandle): input is DemHandle {
+  return typeof input === "object" && input !== null && "readRows" in input;
+}
+
+/** Refuses unknown extensions, non-GeoTIFF float products, and writing over the input — before any work. */
+function checkOutputs(input: DemSource | DemHandle, outputs: ProductOutputs, wanted: Product[]): void {
+  const inputPath = typeof input === "string" ? canonical(input) : isHandle(input) ? canonical(input.source) : "";
+  const seen = new Set<string>();
+  for (const product of wanted) {
+    const path = outputs[product]!;
+    const format = outputFormat(path);
+    if (format === "png" && product !== "hillshade") {
+      throw new UsageError(`${product} is written as GeoTIFF: use a .tif name`, { file: path });
+    }
+    const target = canonical(path);
+    if (target === inputPath) throw new UsageError("output would overwrite the input DEM", { file: path });
+    if (seen.has(target)) throw new UsageError("the same output file is given twice", { file: path });
+    seen.add(target);
+  }
+}
+
+function canonical(path: string): string {
+  const absolute = resolve(path);
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return absolute;
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortError();
+}
+
+/** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
+export interface DerivativeContext {
+  derivative: DerivativeOptions;
+  /** Multiplies stored elevations into metres times the z-factor. */
+  zMultiplier: number;
+  spacing: SpacingModel;
+}
+
+export function derivativeContext(dem: Pick<DemHandle, "georef">, opts: ResolvedOptions): DerivativeContext {
+  const unitMetres = opts.verticalUnit
+    ? verticalUnitFromName(opts.verticalUnit).metres
+    : dem.georef.verticalUnit.metres;
+  const spacing = spacingModel(dem.georef, {
+    mode: opts.spacing,
+    xscale: opts.xscale,
+    yscale: opts.yscale,
+    warn: opts.warn,
+  });
+  const gt = dem.georef.geoTransform;
+  return {
+    spacing,
+    zMultiplier: unitMetres * opts.zFactor,
+    derivative: {
+      method: opts.method,
+      edgeOrder: opts.edgeOrder,
+      edges: opts.edges,
+      spacing,
+      xSign: gt && gt[1] < 0 ? -1 : 1,
+      ySign: gt && gt[5] > 0 ? 1 : -1,
+    },
+  };
+}
+
+type Sink = (grad: GradientStrip, northBearing: Float64Array | undefined) => Promise<void>;
+
+/** Opens one writer per product and returns the functions that turn a gradient strip into its rows. */
+async function openSinks(
+  dem: DemHandle,
+  spacing: SpacingModel,
+  outputs: ProductOutputs,
+  wanted: Product[],
+  opts: ResolvedOptions,
+  writers: RasterWriter[],
+): Promise<Sink[]> {
+  const base = { width: dem.width, height: dem.height, georef: dem.georef, compress: opts.compress, signal: opts.signal };
+  const sinks: Sink[] = [];
+  const open = async (path: string, options: Parameters<typeof createRasterWriter>[1]) => {
+    const writer = await createRasterWriter(path, { ...base, ...options });
+    writers.push(writer);
+    return writer;
+  };
+  for (const product of wanted) {
+    const path = outputs[product]!;
+    if (product === "slope") {
+      const w = await open(path, {
+        sampleType: "Float32",
+        nodata: FLOAT_NODATA,
+        bandDescriptions: ["slope"],
+        units: [opts.unit === "percent" ? "percent" : "degree"],
+      });
+      sinks.push((g) => w.writeRows([slope(g, { unit: opts.unit, nodata: FLOAT_NODATA })], g.rows));
+    } else if (product === "aspect") {
+      // gdaldem -zero_for_flat sets no nodata and writes 0 for flat cells, borders and nodata windows alike.
+      const gdaldemZero = opts.compat && opts.zeroForFlat;
+      const nodata = gdaldemZero ? 0 : FLOAT_NODATA;
+      const w = await open(path, {
+        sampleType: "Float32",
+        nodata: gdaldemZero ? undefined : nodata,
+        bandDescriptions: [opts.trigonometric ? "aspect (counter-clockwise from east)" : "aspect"],
+        units: ["degree"],
+      });
+      const aspectOptions = { trigonometric: opts.trigonometric, zeroForFlat: opts.zeroForFlat, nodata };
+      const imageSpace = opts.compat ? pixelSpaceGradient(spacing) : (g: GradientStrip) => g;
+      sinks.push((g, northBearing) => w.writeRows([aspect(imageSpace(g), { ...aspectOptions, northBearing })], g.rows));
+    } else if (product === "hillshade") {
+      const w = await open(path, { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] });
+      const shadeOptions = { azimuth: opts.azimuth, altitude: opts.altitude, variant: opts.variant };
+      sinks.push((g) => w.writeRows([hillshade(g, shadeOptions)], g.rows));
+    } else {
+      const w = await open(path, {
+        sampleType: "Float32",
+        bands: 2,
+        nodata: FLOAT_NODATA,
+        bandDescriptions: ["dz/dx (east)", "dz/dy (north)"],
+        units: ["m/m", "m/m"],
+      });
+      sinks.push((g) => w.writeRows([toFloat32(g.dzdx), toFloat32(g.dzdy)], g.rows));
+    }
+  }
+  return sinks;
+}
+
+/**
+ * gdaldem computes aspect in image space: from the raw neighbour differences, ignoring the pixel size. With
+ * `--compat gdaldem` we do the same by scaling the derivatives back by the (nominal) pixel steps.
+ */
+function pixelSpaceGradient(spacing: SpacingModel): (g: GradientStrip) => GradientStrip {
+  const xSteps = new Float64Array(Math.max(1, spacing.width - 1));
+  const ySteps = new Float64Array(spacing.width);
+  spacing.xSteps(0, xSteps);
+  spacing.ySteps(0, ySteps);
+  const [xStep, yStep] = [xSteps[0]!, ySteps[0]!];
+  return (g) => {
+    const dzdx = new Float64Array(g.dzdx.length);
+    const dzdy = new Float64Array(g.dzdy.length);
+    for (let i = 0; i < dzdx.length; i++) {
+      dzdx[i] = g.dzdx[i]! * xStep;
+      dzdy[i] = g.dzdy[i]! * yStep;
+    }
+    return { ...g, dzdx, dzdy };
+  };
+}
+
+/** Float32 copy with NaN replaced by the float nodata value. */
+function toFloat32(values: Float64Array): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = v === v ? v : FLOAT_NODATA;
+  }
+  return out;
+}
+
+/** Rows per strip: about 4 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
+export function stripRowsFor(width: number): number {
+  return Math.max(8, Math.min(1024, Math.floor(4_194_304 / Math.max(1, width))));
+}
+
+/**
+ * Walks the DEM in strips, calling `consume` with each strip's derivatives (and, for true-north aspect, the
+ * per-pixel bearing of grid north). Reports progress in rows.
+ */
+export async function streamStrips(
+  dem: DemHandle,
+  context: DerivativeContext,
+  opts: Pick<ResolvedOptions, "trueNorth" | "signal" | "onProgress">,
+  consume: (grad: GradientStrip, northBearing: Float64Array | undefined) => Promise<void>,
+  stripRows = stripRowsFor(dem.width),
+): Promise<void> {
+  const { width, height } = dem;
+  const halo = derivativeHalo(context.derivative);
+  for (let first = 0; first < height; first += stripRows) {
+    throwIfAborted(opts.signal);
+    const rows = Math.min(stripRows, height - first);
+    const readFirst = Math.max(0, first - halo);
+    const readRows = Math.min(height, first + rows + halo) - readFirst;
+    const data = await dem.readRows(readFirst, readRows);
+    if (context.zMultiplier !== 1) {
+      for (let i = 0; i < data.length; i++) data[i]! *= context.zMultiplier;
+    }
+    const grad = computeDerivatives(
+      { data, width, rows: readRows, firstRow: readFirst, demHeight: height },
+      { firstRow: first, rows },
+      context.derivative,
+    );
+    let bearings: Float64Array | undefined;
+    if (opts.trueNorth) {
+      bearings = new Float64Array(rows * width);
+      for (let r = 0; r < rows; r++) context.spacing.gridNorthBearing(first + r, bearings.subarray(r * width));
+    }
+    await consume(grad, bearings);
+    opts.onProgress?.(first + rows, height);
+  }
+}

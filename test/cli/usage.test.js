@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
+
+const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
+
+/** Exactly one stderr line, starting with `demgrad:`. */
+function oneErrorLine(stderr) {
+  const lines = stderr.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one stderr line, got:\n${stderr}`);
+  assert.match(lines[0], /^demgrad: /);
+  return lines[0];
+}
+
+test("--help lists every command and teaches with examples", () => {
+  const { status, stdout } = demgrad(["--help"]);
+  assert.equal(status, 0);
+  for (const command of ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch"]) {
+    assert.match(stdout, new RegExp(`\\n  ${command}\\b`));
+  }
+  assert.match(stdout, /Examples:/);
+});
+
+test("--version prints the package version", () => {
+  const { status, stdout } = demgrad(["--version"]);
+  assert.equal(status, 0);
+  assert.equal(stdout.trim(), pkg.version);
+});
+
+test("every subcommand has help with the shared options", () => {
+  for (const command of ["gradient", "slope", "aspect", "hillshade", "terrain", "batch"]) {
+    const { status, stdout } = demgrad([command, "--help"]);
+    assert.equal(status, 0, command);
+    for (const option of ["--band", "--method", "--edge-order", "--north", "--compat", "--no-edges", "--zfactor"]) {
+      assert.ok(stdout.includes(option), `${command} --help lacks ${option}`);
+    }
+  }
+});
+
+test("unknown command, missing argument and unknown option are usage errors (exit 2, one line)", () => {
+  for (const args of [["frobnicate"], ["slope"], ["slope", "a.tif", "b.tif", "--bogus"]]) {
+    const { status, stderr } = demgrad(args);
+    assert.equal(status, 2, args.join(" "));
+    oneErrorLine(stderr);
+  }
+});
+
+test("invalid option values are usage errors with the validation message", () => {
+  const dem = `${SAMPLES}storml_elev.tif`;
+  const cases = [
+    [["hillshade", dem, "/tmp/x.png", "--altitude", "95"], "Expected number between 0 and 90 for altitude but received \"95\""],
+    [["slope", dem, "/tmp/x.tif", "--edge-order", "3"], "--edge-order"],
+    [["slope", dem, "/tmp/x.tif", "-z", "abc"], "Expected number greater than 0 for z-factor but received \"abc\""],
+    [["slope", dem, "/tmp/x.tif", "--xscale", "2"], "--xscale and --yscale must be given together"],
+  ];
+  for (const [args, message] of cases) {
+    const { status, stderr } = demgrad(args);
+    assert.equal(status, 2, args.join(" "));
+    assert.ok(oneErrorLine(stderr).includes(message), stderr);
+  }
+});
+
+test("terrain without any product is a usage error", () => {
+  const { status, stderr } = demgrad(["terrain", `${SAMPLES}storml_elev.tif`]);
+  assert.equal(status, 2);
+  assert.match(oneErrorLine(stderr), /at least one of --slope/);
+});
+
+test("batch says it is not implemented yet (exit 1)", () => {
+  const { status, stderr } = demgrad(["batch", "x.tif", "-o", "/tmp/out"]);
+  assert.equal(status, 1);
+  assert.equal(oneErrorLine(stderr), "demgrad: batch is not implemented yet");
+});

@@ -1,0 +1,25 @@
+// Runs the built CLI as a user would: a child process, its exit status, stdout and stderr.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const SAMPLES = fileURLToPath(new URL("../../../shared/samples/", import.meta.url));
+const BIN = `${ROOT}bin/demgrad.js`;
+
+/** Runs `demgrad ...args`; returns { status, stdout, stderr }. */
+export function demgrad(args, options = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    timeout: options.timeout ?? 120_000,
+    env: { ...process.env, DEMGRAD_DEBUG: "", ...options.env },
+    cwd: options.cwd,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, signal: result.signal };
+}
+
+/** Runs a GDAL utility and returns its stdout (throws on failure). */
+export function gdal(command, args) {
+  const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  return { stdout: result.stdout, stderr: result.stderr };
+}

@@ -1,0 +1,34 @@
+// Reading rasters back for comparisons: geotiff.js for GeoTIFFs (an independent reader), sharp for PNGs.
+import { fromFile } from "geotiff";
+import sharp from "sharp";
+
+/** First band (or `band`, 0-based) of a GeoTIFF as a typed array plus width/height. */
+export async function readBand(path, band = 0) {
+  const tiff = await fromFile(path);
+  try {
+    const image = await tiff.getImage();
+    const [data] = await image.readRasters({ samples: [band] });
+    return { data, width: image.getWidth(), height: image.getHeight() };
+  } finally {
+    tiff.close?.();
+  }
+}
+
+/** A PNG's channels: grey and (if present) alpha. */
+export async function readPng(path) {
+  const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+  const n = info.width * info.height;
+  const grey = new Uint8Array(n);
+  const alpha = info.channels === 2 || info.channels === 4 ? new Uint8Array(n) : undefined;
+  for (let i = 0; i < n; i++) {
+    grey[i] = data[i * info.channels];
+    if (alpha) alpha[i] = data[i * info.channels + info.channels - 1];
+  }
+  return { grey, alpha, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** Smallest angular difference in degrees. */
+export function angleDiff(a, b) {
+  const d = Math.abs(a - b) % 360;
+  return d > 180 ? 360 - d : d;
+}

@@ -1,0 +1,46 @@
+// Synthetic DEMs for tests: exact planes in ground metres on any CRS, written with demgrad's own writer.
+import proj4 from "proj4";
+import { writeGeoTiff } from "../../dist/index.js";
+
+/** GeoTIFF georeferencing tags (and a Georef for the writer) for a grid in an EPSG CRS. */
+export function epsgGeoref(epsg, geographic, gt, width, height) {
+  const keys = [1, 1, 0, 3, 1024, 0, 1, geographic ? 2 : 1, 1025, 0, 1, 1, geographic ? 2048 : 3072, 0, 1, epsg];
+  return {
+    width,
+    height,
+    geoTransform: gt,
+    crs: { kind: geographic ? "geographic" : "projected", epsg },
+    verticalUnit: { metres: 1, name: "metre", source: "default" },
+    tags: { ModelPixelScale: [gt[1], Math.abs(gt[5]), 0], ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0], GeoKeyDirectory: keys },
+  };
+}
+
+/**
+ * Writes a DEM whose elevation is `a·E + b·N` metres, with E/N ground metres east/north of the grid's centre
+ * (azimuthal equidistant coordinates on WGS84, true distances from the centre), and returns the truth per pixel:
+ * the expected slope (degrees) and the compass bearing the slope faces at each pixel centre.
+ */
+export async function writePlane(path, { epsg, geographic = false, gt, width, height, a, b, defs, unitMetres = 1, unit }) {
+  const crs = defs ?? `EPSG:${epsg}`;
+  const toLonLat = proj4(crs, "EPSG:4326");
+  const centre = toLonLat.forward([gt[0] + (width / 2) * gt[1], gt[3] + (height / 2) * gt[5]]);
+  const aeqd = `+proj=aeqd +lat_0=${centre[1]} +lon_0=${centre[0]} +datum=WGS84 +units=m +no_defs`;
+  const toLocal = proj4("EPSG:4326", aeqd);
+  const data = new Float32Array(width * height);
+  const aspect = new Float64Array(width * height);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const lonlat = toLonLat.forward([gt[0] + (c + 0.5) * gt[1], gt[3] + (r + 0.5) * gt[5]]);
+      const [e, n] = toLocal.forward(lonlat);
+      data[r * width + c] = (a * e + b * n) / unitMetres;
+      // Angle of true north in the local grid at this point, from a tiny step along the meridian.
+      const [e2, n2] = toLocal.forward([lonlat[0], lonlat[1] + 1e-5]);
+      const northInGrid = Math.atan2(e2 - e, n2 - n);
+      const gridAspect = Math.atan2(-a, -b);
+      aspect[r * width + c] = (((gridAspect - northInGrid) * 180) / Math.PI + 720) % 360;
+    }
+  }
+  const georef = epsgGeoref(epsg, geographic, gt, width, height);
+  await writeGeoTiff(path, { width, height, data }, { like: georef, units: unit ? [unit] : undefined });
+  return { slope: (Math.atan(Math.hypot(a, b)) * 180) / Math.PI, aspect };
+}
