@@ -20,7 +20,9 @@ export interface Crs {
   linearUnit?: MetresPerUnit;
   /** Radians per angular unit (geographic: π/180 for degrees). */
   angularUnit?: number;
-  /** Ellipsoid semi-major axis (m) and inverse flattening, where known. */
+  /** Factor that turns raster coordinates into the units the proj4 definition expects (usually 1). */
+  coordinateFactor?: number;
+  /** Ellipsoid semi-major axis (m) and inverse flattening (0 for a sphere), where known. */
   ellipsoid?: { a: number; rf: number };
 }
 

@@ -3,7 +3,7 @@ import type { Dem } from "../io/dem-reader.js";
 import { computeDerivatives } from "../terrain/derivatives.js";
 import type { ProcessOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
-import { derivativeContext } from "./process.js";
+import { derivativeContext, scaleGradient } from "./process.js";
 
 /**
  * dz/dx (east) and dz/dy (north) of a whole in-memory DEM in metres per metre (NaN where undefined),
@@ -27,12 +27,13 @@ export function terrainGradient(
   const elevations = new Float64Array(width * height);
   for (let i = 0; i < elevations.length; i++) {
     const v = data[i]!;
-    elevations[i] = v !== v || v === nodata ? Number.NaN : v * context.zMultiplier;
+    elevations[i] = v !== v || v === nodata ? Number.NaN : v;
   }
   const grad = computeDerivatives(
     { data: elevations, width, rows: height, firstRow: 0, demHeight: height },
     { firstRow: 0, rows: height },
     context.derivative,
   );
+  scaleGradient(grad, context.zMultiplier);
   return { dzdx: Float32Array.from(grad.dzdx), dzdy: Float32Array.from(grad.dzdy), width, height };
 }

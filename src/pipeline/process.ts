@@ -11,7 +11,7 @@ import { spacingModel } from "../geo/spacing.js";
 import type { SpacingModel } from "../geo/types.js";
 import type { DemHandle, DemSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
-import { createRasterWriter, outputFormat, type RasterWriter } from "../io/geotiff-writer.js";
+import { createRasterWriter, outputFormat, type RasterWriter, type RasterWriterOptions } from "../io/geotiff-writer.js";
 import { aspect } from "../terrain/aspect.js";
 import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
 import { hillshade } from "../terrain/hillshade.js";
@@ -125,7 +125,10 @@ export interface DerivativeContext {
   spacing: SpacingModel;
 }
 
-export function derivativeContext(dem: Pick<DemHandle, "georef">, opts: ResolvedOptions): DerivativeContext {
+export function derivativeContext(
+  dem: Pick<DemHandle, "georef" | "sampleType">,
+  opts: ResolvedOptions,
+): DerivativeContext {
   const unitMetres = opts.verticalUnit
     ? verticalUnitFromName(opts.verticalUnit).metres
     : dem.georef.verticalUnit.metres;
@@ -146,6 +149,7 @@ export function derivativeContext(dem: Pick<DemHandle, "georef">, opts: Resolved
       spacing,
       xSign: gt && gt[1] < 0 ? -1 : 1,
       ySign: gt && gt[5] > 0 ? 1 : -1,
+      float32Sums: opts.compat && !["UInt8", "Int16", "UInt16"].includes(dem.sampleType),
     },
   };
 }
@@ -163,7 +167,7 @@ async function openSinks(
 ): Promise<Sink[]> {
   const base = { width: dem.width, height: dem.height, georef: dem.georef, compress: opts.compress, signal: opts.signal };
   const sinks: Sink[] = [];
-  const open = async (path: string, options: Parameters<typeof createRasterWriter>[1]) => {
+  const open = async (path: string, options: Omit<RasterWriterOptions, "width" | "height">) => {
     const writer = await createRasterWriter(path, { ...base, ...options });
     writers.push(writer);
     return writer;
@@ -193,7 +197,13 @@ async function openSinks(
       sinks.push((g, northBearing) => w.writeRows([aspect(imageSpace(g), { ...aspectOptions, northBearing })], g.rows));
     } else if (product === "hillshade") {
       const w = await open(path, { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] });
-      const shadeOptions = { azimuth: opts.azimuth, altitude: opts.altitude, variant: opts.variant };
+      const shadeOptions = {
+        azimuth: opts.azimuth,
+        altitude: opts.altitude,
+        variant: opts.variant,
+        // gdaldem's igor takes the aspect in image space.
+        pixelAspect: opts.compat ? pixelAspectRatio(spacing) : 1,
+      };
       sinks.push((g) => w.writeRows([hillshade(g, shadeOptions)], g.rows));
     } else {
       const w = await open(path, {
@@ -214,11 +224,7 @@ async function openSinks(
  * `--compat gdaldem` we do the same by scaling the derivatives back by the (nominal) pixel steps.
  */
 function pixelSpaceGradient(spacing: SpacingModel): (g: GradientStrip) => GradientStrip {
-  const xSteps = new Float64Array(Math.max(1, spacing.width - 1));
-  const ySteps = new Float64Array(spacing.width);
-  spacing.xSteps(0, xSteps);
-  spacing.ySteps(0, ySteps);
-  const [xStep, yStep] = [xSteps[0]!, ySteps[0]!];
+  const [xStep, yStep] = nominalSteps(spacing);
   return (g) => {
     const dzdx = new Float64Array(g.dzdx.length);
     const dzdy = new Float64Array(g.dzdy.length);
@@ -230,6 +236,22 @@ function pixelSpaceGradient(spacing: SpacingModel): (g: GradientStrip) => Gradie
   };
 }
 
+/** The (uniform) pixel steps of a nominal or explicit spacing model. */
+function nominalSteps(spacing: SpacingModel): [number, number] {
+  const xSteps = new Float64Array(Math.max(1, spacing.width - 1));
+  const ySteps = new Float64Array(spacing.width);
+  if (spacing.width > 1) spacing.xSteps(0, xSteps);
+  if (spacing.height > 1) spacing.ySteps(0, ySteps);
+  const x = spacing.width > 1 ? xSteps[0]! : ySteps[0]!;
+  const y = spacing.height > 1 ? ySteps[0]! : x;
+  return [x || 1, y || x || 1];
+}
+
+function pixelAspectRatio(spacing: SpacingModel): number {
+  const [x, y] = nominalSteps(spacing);
+  return y / x;
+}
+
 /** Float32 copy with NaN replaced by the float nodata value. */
 function toFloat32(values: Float64Array): Float32Array {
   const out = new Float32Array(values.length);
@@ -238,6 +260,18 @@ function toFloat32(values: Float64Array): Float32Array {
     out[i] = v === v ? v : FLOAT_NODATA;
   }
   return out;
+}
+
+/**
+ * Derivatives are linear in the elevations, so vertical unit and z-factor scale the gradient afterwards: flat stays
+ * exactly flat and integer DEMs keep exact neighbour sums (as gdaldem computes them).
+ */
+export function scaleGradient(grad: GradientStrip, factor: number): void {
+  if (factor === 1) return;
+  for (let i = 0; i < grad.dzdx.length; i++) {
+    grad.dzdx[i]! *= factor;
+    grad.dzdy[i]! *= factor;
+  }
 }
 
 /** Rows per strip: about 4 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
@@ -264,14 +298,12 @@ export async function streamStrips(
     const readFirst = Math.max(0, first - halo);
     const readRows = Math.min(height, first + rows + halo) - readFirst;
     const data = await dem.readRows(readFirst, readRows);
-    if (context.zMultiplier !== 1) {
-      for (let i = 0; i < data.length; i++) data[i]! *= context.zMultiplier;
-    }
     const grad = computeDerivatives(
       { data, width, rows: readRows, firstRow: readFirst, demHeight: height },
       { firstRow: first, rows },
       context.derivative,
     );
+    scaleGradient(grad, context.zMultiplier);
     let bearings: Float64Array | undefined;
     if (opts.trueNorth) {
       bearings = new Float64Array(rows * width);

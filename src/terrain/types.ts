@@ -40,4 +40,9 @@ export interface DerivativeOptions {
   xSign: 1 | -1;
   /** +1 when row index grows towards map +y (gt[5] > 0, south-up), −1 for the usual north-up raster. */
   ySign: 1 | -1;
+  /**
+   * horn / zevenbergen-thorne: evaluate the neighbour sums in float32, as gdaldem does for every input type except
+   * Byte, Int16 and UInt16 (used by `--compat gdaldem` so aspect matches it to the last bit).
+   */
+  float32Sums?: boolean;
 }

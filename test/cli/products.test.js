@@ -4,15 +4,15 @@ import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { demgrad, gdal, ROOT, SAMPLES } from "../helpers/cli.js";
+import { demgrad, gdal, HAS_GDAL, ROOT, SAMPLES } from "../helpers/cli.js";
 
-const hasGdal = spawnSync("gdalinfo", ["--version"]).status === 0;
+
 const dir = mkdtempSync(`${tmpdir()}/demgrad-cli-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const gdalinfo = (file) => JSON.parse(gdal("gdalinfo", ["-json", file]).stdout);
 
-describe("product commands", { skip: !hasGdal && "gdal-bin not installed" }, () => {
+describe("product commands", { skip: !HAS_GDAL && "gdal-bin not installed" }, () => {
   test("terrain writes four georeferenced products that gdalinfo reads without a warning", () => {
     const dem = `${SAMPLES}srtm_bigtujunga30m_utm11.tif`;
     const out = { slope: `${dir}/s.tif`, aspect: `${dir}/a.tif`, hillshade: `${dir}/h.tif`, gradient: `${dir}/g.tif` };

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { gradient } from "../../dist/core/gradient.js";
+import { gradient } from "../../dist/index.js";
 
 const golden = JSON.parse(readFileSync(new URL("../golden/gradient-golden.json", import.meta.url), "utf8"));
 

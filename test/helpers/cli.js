@@ -23,3 +23,7 @@ export function gdal(command, args) {
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
   return { stdout: result.stdout, stderr: result.stderr };
 }
+
+/** GDAL's utilities are the reference; CI installs them, so there a missing GDAL is an error, not a skip. */
+export const HAS_GDAL = spawnSync("gdalinfo", ["--version"]).status === 0;
+if (!HAS_GDAL && process.env.CI) throw new Error("gdal-bin is required in CI (.ci/run installs it)");

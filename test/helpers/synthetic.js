@@ -1,4 +1,5 @@
 // Synthetic DEMs for tests: exact planes in ground metres on any CRS, written with demgrad's own writer.
+import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import proj4 from "proj4";
 import { writeGeoTiff } from "../../dist/index.js";
 
@@ -21,7 +22,7 @@ export function epsgGeoref(epsg, geographic, gt, width, height) {
  * the expected slope (degrees) and the compass bearing the slope faces at each pixel centre.
  */
 export async function writePlane(path, { epsg, geographic = false, gt, width, height, a, b, defs, unitMetres = 1, unit }) {
-  const crs = defs ?? `EPSG:${epsg}`;
+  const crs = defs ?? geokeysToProj4.toProj4({ GTModelTypeGeoKey: geographic ? 2 : 1, [geographic ? "GeographicTypeGeoKey" : "ProjectedCSTypeGeoKey"]: epsg }).proj4;
   const toLonLat = proj4(crs, "EPSG:4326");
   const centre = toLonLat.forward([gt[0] + (width / 2) * gt[1], gt[3] + (height / 2) * gt[5]]);
   const aeqd = `+proj=aeqd +lat_0=${centre[1]} +lon_0=${centre[0]} +datum=WGS84 +units=m +no_defs`;

@@ -1,0 +1,210 @@
+/**
+ * The spacing model (DESIGN §3): ground metres between neighbouring pixel centres, and the bearing of grid north.
+ * Modes: `ground` (true distances on the CRS ellipsoid), `nominal` (gdaldem's pixel size), explicit scales.
+ */
+import geographiclib from "geographiclib-geodesic";
+import proj4 from "proj4";
+import { GeorefError, type WarningHandler } from "../errors.js";
+import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
+import type { GeoTransform, Georef, SpacingModel } from "./types.js";
+
+export interface SpacingOptions {
+  mode?: "ground" | "nominal";
+  /** Explicit scales (both or neither): horizontal units × scale = vertical units. Override `mode`. */
+  xscale?: number | undefined;
+  yscale?: number | undefined;
+  warn?: WarningHandler;
+}
+
+const WHAT_TO_PASS = "pass --xscale/--yscale (or -s) or --spacing nominal";
+
+/**
+ * Creates the spacing model of a raster.
+ *
+ * @example
+ * ```ts
+ * import { readDem, spacingModel } from "demgrad";
+ * const dem = await readDem("N43E006.tiff");
+ * const model = spacingModel(dem.georef);            // true ground metres
+ * const dx = new Float64Array(dem.width - 1);
+ * model.xSteps(0, dx);                                // metres between the first row's pixel centres
+ * ```
+ */
+export function spacingModel(georef: Georef, options: SpacingOptions = {}): SpacingModel {
+  const { width, height, geoTransform: gt, crs } = georef;
+  const warn = options.warn ?? (() => {});
+  if (gt && (gt[2] !== 0 || gt[4] !== 0)) {
+    throw new GeorefError("rotated or sheared geotransform is not supported");
+  }
+  if (options.xscale !== undefined && options.yscale !== undefined) {
+    return uniformModel("explicit", width, height, Math.abs(gt?.[1] ?? 1) * options.xscale, Math.abs(gt?.[5] ?? 1) * options.yscale);
+  }
+  const mode = options.mode ?? "ground";
+  if (!gt || crs.kind === "none" || crs.kind === "local") {
+    if (mode === "nominal") {
+      warn("the raster has no usable CRS: grid units are taken as metres");
+      return uniformModel("nominal", width, height, Math.abs(gt?.[1] ?? 1), Math.abs(gt?.[5] ?? 1));
+    }
+    throw new GeorefError(
+      `${!gt ? "no georeferencing (no geotransform)" : "local or unknown CRS: ground distances are unknown"}: ${WHAT_TO_PASS}`,
+    );
+  }
+  const ellipsoid = crs.ellipsoid ?? { a: 6378137, rf: 298.257223563 };
+  if (crs.kind === "geographic") {
+    const angular = crs.angularUnit ?? Math.PI / 180;
+    if (mode === "nominal") {
+      // GDAL ≥ 3.11's automatic scale for geographic rasters.
+      const yscale = angular * ellipsoid.a;
+      const centreLat = (gt[3] + (height * gt[5]) / 2) * angular;
+      if (Math.abs(centreLat) > (80 * Math.PI) / 180) warn("nominal spacing is inaccurate beyond 80° of latitude");
+      return uniformModel("nominal", width, height, Math.abs(gt[1]) * yscale * Math.cos(centreLat), Math.abs(gt[5]) * yscale);
+    }
+    return geographicModel(gt, width, height, ellipsoid, angular);
+  }
+  const unit = crs.linearUnit ?? 1;
+  if (mode === "nominal") return uniformModel("nominal", width, height, Math.abs(gt[1]) * unit, Math.abs(gt[5]) * unit);
+  return projectedModel(gt, width, height, crs.proj4!, ellipsoid, crs.coordinateFactor ?? 1, unit);
+}
+
+function uniformModel(mode: SpacingModel["mode"], width: number, height: number, dx: number, dy: number): SpacingModel {
+  return {
+    mode,
+    width,
+    height,
+    xSteps: (_row, out) => out.fill(dx, 0, Math.max(0, width - 1)),
+    ySteps: (_row, out) => out.fill(dy, 0, width),
+    gridNorthBearing: (_row, out) => out.fill(0, 0, width),
+  };
+}
+
+/** Closed form per row: parallels for x, meridian arcs between row latitudes for y; meridians are grid north. */
+function geographicModel(gt: GeoTransform, width: number, height: number, e: Ellipsoid, angular: number): SpacingModel {
+  const lat = (row: number) => (gt[3] + (row + 0.5) * gt[5]) * angular;
+  const dLon = Math.abs(gt[1]) * angular;
+  return {
+    mode: "ground",
+    width,
+    height,
+    xSteps(row, out) {
+      const phi = lat(row);
+      out.fill(primeVerticalRadius(e, phi) * Math.cos(phi) * dLon, 0, Math.max(0, width - 1));
+    },
+    ySteps(row, out) {
+      out.fill(Math.abs(meridianArc(e, lat(row + 1)) - meridianArc(e, lat(row))), 0, width);
+    },
+    gridNorthBearing: (_row, out) => out.fill(0, 0, width),
+  };
+}
+
+/** Samples per coarse-grid cell edge: finer for big pixels so bilinear interpolation stays within 1e-6. */
+function gridStep(pixelMetres: number): number {
+  return Math.max(2, Math.min(64, Math.floor(4000 / Math.max(pixelMetres, 1e-9))));
+}
+
+/**
+ * Projected CRS: pixel centres and their +x/+y neighbours inverse-projected to lon/lat and measured as geodesics
+ * on the CRS ellipsoid, on a coarse grid (always including the last row and column), interpolated bilinearly.
+ */
+function projectedModel(
+  gt: GeoTransform,
+  width: number,
+  height: number,
+  definition: string,
+  e: Ellipsoid,
+  coordinateFactor: number,
+  unit: number,
+): SpacingModel {
+  const toLonLat = proj4(definition, "EPSG:4326");
+  const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
+  const step = gridStep(Math.min(Math.abs(gt[1]), Math.abs(gt[5])) * unit);
+  const positions = (n: number) => {
+    const list: number[] = [];
+    for (let i = 0; i < n - 1; i += step) list.push(i);
+    list.push(n - 1);
+    return list;
+  };
+  const cols = positions(width);
+  const rows = positions(height);
+  // Map +y is one row up on a north-up raster (gt[5] < 0).
+  const rowTowardsNorth = gt[5] < 0 ? -1 : 1;
+  const lonLat = (col: number, row: number) => {
+    const x = (gt[0] + (col + 0.5) * gt[1]) * coordinateFactor;
+    const y = (gt[3] + (row + 0.5) * gt[5]) * coordinateFactor;
+    const [lon, lat] = toLonLat.forward([x, y]);
+    return [lon!, lat!] as const;
+  };
+  const inverse = (a: readonly [number, number], b: readonly [number, number]) =>
+    geodesic.Inverse(a[1], a[0], b[1], b[0], geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH);
+  const grid = { x: new Float64Array(rows.length * cols.length), y: new Float64Array(rows.length * cols.length), bearing: new Float64Array(rows.length * cols.length) };
+  rows.forEach((row, j) => {
+    cols.forEach((col, i) => {
+      const here = lonLat(col, row);
+      const k = j * cols.length + i;
+      grid.x[k] = inverse(here, lonLat(col + 1, row)).s12!;
+      grid.y[k] = inverse(here, lonLat(col, row + 1)).s12!;
+      grid.bearing[k] = ((inverse(here, lonLat(col, row + rowTowardsNorth)).azi1 ?? 0) * Math.PI) / 180;
+    });
+  });
+
+  // Interpolate a grid field along y for one row, then along x into `out`.
+  const scratch = new Float64Array(cols.length);
+  function interpolate(field: Float64Array, row: number, out: Float64Array, count: number) {
+    let j = Math.min(rows.length - 2, Math.max(0, Math.floor(row / step)));
+    if (rows.length === 1) j = 0;
+    const r0 = rows[j]!;
+    const r1 = rows[Math.min(j + 1, rows.length - 1)]!;
+    const t = r1 === r0 ? 0 : (row - r0) / (r1 - r0);
+    const base0 = j * cols.length;
+    const base1 = Math.min(j + 1, rows.length - 1) * cols.length;
+    for (let i = 0; i < cols.length; i++) scratch[i] = field[base0 + i]! * (1 - t) + field[base1 + i]! * t;
+    let i = 0;
+    for (let c = 0; c < count; c++) {
+      while (i < cols.length - 2 && c > cols[i + 1]!) i++;
+      const c0 = cols[i]!;
+      const c1 = cols[Math.min(i + 1, cols.length - 1)]!;
+      const s = c1 === c0 ? 0 : (c - c0) / (c1 - c0);
+      out[c] = scratch[i]! * (1 - s) + scratch[Math.min(i + 1, cols.length - 1)]! * s;
+    }
+  }
+  return {
+    mode: "ground",
+    width,
+    height,
+    xSteps: (row, out) => interpolate(grid.x, row, out, Math.max(0, width - 1)),
+    ySteps: (row, out) => interpolate(grid.y, row, out, width),
+    gridNorthBearing: (row, out) => interpolate(grid.bearing, row, out, width),
+  };
+}
+
+/**
+ * Smallest and largest ground steps over the raster (sampled rows), as `demgrad info` reports them.
+ *
+ * @example
+ * ```ts
+ * spacingRange(spacingModel(dem.georef)); // { dxMin, dxMax, dyMin, dyMax } in metres
+ * ```
+ */
+export function spacingRange(model: SpacingModel): { dxMin: number; dxMax: number; dyMin: number; dyMax: number } {
+  const { width, height } = model;
+  const x = new Float64Array(Math.max(1, width - 1));
+  const y = new Float64Array(width);
+  const range = { dxMin: Infinity, dxMax: -Infinity, dyMin: Infinity, dyMax: -Infinity };
+  const every = Math.max(1, Math.floor(height / 64));
+  for (let row = 0; row < height; row = row + every >= height && row < height - 1 ? height - 1 : row + every) {
+    if (width > 1) {
+      model.xSteps(row, x);
+      for (const v of x) {
+        range.dxMin = Math.min(range.dxMin, v);
+        range.dxMax = Math.max(range.dxMax, v);
+      }
+    }
+    if (row < height - 1) {
+      model.ySteps(row, y);
+      for (const v of y) {
+        range.dyMin = Math.min(range.dyMin, v);
+        range.dyMax = Math.max(range.dyMax, v);
+      }
+    }
+  }
+  return range;
+}
