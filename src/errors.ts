@@ -4,13 +4,7 @@
  */
 
 /** Machine-readable error codes. */
-export type DemgradErrorCode =
-  | "USAGE"
-  | "INPUT"
-  | "UNSUPPORTED"
-  | "GEOREF"
-  | "OUTPUT"
-  | "ABORTED";
+export type DemgradErrorCode = "USAGE" | "INPUT" | "UNSUPPORTED" | "GEOREF" | "OUTPUT" | "ABORTED";
 
 /**
  * Base class of every error demgrad reports on purpose.
@@ -43,7 +37,10 @@ export class UsageError extends DemgradError {
 
 /** The input file is missing, unreadable, corrupt or unsupported. */
 export class InputError extends DemgradError {
-  constructor(message: string, options: { file?: string; cause?: unknown; code?: "INPUT" | "UNSUPPORTED" } = {}) {
+  constructor(
+    message: string,
+    options: { file?: string; cause?: unknown; code?: "INPUT" | "UNSUPPORTED" } = {},
+  ) {
     super(options.code ?? "INPUT", message, options);
   }
 }

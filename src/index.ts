@@ -1,8 +1,9 @@
 /**
  * demgrad — terrain analysis of DEM GeoTIFFs in true ground metres. The public library surface (re-exports only).
  */
-export type { NdArray, NumericArray } from "./core/ndarray.js";
+
 export { gradient } from "./core/gradient.js";
+export type { NdArray, NumericArray } from "./core/ndarray.js";
 export {
   AbortError,
   DemgradError,
@@ -15,7 +16,7 @@ export {
 } from "./errors.js";
 export { georefFromTags, verticalUnitFromName } from "./geo/georef.js";
 export { spacingModel, spacingRange } from "./geo/spacing.js";
-export type { Crs, GeoTransform, Georef, SpacingMode, SpacingModel } from "./geo/types.js";
+export type { Crs, Georef, GeoTransform, SpacingMode, SpacingModel } from "./geo/types.js";
 export type { Dem, DemHandle, DemSource, OpenOptions, SampleType } from "./io/dem-reader.js";
 export { openDem, readDem } from "./io/dem-reader.js";
 export {

@@ -8,29 +8,35 @@ export type RawOptions = Record<string, string | boolean | undefined>;
 const COMMON: Option[] = [
   new Option("-b, --band <n>", "band of the DEM to read (1-based)").default("1"),
   new Option("--method <name>", "derivative method").choices(["gradient", "horn", "zevenbergen-thorne"]),
-  new Option("--edge-order <n>", "gradient method: 1st or 2nd order differences at borders and holes").choices([
-    "1",
-    "2",
-  ]),
+  new Option(
+    "--edge-order <n>",
+    "gradient method: 1st or 2nd order differences at borders and holes",
+  ).choices(["1", "2"]),
   new Option("--north <ref>", "aspect relative to true north (compass) or to the grid's +y axis").choices([
     "true",
     "grid",
   ]),
-  new Option("--compat <tool>", "reproduce gdaldem exactly: horn, nominal spacing, grid north, no edges").choices([
-    "gdaldem",
-  ]),
+  new Option(
+    "--compat <tool>",
+    "reproduce gdaldem exactly: horn, nominal spacing, grid north, no edges",
+  ).choices(["gdaldem"]),
   new Option("--no-edges", "horn/zevenbergen-thorne: leave border cells nodata (classic gdaldem)"),
   new Option("-z, --zfactor <n>", "multiply elevations before the derivatives (every product)"),
   new Option("--spacing <mode>", "pixel size: true ground metres, or gdaldem's nominal size").choices([
     "ground",
     "nominal",
   ]),
-  new Option("--xscale <n>", "horizontal units per vertical unit along x (with --yscale; overrides --spacing)"),
+  new Option(
+    "--xscale <n>",
+    "horizontal units per vertical unit along x (with --yscale; overrides --spacing)",
+  ),
   new Option("--yscale <n>", "horizontal units per vertical unit along y (with --xscale)"),
   new Option("-s, --scale <n>", "one scale for x and y, like gdaldem -s (111120 for degrees with metres)"),
   new Option("--vertical-unit <unit>", "elevation unit, overriding the file's").choices(["m", "ft", "us-ft"]),
   new Option("--nodata <value>", "input nodata value, overriding the file's (a number or nan)"),
-  new Option("--compress <codec>", "GeoTIFF output compression").choices(["deflate", "lzw", "none"]).default("deflate"),
+  new Option("--compress <codec>", "GeoTIFF output compression")
+    .choices(["deflate", "lzw", "none"])
+    .default("deflate"),
   new Option("--threads <n>", "worker threads (default: number of cores)"),
   new Option("-q, --quiet", "no progress bar"),
 ];

@@ -27,7 +27,12 @@ function packageVersion(): string {
 }
 
 /** Runs one product command or `terrain`. */
-async function runProducts(dem: string, outputs: ProductOutputs, raw: RawOptions, label: string): Promise<void> {
+async function runProducts(
+  dem: string,
+  outputs: ProductOutputs,
+  raw: RawOptions,
+  label: string,
+): Promise<void> {
   const bar = progressBar(label, raw["quiet"] === true);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -105,7 +110,12 @@ export function buildProgram(): Command {
       .option("--azimuth <deg>", "direction of the light, clockwise from north (default 315)")
       .option("--altitude <deg>", "height of the light above the horizon, 0–90 (default 45)")
       .addOption(
-        new Option("--variant <name>", "shading variant").choices(["regular", "combined", "multidirectional", "igor"]),
+        new Option("--variant <name>", "shading variant").choices([
+          "regular",
+          "combined",
+          "multidirectional",
+          "igor",
+        ]),
       ),
   ).action(async (dem, out, opts) => runProducts(dem, { hillshade: out }, opts as RawOptions, "hillshade"));
 
@@ -124,7 +134,12 @@ export function buildProgram(): Command {
       .option("--azimuth <deg>", "hillshade light direction (default 315)")
       .option("--altitude <deg>", "hillshade light altitude (default 45)")
       .addOption(
-        new Option("--variant <name>", "hillshade variant").choices(["regular", "combined", "multidirectional", "igor"]),
+        new Option("--variant <name>", "hillshade variant").choices([
+          "regular",
+          "combined",
+          "multidirectional",
+          "igor",
+        ]),
       ),
   ).action(async (dem, opts) => {
     const raw = opts as RawOptions;
@@ -159,7 +174,8 @@ export function buildProgram(): Command {
 
 function bandNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`Expected integer of at least 1 for band but received "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`Expected integer of at least 1 for band but received "${value}"`);
   return n;
 }
 

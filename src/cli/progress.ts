@@ -8,7 +8,11 @@ export interface ProgressBar {
 const SILENT: ProgressBar = { update() {}, finish() {} };
 
 /** Creates a bar labelled `label`; silent when `quiet` or when stderr is not a terminal. */
-export function progressBar(label: string, quiet: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+export function progressBar(
+  label: string,
+  quiet: boolean,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressBar {
   if (quiet || !stream.isTTY) return SILENT;
   const started = Date.now();
   let drawn = false;

@@ -155,7 +155,8 @@ function differentiateLineF32(
   const d = sp.steps;
   if (sp.float32) {
     // float32 coordinates: the differences and the coefficients are float32 too.
-    for (let i = 1; i < n - 1; i++) out[start + i * stride] = nonUniformF32(at(i - 1), at(i), at(i + 1), d[i - 1]!, d[i]!);
+    for (let i = 1; i < n - 1; i++)
+      out[start + i * stride] = nonUniformF32(at(i - 1), at(i), at(i + 1), d[i - 1]!, d[i]!);
     if (edgeOrder === 1) {
       out[start] = r(r(at(1) - at(0)) / d[0]!);
       out[last] = r(r(at(n - 1) - at(n - 2)) / d[n - 2]!);
@@ -203,7 +204,10 @@ function isIntegerArray(data: ArrayLike<number>): boolean {
 }
 
 /** Accepts `{ data, shape }`, a typed array (1-D) or nested number arrays. */
-function toNdArray(f: NdArray | NestedNumbers[] | NumericArray): { data: NumericArray | Float64Array; shape: number[] } {
+function toNdArray(f: NdArray | NestedNumbers[] | NumericArray): {
+  data: NumericArray | Float64Array;
+  shape: number[];
+} {
   if (ArrayBuffer.isView(f)) return { data: f as NumericArray, shape: [(f as NumericArray).length] };
   if (Array.isArray(f)) {
     const shape: number[] = [];
@@ -238,7 +242,11 @@ function toNdArray(f: NdArray | NestedNumbers[] | NumericArray): { data: Numeric
 
 function checkNested(value: unknown, shape: number[], depth: number): boolean {
   if (depth === shape.length) return !Array.isArray(value);
-  return Array.isArray(value) && value.length === shape[depth] && value.every((v) => checkNested(v, shape, depth + 1));
+  return (
+    Array.isArray(value) &&
+    value.length === shape[depth] &&
+    value.every((v) => checkNested(v, shape, depth + 1))
+  );
 }
 
 function normaliseAxes(axis: GradientOptions["axis"], ndim: number): number[] {
@@ -246,14 +254,19 @@ function normaliseAxes(axis: GradientOptions["axis"], ndim: number): number[] {
   const list = typeof axis === "number" ? [axis] : [...axis];
   const axes = list.map((a) => {
     if (!Number.isInteger(a)) throw new TypeError(`axis must be an integer but received ${String(a)}`);
-    if (a < -ndim || a >= ndim) throw new RangeError(`axis ${a} is out of bounds for array of dimension ${ndim}`);
+    if (a < -ndim || a >= ndim)
+      throw new RangeError(`axis ${a} is out of bounds for array of dimension ${ndim}`);
     return a < 0 ? a + ndim : a;
   });
   if (new Set(axes).size !== axes.length) throw new RangeError(`repeated axis in [${list.join(", ")}]`);
   return axes;
 }
 
-function normaliseSpacing(spacing: GradientOptions["spacing"], axes: number[], shape: number[]): AxisSpacing[] {
+function normaliseSpacing(
+  spacing: GradientOptions["spacing"],
+  axes: number[],
+  shape: number[],
+): AxisSpacing[] {
   if (spacing === undefined) return axes.map(() => ({ uniform: 1 }));
   if (typeof spacing === "number") return axes.map(() => ({ uniform: spacing }));
   if (!Array.isArray(spacing) || spacing.length !== axes.length) {
@@ -276,11 +289,14 @@ function normaliseSpacing(spacing: GradientOptions["spacing"], axes: number[], s
     const float32 = entry instanceof Float32Array;
     const coords = Float64Array.from(entry as ArrayLike<number>);
     const steps = new Float64Array(coords.length - 1);
-    for (let i = 0; i < steps.length; i++) steps[i] = float32 ? r(coords[i + 1]! - coords[i]!) : coords[i + 1]! - coords[i]!;
+    for (let i = 0; i < steps.length; i++)
+      steps[i] = float32 ? r(coords[i + 1]! - coords[i]!) : coords[i + 1]! - coords[i]!;
     // numpy: exactly equal differences take the uniform formulas.
     if (steps.length > 0 && steps.every((s) => s === steps[0])) {
       // A float32 step stays float32 arithmetic (like a weak scalar); a float64 one is strong (see the f32 path).
-      return float32 ? { uniform: steps[0]! } : ({ uniform: steps[0]!, fromCoordinates: true } as AxisSpacing);
+      return float32
+        ? { uniform: steps[0]! }
+        : ({ uniform: steps[0]!, fromCoordinates: true } as AxisSpacing);
     }
     return { steps, float32 };
   });

@@ -32,7 +32,7 @@ export function meridianArc(e: Ellipsoid, lat: number): number {
     (lat -
       (1.5 * n - (9 / 16) * n3) * Math.sin(2 * lat) +
       ((15 / 16) * n2 - (15 / 32) * n4) * Math.sin(4 * lat) -
-      ((35 / 48) * n3) * Math.sin(6 * lat) +
-      ((315 / 512) * n4) * Math.sin(8 * lat))
+      (35 / 48) * n3 * Math.sin(6 * lat) +
+      (315 / 512) * n4 * Math.sin(8 * lat))
   );
 }

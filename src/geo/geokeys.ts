@@ -23,7 +23,9 @@ export function decodeGeoKeys(tags: GeoTiffTags): GeoKeys {
       const values = tags.GeoDoubleParams.slice(offset, offset + n);
       if (values.length === n) keys[name] = n === 1 ? values[0]! : values;
     } else if (location === GEO_ASCII_PARAMS && tags.GeoAsciiParams !== undefined) {
-      keys[name] = tags.GeoAsciiParams.slice(offset, offset + n).replace(/\|$/, "").replace(/\0/g, "");
+      keys[name] = tags.GeoAsciiParams.slice(offset, offset + n)
+        .replace(/\|$/, "")
+        .replace(/\0/g, "");
     }
   }
   return keys;

@@ -5,7 +5,7 @@
 import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import { UsageError, type WarningHandler } from "../errors.js";
 import { decodeGeoKeys, type GeoKeys } from "./geokeys.js";
-import type { Crs, GeoTiffTags, GeoTransform, Georef } from "./types.js";
+import type { Crs, Georef, GeoTiffTags, GeoTransform } from "./types.js";
 import { linearUnitFromCode, unitFromName } from "./units.js";
 
 const USER_DEFINED = 32767;
@@ -53,7 +53,7 @@ export function geoTransformFromTags(tags: GeoTiffTags, pixelIsPoint: boolean): 
     const [sx, sy] = scale as [number, number];
     gt = [x - i * sx, sx, 0, y + j * sy, 0, -sy];
   }
-  if (!gt || !gt.every(Number.isFinite) || gt[1] === 0 || gt[5] === 0) return undefined;
+  if (!gt?.every(Number.isFinite) || gt[1] === 0 || gt[5] === 0) return undefined;
   if (pixelIsPoint) {
     // The tiepoint names a pixel centre: move to the corner, as GDAL does by default.
     gt[0] -= 0.5 * gt[1] + 0.5 * gt[2];
@@ -70,7 +70,8 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   }
   const input: GeoKeys = { ...keys };
   const projected = modelType === 1;
-  const epsgProjected = typeof keys["ProjectedCSTypeGeoKey"] === "number" && keys["ProjectedCSTypeGeoKey"] !== USER_DEFINED;
+  const epsgProjected =
+    typeof keys["ProjectedCSTypeGeoKey"] === "number" && keys["ProjectedCSTypeGeoKey"] !== USER_DEFINED;
   // geotiff-geokeys-to-proj4 returns lon/lat when a projected EPSG code and a geographic key are both set.
   if (projected && epsgProjected) delete input["GeographicTypeGeoKey"];
   let result: { proj4: string; coordinatesConversionParameters: { x: number }; isGCS: boolean };
@@ -139,14 +140,20 @@ function linearUnitOf(proj4: string, keys: GeoKeys): number {
   return (typeof code === "number" && linearUnitFromCode(code)?.metres) || 1;
 }
 
-function verticalUnit(keys: GeoKeys, bandUnit: string | undefined, warn: WarningHandler): Georef["verticalUnit"] {
+function verticalUnit(
+  keys: GeoKeys,
+  bandUnit: string | undefined,
+  warn: WarningHandler,
+): Georef["verticalUnit"] {
   const code = keys["VerticalUnitsGeoKey"];
   const fromKey = typeof code === "number" ? linearUnitFromCode(code) : undefined;
   if (fromKey) return { ...fromKey, source: "geokey" };
   if (bandUnit) {
     const unit = unitFromName(bandUnit);
     if (unit) return { ...unit, source: "band-unit" };
-    warn(`unknown vertical unit "${bandUnit}": elevations are taken as metres (use --vertical-unit to say otherwise)`);
+    warn(
+      `unknown vertical unit "${bandUnit}": elevations are taken as metres (use --vertical-unit to say otherwise)`,
+    );
   }
   return { metres: 1, name: "metre", source: "default" };
 }

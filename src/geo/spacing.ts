@@ -6,7 +6,7 @@ import geographiclib from "geographiclib-geodesic";
 import proj4 from "proj4";
 import { GeorefError, type WarningHandler } from "../errors.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
-import type { GeoTransform, Georef, SpacingModel } from "./types.js";
+import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
 export interface SpacingOptions {
   mode?: "ground" | "nominal";
@@ -37,7 +37,13 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
     throw new GeorefError("rotated or sheared geotransform is not supported");
   }
   if (options.xscale !== undefined && options.yscale !== undefined) {
-    return uniformModel("explicit", width, height, Math.abs(gt?.[1] ?? 1) * options.xscale, Math.abs(gt?.[5] ?? 1) * options.yscale);
+    return uniformModel(
+      "explicit",
+      width,
+      height,
+      Math.abs(gt?.[1] ?? 1) * options.xscale,
+      Math.abs(gt?.[5] ?? 1) * options.yscale,
+    );
   }
   const mode = options.mode ?? "ground";
   if (!gt || crs.kind === "none" || crs.kind === "local") {
@@ -56,17 +62,31 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
       // GDAL ≥ 3.11's automatic scale for geographic rasters.
       const yscale = angular * ellipsoid.a;
       const centreLat = (gt[3] + (height * gt[5]) / 2) * angular;
-      if (Math.abs(centreLat) > (80 * Math.PI) / 180) warn("nominal spacing is inaccurate beyond 80° of latitude");
-      return uniformModel("nominal", width, height, Math.abs(gt[1]) * yscale * Math.cos(centreLat), Math.abs(gt[5]) * yscale);
+      if (Math.abs(centreLat) > (80 * Math.PI) / 180)
+        warn("nominal spacing is inaccurate beyond 80° of latitude");
+      return uniformModel(
+        "nominal",
+        width,
+        height,
+        Math.abs(gt[1]) * yscale * Math.cos(centreLat),
+        Math.abs(gt[5]) * yscale,
+      );
     }
     return geographicModel(gt, width, height, ellipsoid, angular);
   }
   const unit = crs.linearUnit ?? 1;
-  if (mode === "nominal") return uniformModel("nominal", width, height, Math.abs(gt[1]) * unit, Math.abs(gt[5]) * unit);
+  if (mode === "nominal")
+    return uniformModel("nominal", width, height, Math.abs(gt[1]) * unit, Math.abs(gt[5]) * unit);
   return projectedModel(gt, width, height, crs.proj4!, ellipsoid, crs.coordinateFactor ?? 1, unit);
 }
 
-function uniformModel(mode: SpacingModel["mode"], width: number, height: number, dx: number, dy: number): SpacingModel {
+function uniformModel(
+  mode: SpacingModel["mode"],
+  width: number,
+  height: number,
+  dx: number,
+  dy: number,
+): SpacingModel {
   return {
     mode,
     width,
@@ -78,7 +98,13 @@ function uniformModel(mode: SpacingModel["mode"], width: number, height: number,
 }
 
 /** Closed form per row: parallels for x, meridian arcs between row latitudes for y; meridians are grid north. */
-function geographicModel(gt: GeoTransform, width: number, height: number, e: Ellipsoid, angular: number): SpacingModel {
+function geographicModel(
+  gt: GeoTransform,
+  width: number,
+  height: number,
+  e: Ellipsoid,
+  angular: number,
+): SpacingModel {
   const lat = (row: number) => (gt[3] + (row + 0.5) * gt[5]) * angular;
   const dLon = Math.abs(gt[1]) * angular;
   return {
@@ -134,8 +160,18 @@ function projectedModel(
     return [lon!, lat!] as const;
   };
   const inverse = (a: readonly [number, number], b: readonly [number, number]) =>
-    geodesic.Inverse(a[1], a[0], b[1], b[0], geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH);
-  const grid = { x: new Float64Array(rows.length * cols.length), y: new Float64Array(rows.length * cols.length), bearing: new Float64Array(rows.length * cols.length) };
+    geodesic.Inverse(
+      a[1],
+      a[0],
+      b[1],
+      b[0],
+      geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH,
+    );
+  const grid = {
+    x: new Float64Array(rows.length * cols.length),
+    y: new Float64Array(rows.length * cols.length),
+    bearing: new Float64Array(rows.length * cols.length),
+  };
   rows.forEach((row, j) => {
     cols.forEach((col, i) => {
       const here = lonLat(col, row);
@@ -184,13 +220,22 @@ function projectedModel(
  * spacingRange(spacingModel(dem.georef)); // { dxMin, dxMax, dyMin, dyMax } in metres
  * ```
  */
-export function spacingRange(model: SpacingModel): { dxMin: number; dxMax: number; dyMin: number; dyMax: number } {
+export function spacingRange(model: SpacingModel): {
+  dxMin: number;
+  dxMax: number;
+  dyMin: number;
+  dyMax: number;
+} {
   const { width, height } = model;
   const x = new Float64Array(Math.max(1, width - 1));
   const y = new Float64Array(width);
   const range = { dxMin: Infinity, dxMax: -Infinity, dyMin: Infinity, dyMax: -Infinity };
   const every = Math.max(1, Math.floor(height / 64));
-  for (let row = 0; row < height; row = row + every >= height && row < height - 1 ? height - 1 : row + every) {
+  for (
+    let row = 0;
+    row < height;
+    row = row + every >= height && row < height - 1 ? height - 1 : row + every
+  ) {
     if (width > 1) {
       model.xSteps(row, x);
       for (const v of x) {

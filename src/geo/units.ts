@@ -16,7 +16,10 @@ export function linearUnitFromCode(code: number): { metres: number; name: string
 
 const UNIT_NAMES: Array<[RegExp, { metres: number; name: string }]> = [
   [/^(m|metre|meter|metres|meters)$/i, { metres: 1, name: "metre" }],
-  [/^(us-ft|us_ft|foot_us|us survey foot|us survey feet|survey foot|ftus)$/i, { metres: US_SURVEY_FOOT, name: "US survey foot" }],
+  [
+    /^(us-ft|us_ft|foot_us|us survey foot|us survey feet|survey foot|ftus)$/i,
+    { metres: US_SURVEY_FOOT, name: "US survey foot" },
+  ],
   [/^(ft|foot|feet|foot \(international\)|international foot|intl foot)$/i, { metres: 0.3048, name: "foot" }],
   [/^(cm|centimetre|centimeter)$/i, { metres: 0.01, name: "centimetre" }],
   [/^(mm|millimetre|millimeter)$/i, { metres: 0.001, name: "millimetre" }],

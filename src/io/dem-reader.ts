@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import { fromArrayBuffer, fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage, getDecoder } from "geotiff";
 import { InputError, type WarningHandler } from "../errors.js";
 import { georefFromTags } from "../geo/georef.js";
-import type { GeoTiffTags, Georef } from "../geo/types.js";
+import type { Georef, GeoTiffTags } from "../geo/types.js";
 import { registerFastDecoders } from "./decoders.js";
 import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
@@ -43,7 +43,13 @@ export interface DemHandle {
   readonly scale: number;
   readonly offset: number;
   readonly bandUnit: string | undefined;
-  readonly layout: { tiled: boolean; blockWidth: number; blockHeight: number; compression: string; bigTiff: boolean };
+  readonly layout: {
+    tiled: boolean;
+    blockWidth: number;
+    blockHeight: number;
+    compression: string;
+    bigTiff: boolean;
+  };
   readonly georef: Georef;
   /** Rows [firstRow, firstRow + rowCount) as float64: scale/offset applied; nodata and NaN become NaN. */
   readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
@@ -139,16 +145,24 @@ export async function openDem(source: DemSource, options: OpenOptions = {}): Pro
   }
 }
 
-async function createHandle(tiff: GeoTIFF, image: GeoTIFFImage, file: string, options: OpenOptions): Promise<DemHandle> {
+async function createHandle(
+  tiff: GeoTIFF,
+  image: GeoTIFFImage,
+  file: string,
+  options: OpenOptions,
+): Promise<DemHandle> {
   const ifd = image.fileDirectory;
   const width = image.getWidth();
   const height = image.getHeight();
   const bandCount = image.getSamplesPerPixel();
   const band = options.band ?? 1;
   if (!Number.isInteger(band) || band < 1 || band > bandCount) {
-    throw new InputError(`band ${band} requested but the file has ${bandCount} band${bandCount === 1 ? "" : "s"}`, {
-      file,
-    });
+    throw new InputError(
+      `band ${band} requested but the file has ${bandCount} band${bandCount === 1 ? "" : "s"}`,
+      {
+        file,
+      },
+    );
   }
   const sample = band - 1;
   const compressionCode = Number((await ifd.loadValue("Compression")) ?? 1);
@@ -165,7 +179,9 @@ async function createHandle(tiff: GeoTIFF, image: GeoTIFFImage, file: string, op
   }
   const nodataTag = ifd.hasTag("GDAL_NODATA") ? String(ifd.getValue("GDAL_NODATA")) : undefined;
   const nodata =
-    options.nodata !== undefined ? roundToSampleType(options.nodata, sampleType) : parseNodata(nodataTag, sampleType);
+    options.nodata !== undefined
+      ? roundToSampleType(options.nodata, sampleType)
+      : parseNodata(nodataTag, sampleType);
   const metadataXml = ifd.hasTag("GDAL_METADATA") ? String(await ifd.loadValue("GDAL_METADATA")) : undefined;
   const metadata = bandMetadata(metadataXml, sample);
   const scale = metadata.has("SCALE") ? Number(metadata.get("SCALE")) : 1;
@@ -212,7 +228,10 @@ async function createHandle(tiff: GeoTIFF, image: GeoTIFFImage, file: string, op
     convert: boolean,
   ): Promise<void> {
     if (firstRow < 0 || rowCount < 0 || firstRow + rowCount > height || x < 0 || x + w > width) {
-      throw new InputError(`window rows ${firstRow}–${firstRow + rowCount} × columns ${x}–${x + w} is outside the ${width}×${height} raster`, { file });
+      throw new InputError(
+        `window rows ${firstRow}–${firstRow + rowCount} × columns ${x}–${x + w} is outside the ${width}×${height} raster`,
+        { file },
+      );
     }
     const noData = nodata;
     const hasNodata = noData !== undefined && !Number.isNaN(noData);
@@ -240,7 +259,9 @@ async function createHandle(tiff: GeoTIFF, image: GeoTIFFImage, file: string, op
   }
 
   const windowArray = (n: number) =>
-    sampleType === "Float64" || sampleType === "Int32" || sampleType === "UInt32" ? new Float64Array(n) : new Float32Array(n);
+    sampleType === "Float64" || sampleType === "Int32" || sampleType === "UInt32"
+      ? new Float64Array(n)
+      : new Float32Array(n);
 
   return {
     source: file,
@@ -253,7 +274,13 @@ async function createHandle(tiff: GeoTIFF, image: GeoTIFFImage, file: string, op
     scale,
     offset,
     bandUnit,
-    layout: { tiled: image.isTiled, blockWidth: tileWidth, blockHeight: tileHeight, compression, bigTiff: tiff.bigTiff },
+    layout: {
+      tiled: image.isTiled,
+      blockWidth: tileWidth,
+      blockHeight: tileHeight,
+      compression,
+      bigTiff: tiff.bigTiff,
+    },
     georef,
     async readRows(firstRow, rowCount, out) {
       const result = out ?? new Float64Array(rowCount * width);
@@ -285,7 +312,9 @@ async function geoTiffTags(image: GeoTIFFImage): Promise<GeoTiffTags> {
   const ifd = image.fileDirectory;
   const tags: GeoTiffTags = {};
   const numbers = async (name: string) =>
-    ifd.hasTag(name as never) ? Array.from((await ifd.loadValue(name as never)) as ArrayLike<number>, Number) : undefined;
+    ifd.hasTag(name as never)
+      ? Array.from((await ifd.loadValue(name as never)) as ArrayLike<number>, Number)
+      : undefined;
   const set = <K extends keyof GeoTiffTags>(key: K, value: GeoTiffTags[K] | undefined) => {
     if (value !== undefined) tags[key] = value;
   };
@@ -295,7 +324,8 @@ async function geoTiffTags(image: GeoTIFFImage): Promise<GeoTiffTags> {
   set("GeoKeyDirectory", await numbers("GeoKeyDirectory"));
   set("GeoDoubleParams", await numbers("GeoDoubleParams"));
   // The text is kept verbatim, without the terminating NUL the writer adds back.
-  if (ifd.hasTag("GeoAsciiParams")) tags.GeoAsciiParams = String(await ifd.loadValue("GeoAsciiParams")).replace(/\0+$/, "");
+  if (ifd.hasTag("GeoAsciiParams"))
+    tags.GeoAsciiParams = String(await ifd.loadValue("GeoAsciiParams")).replace(/\0+$/, "");
   return tags;
 }
 
@@ -309,7 +339,10 @@ async function geoTiffTags(image: GeoTIFFImage): Promise<GeoTiffTags> {
  * console.log(dem.width, dem.height, dem.nodata, dem.georef.crs.epsg);
  * ```
  */
-export async function readDem(source: DemSource, options: OpenOptions & { window?: Window } = {}): Promise<Dem> {
+export async function readDem(
+  source: DemSource,
+  options: OpenOptions & { window?: Window } = {},
+): Promise<Dem> {
   const handle = await openDem(source, options);
   try {
     const window = options.window ?? { x: 0, y: 0, width: handle.width, height: handle.height };
@@ -321,10 +354,25 @@ export async function readDem(source: DemSource, options: OpenOptions & { window
             ...handle.georef,
             width: window.width,
             height: window.height,
-            geoTransform: [gt[0] + window.x * gt[1] + window.y * gt[2], gt[1], gt[2], gt[3] + window.x * gt[4] + window.y * gt[5], gt[4], gt[5]],
+            geoTransform: [
+              gt[0] + window.x * gt[1] + window.y * gt[2],
+              gt[1],
+              gt[2],
+              gt[3] + window.x * gt[4] + window.y * gt[5],
+              gt[4],
+              gt[5],
+            ],
           }
         : handle.georef;
-    return { width: window.width, height: window.height, data, nodata: handle.nodata, sampleType: handle.sampleType, georef, source: handle.source };
+    return {
+      width: window.width,
+      height: window.height,
+      data,
+      nodata: handle.nodata,
+      sampleType: handle.sampleType,
+      georef,
+      source: handle.source,
+    };
   } finally {
     await handle.close();
   }

@@ -11,7 +11,14 @@ export function parseNodata(text: string | undefined, sampleType: SampleType): n
   if (text === undefined) return undefined;
   const clean = text.replace(/\0/g, "").trim().toLowerCase();
   if (clean === "") return undefined;
-  const value = clean === "nan" || clean === "-nan" ? Number.NaN : clean.endsWith("inf") ? (clean.startsWith("-") ? -Infinity : Infinity) : Number(clean);
+  const value =
+    clean === "nan" || clean === "-nan"
+      ? Number.NaN
+      : clean.endsWith("inf")
+        ? clean.startsWith("-")
+          ? -Infinity
+          : Infinity
+        : Number(clean);
   if (clean !== "nan" && clean !== "-nan" && Number.isNaN(value)) return undefined;
   return roundToSampleType(value, sampleType);
 }
@@ -42,5 +49,10 @@ export function bandMetadata(xml: string | undefined, sample: number): Map<strin
 }
 
 function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 }

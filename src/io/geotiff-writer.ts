@@ -8,7 +8,7 @@ import { type FileHandle, open } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { commitAll, discardAll, outputError, temporaryName } from "./atomic.js";
-import { applyPredictor, type Codec, COMPRESSION_CODE, compressTile } from "./tiff-compress.js";
+import { applyPredictor, COMPRESSION_CODE, type Codec, compressTile } from "./tiff-compress.js";
 import { encodeDirectory, encodeHeader, FieldType, type TiffField } from "./tiff-directory.js";
 
 export type OutputSampleType = "Byte" | "Int16" | "UInt16" | "Int32" | "Float32" | "Float64";
@@ -71,10 +71,14 @@ export function nodataText(value: number): string {
 
 /** GDAL_METADATA XML with per-band description and unit. */
 export function gdalMetadataXml(descriptions: string[] = [], units: string[] = []): string | undefined {
-  const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const items: string[] = [];
-  descriptions.forEach((d, i) => d && items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${escape(d)}</Item>`));
-  units.forEach((u, i) => u && items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${escape(u)}</Item>`));
+  descriptions.forEach((d, i) => {
+    if (d) items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${xml(d)}</Item>`);
+  });
+  units.forEach((u, i) => {
+    if (u) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${xml(u)}</Item>`);
+  });
   return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>\n` : undefined;
 }
 
@@ -86,7 +90,8 @@ function georefFields(georef: Georef | undefined): TiffField[] {
   if (gt) {
     const keys = tags.GeoKeyDirectory ?? [];
     let pixelIsPoint = false;
-    for (let k = 4; k + 3 < keys.length; k += 4) if (keys[k] === 1025 && keys[k + 1] === 0) pixelIsPoint = keys[k + 3] === 2;
+    for (let k = 4; k + 3 < keys.length; k += 4)
+      if (keys[k] === 1025 && keys[k + 1] === 0) pixelIsPoint = keys[k + 3] === 2;
     const x0 = pixelIsPoint ? gt[0] + 0.5 * gt[1] + 0.5 * gt[2] : gt[0];
     const y0 = pixelIsPoint ? gt[3] + 0.5 * gt[4] + 0.5 * gt[5] : gt[3];
     if (gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0) {
@@ -100,13 +105,16 @@ function georefFields(georef: Georef | undefined): TiffField[] {
       });
     }
   } else {
-    if (tags.ModelPixelScale) fields.push({ tag: 33550, type: FieldType.DOUBLE, values: tags.ModelPixelScale });
+    if (tags.ModelPixelScale)
+      fields.push({ tag: 33550, type: FieldType.DOUBLE, values: tags.ModelPixelScale });
     if (tags.ModelTiepoint) fields.push({ tag: 33922, type: FieldType.DOUBLE, values: tags.ModelTiepoint });
-    if (tags.ModelTransformation) fields.push({ tag: 34264, type: FieldType.DOUBLE, values: tags.ModelTransformation });
+    if (tags.ModelTransformation)
+      fields.push({ tag: 34264, type: FieldType.DOUBLE, values: tags.ModelTransformation });
   }
   if (tags.GeoKeyDirectory) fields.push({ tag: 34735, type: FieldType.SHORT, values: tags.GeoKeyDirectory });
   if (tags.GeoDoubleParams) fields.push({ tag: 34736, type: FieldType.DOUBLE, values: tags.GeoDoubleParams });
-  if (tags.GeoAsciiParams !== undefined) fields.push({ tag: 34737, type: FieldType.ASCII, values: tags.GeoAsciiParams });
+  if (tags.GeoAsciiParams !== undefined)
+    fields.push({ tag: 34737, type: FieldType.ASCII, values: tags.GeoAsciiParams });
   return fields;
 }
 
@@ -146,7 +154,10 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
   let pending: Promise<void> = Promise.resolve();
   let failure: unknown;
 
-  async function flushTileRow(tileRow: number, rows: Array<InstanceType<(typeof SAMPLE)[OutputSampleType]["array"]>>) {
+  async function flushTileRow(
+    tileRow: number,
+    rows: Array<InstanceType<(typeof SAMPLE)[OutputSampleType]["array"]>>,
+  ) {
     const encoded = await Promise.all(
       rows.flatMap((buffer, band) =>
         Array.from({ length: tilesAcross }, async (_, tx) => {
@@ -155,7 +166,14 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
             const start = r * TILE * tilesAcross + tx * TILE;
             tile.set(buffer.subarray(start, start + TILE), r * TILE);
           }
-          const bytes = applyPredictor(new Uint8Array(tile.buffer), TILE, TILE, sample.bytes, predictor, sample.format === 2);
+          const bytes = applyPredictor(
+            new Uint8Array(tile.buffer),
+            TILE,
+            TILE,
+            sample.bytes,
+            predictor,
+            sample.format === 2,
+          );
           return { band, tx, data: await compressTile(bytes, codec) };
         }),
       ),
@@ -187,7 +205,8 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
       if (closed) throw outputError(path, new Error("writer is closed"));
       if (signal?.aborted) return fail(new Error("interrupted"));
       if (failure) return fail(failure);
-      if (data.length !== bands) return fail(new UsageError(`expected ${bands} band(s) of rows but received ${data.length}`));
+      if (data.length !== bands)
+        return fail(new UsageError(`expected ${bands} band(s) of rows but received ${data.length}`));
       if (rowsWritten + rowCount > height) return fail(new UsageError(`more than ${height} rows written`));
       for (let r = 0; r < rowCount; r++) {
         const row = rowsWritten + r;
@@ -196,7 +215,8 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
           const src = data[b]!;
           const dst = buffers[b]!;
           const base = inTile * TILE * tilesAcross;
-          if (ArrayBuffer.isView(src)) dst.set((src as Float64Array).subarray(r * width, (r + 1) * width), base);
+          if (ArrayBuffer.isView(src))
+            dst.set((src as Float64Array).subarray(r * width, (r + 1) * width), base);
           else for (let c = 0; c < width; c++) dst[base + c] = src[r * width + c]!;
         }
         if (inTile === TILE - 1 || row === height - 1) {
@@ -242,7 +262,8 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
         if (predictor !== 1) fields.push({ tag: 317, type: FieldType.SHORT, values: [predictor] });
         if (bands > 1) fields.push({ tag: 338, type: FieldType.SHORT, values: Array(bands - 1).fill(0) });
         if (metadata) fields.push({ tag: 42112, type: FieldType.ASCII, values: metadata });
-        if (options.nodata !== undefined) fields.push({ tag: 42113, type: FieldType.ASCII, values: nodataText(options.nodata) });
+        if (options.nodata !== undefined)
+          fields.push({ tag: 42113, type: FieldType.ASCII, values: nodataText(options.nodata) });
         const directory = encodeDirectory(fields, ifdAt, bigTiff);
         await file!.write(directory, 0, directory.length, ifdAt);
         const header = encodeHeader(ifdAt, bigTiff);

@@ -19,7 +19,9 @@ const PNG_MAX_DIMENSION = 0x3fff_ffff;
 export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
   const x = gt[0] + 0.5 * gt[1] + 0.5 * gt[2];
   const y = gt[3] + 0.5 * gt[4] + 0.5 * gt[5];
-  return [gt[1], gt[4], gt[2], gt[5], x, y].map((v) => v.toPrecision(17).replace(/\.?0+$/, "")).join("\n") + "\n";
+  return (
+    [gt[1], gt[4], gt[2], gt[5], x, y].map((v) => v.toPrecision(17).replace(/\.?0+$/, "")).join("\n") + "\n"
+  );
 }
 
 /** GDAL's PAM sidecar naming the CRS (any user input GDAL understands: EPSG:n or a proj4 string). */
@@ -55,7 +57,9 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
   try {
     grey = new Uint8Array(width * height);
   } catch {
-    throw new OutputError(`not enough memory for a ${width}×${height} PNG: write a .tif instead`, { file: path });
+    throw new OutputError(`not enough memory for a ${width}×${height} PNG: write a .tif instead`, {
+      file: path,
+    });
   }
   let rows = 0;
   let hasNodata = false;
@@ -87,9 +91,14 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
             pixels[2 * i] = grey[i]!;
             pixels[2 * i + 1] = grey[i] === nodata ? 0 : 255;
           }
-          image = sharp(pixels, { raw: { width, height, channels: 2 }, limitInputPixels: false }).toColourspace("b-w");
+          image = sharp(pixels, {
+            raw: { width, height, channels: 2 },
+            limitInputPixels: false,
+          }).toColourspace("b-w");
         } else {
-          image = sharp(grey, { raw: { width, height, channels: 1 }, limitInputPixels: false }).toColourspace("b-w");
+          image = sharp(grey, { raw: { width, height, channels: 1 }, limitInputPixels: false }).toColourspace(
+            "b-w",
+          );
         }
         await image.png({ compressionLevel: 6 }).toFile(png);
         const pairs: Array<[string, string]> = [[png, path]];

@@ -1,6 +1,7 @@
 /** TIFF predictors and codecs for output tiles: horizontal (2) and floating-point (3) predictors, DEFLATE, LZW. */
-import { deflate } from "node:zlib";
+
 import { promisify } from "node:util";
+import { deflate } from "node:zlib";
 
 const deflateAsync = promisify(deflate);
 
@@ -36,8 +37,18 @@ export function applyPredictor(
     return out;
   }
   const view = new DataView(tile.buffer, tile.byteOffset, tile.byteLength);
-  const get = bytes === 1 ? (o: number) => view.getUint8(o) : bytes === 2 ? (o: number) => view.getUint16(o, true) : (o: number) => view.getUint32(o, true);
-  const set = bytes === 1 ? (o: number, v: number) => view.setUint8(o, v) : bytes === 2 ? (o: number, v: number) => view.setUint16(o, v, true) : (o: number, v: number) => view.setUint32(o, v, true);
+  const get =
+    bytes === 1
+      ? (o: number) => view.getUint8(o)
+      : bytes === 2
+        ? (o: number) => view.getUint16(o, true)
+        : (o: number) => view.getUint32(o, true);
+  const set =
+    bytes === 1
+      ? (o: number, v: number) => view.setUint8(o, v)
+      : bytes === 2
+        ? (o: number, v: number) => view.setUint16(o, v, true)
+        : (o: number, v: number) => view.setUint32(o, v, true);
   const mask = bytes === 4 ? 0xffffffff : (1 << (8 * bytes)) - 1;
   void signed; // two's complement differences are the same bits for signed and unsigned samples
   for (let r = 0; r < rows; r++) {

@@ -1,7 +1,7 @@
 /** Serialising a TIFF image file directory (classic or BigTIFF, little-endian). */
 
 /** TIFF field types used by the writer. */
-export const enum FieldType {
+export enum FieldType {
   ASCII = 2,
   SHORT = 3,
   LONG = 4,

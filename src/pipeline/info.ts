@@ -106,9 +106,15 @@ export function formatDemInfo(info: DemInfo): string {
       ? `Ground spacing:  dx ${fmt(g.dxMin)}–${fmt(g.dxMax)} m, dy ${fmt(g.dyMin)}–${fmt(g.dyMax)} m`
       : `Ground spacing:  unavailable (${info.groundSpacingError})`,
   );
-  lines.push(`Vertical unit:   ${info.verticalUnit.name} (${info.verticalUnit.metres} m, from ${info.verticalUnit.source})`);
+  lines.push(
+    `Vertical unit:   ${info.verticalUnit.name} (${info.verticalUnit.metres} m, from ${info.verticalUnit.source})`,
+  );
   const e = info.elevation;
-  lines.push(e ? `Elevation:       ${e.min} to ${e.max} (${e.validPixels} valid pixels)` : "Elevation:       no valid pixels");
+  lines.push(
+    e
+      ? `Elevation:       ${e.min} to ${e.max} (${e.validPixels} valid pixels)`
+      : "Elevation:       no valid pixels",
+  );
   return lines.join("\n");
 }
 

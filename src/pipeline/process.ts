@@ -11,7 +11,12 @@ import { spacingModel } from "../geo/spacing.js";
 import type { SpacingModel } from "../geo/types.js";
 import type { DemHandle, DemSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
-import { createRasterWriter, outputFormat, type RasterWriter, type RasterWriterOptions } from "../io/geotiff-writer.js";
+import {
+  createRasterWriter,
+  outputFormat,
+  type RasterWriter,
+  type RasterWriterOptions,
+} from "../io/geotiff-writer.js";
 import { aspect } from "../terrain/aspect.js";
 import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
 import { hillshade } from "../terrain/hillshade.js";
@@ -65,7 +70,9 @@ export async function processDem(
   throwIfAborted(opts.signal);
 
   const ownsHandle = !isHandle(input);
-  const dem = isHandle(input) ? input : await openDem(input, { band: opts.band, nodata: opts.nodata, warn: opts.warn });
+  const dem = isHandle(input)
+    ? input
+    : await openDem(input, { band: opts.band, nodata: opts.nodata, warn: opts.warn });
   const writers: RasterWriter[] = [];
   try {
     const context = derivativeContext(dem, opts);
@@ -89,7 +96,8 @@ function isHandle(input: DemSource | DemHandle): input is DemHandle {
 
 /** Refuses unknown extensions, non-GeoTIFF float products, and writing over the input — before any work. */
 function checkOutputs(input: DemSource | DemHandle, outputs: ProductOutputs, wanted: Product[]): void {
-  const inputPath = typeof input === "string" ? canonical(input) : isHandle(input) ? canonical(input.source) : "";
+  const inputPath =
+    typeof input === "string" ? canonical(input) : isHandle(input) ? canonical(input.source) : "";
   const seen = new Set<string>();
   for (const product of wanted) {
     const path = outputs[product]!;
@@ -165,7 +173,13 @@ async function openSinks(
   opts: ResolvedOptions,
   writers: RasterWriter[],
 ): Promise<Sink[]> {
-  const base = { width: dem.width, height: dem.height, georef: dem.georef, compress: opts.compress, signal: opts.signal };
+  const base = {
+    width: dem.width,
+    height: dem.height,
+    georef: dem.georef,
+    compress: opts.compress,
+    signal: opts.signal,
+  };
   const sinks: Sink[] = [];
   const open = async (path: string, options: Omit<RasterWriterOptions, "width" | "height">) => {
     const writer = await createRasterWriter(path, { ...base, ...options });
@@ -194,7 +208,9 @@ async function openSinks(
       });
       const aspectOptions = { trigonometric: opts.trigonometric, zeroForFlat: opts.zeroForFlat, nodata };
       const imageSpace = opts.compat ? pixelSpaceGradient(spacing) : (g: GradientStrip) => g;
-      sinks.push((g, northBearing) => w.writeRows([aspect(imageSpace(g), { ...aspectOptions, northBearing })], g.rows));
+      sinks.push((g, northBearing) =>
+        w.writeRows([aspect(imageSpace(g), { ...aspectOptions, northBearing })], g.rows),
+      );
     } else if (product === "hillshade") {
       const w = await open(path, { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] });
       const shadeOptions = {
@@ -307,7 +323,8 @@ export async function streamStrips(
     let bearings: Float64Array | undefined;
     if (opts.trueNorth) {
       bearings = new Float64Array(rows * width);
-      for (let r = 0; r < rows; r++) context.spacing.gridNorthBearing(first + r, bearings.subarray(r * width));
+      for (let r = 0; r < rows; r++)
+        context.spacing.gridNorthBearing(first + r, bearings.subarray(r * width));
     }
     await consume(grad, bearings);
     opts.onProgress?.(first + rows, height);

@@ -49,9 +49,17 @@ export function computeDerivatives(
   const need0 = Math.max(0, output.firstRow - halo);
   const need1 = Math.min(strip.demHeight, output.firstRow + output.rows + halo);
   if (need0 < strip.firstRow || need1 > strip.firstRow + strip.rows) {
-    throw new RangeError(`strip rows ${strip.firstRow}–${strip.firstRow + strip.rows} do not cover ${need0}–${need1}`);
+    throw new RangeError(
+      `strip rows ${strip.firstRow}–${strip.firstRow + strip.rows} do not cover ${need0}–${need1}`,
+    );
   }
-  const steps = new StepCache(options, width, strip.demHeight, output.firstRow - halo, output.rows + 2 * halo);
+  const steps = new StepCache(
+    options,
+    width,
+    strip.demHeight,
+    output.firstRow - halo,
+    output.rows + 2 * halo,
+  );
   const result: GradientStrip = {
     dzdx: new Float64Array(output.rows * width),
     dzdy: new Float64Array(output.rows * width),
@@ -100,7 +108,12 @@ class StepCache {
 const valid = (v: number) => v === v;
 
 /** numpy.gradient along each axis, one-sided where a neighbour is nodata or missing. */
-function gradientMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCache, options: DerivativeOptions): void {
+function gradientMethod(
+  strip: ElevationStrip,
+  out: GradientStrip,
+  steps: StepCache,
+  options: DerivativeOptions,
+): void {
   const { width, data, demHeight } = strip;
   const second = options.edgeOrder === 2;
   const at = (row: number, col: number) => data[(row - strip.firstRow) * width + col]!;
@@ -145,13 +158,19 @@ function gradientMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCa
         if (hasU && hasD) {
           const d1 = steps.yStep(row - 1, c);
           const d2 = steps.yStep(row, c);
-          gy = d1 === d2 ? centralUniform(at(row - 1, c), at(row + 1, c), d1) : centralNonUniform(at(row - 1, c), f0, at(row + 1, c), d1, d2);
+          gy =
+            d1 === d2
+              ? centralUniform(at(row - 1, c), at(row + 1, c), d1)
+              : centralNonUniform(at(row - 1, c), f0, at(row + 1, c), d1, d2);
         } else if (hasD) {
           const f2 = row < demHeight - 2 ? at(row + 2, c) : Number.NaN;
           const d1 = steps.yStep(row, c);
           if (second && valid(f2)) {
             const d2 = steps.yStep(row + 1, c);
-            gy = d1 === d2 ? left2Uniform(f0, at(row + 1, c), f2, d1) : left2NonUniform(f0, at(row + 1, c), f2, d1, d2);
+            gy =
+              d1 === d2
+                ? left2Uniform(f0, at(row + 1, c), f2, d1)
+                : left2NonUniform(f0, at(row + 1, c), f2, d1, d2);
           } else {
             gy = forward1(f0, at(row + 1, c), d1);
           }
@@ -160,7 +179,10 @@ function gradientMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCa
           const d2 = steps.yStep(row - 1, c);
           if (second && valid(f2)) {
             const d1 = steps.yStep(row - 2, c);
-            gy = d1 === d2 ? right2Uniform(f2, at(row - 1, c), f0, d2) : right2NonUniform(f2, at(row - 1, c), f0, d1, d2);
+            gy =
+              d1 === d2
+                ? right2Uniform(f2, at(row - 1, c), f0, d2)
+                : right2NonUniform(f2, at(row - 1, c), f0, d1, d2);
           } else {
             gy = forward1(at(row - 1, c), f0, d2);
           }
@@ -175,7 +197,12 @@ function gradientMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCa
 }
 
 /** gdaldem's Horn and Zevenbergen–Thorne kernels with its edge and nodata rules. */
-function windowMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCache, options: DerivativeOptions): void {
+function windowMethod(
+  strip: ElevationStrip,
+  out: GradientStrip,
+  steps: StepCache,
+  options: DerivativeOptions,
+): void {
   const { width, data, demHeight } = strip;
   const horn = options.method === "horn";
   const f32 = options.float32Sums === true;
@@ -226,8 +253,12 @@ function windowMethod(strip: ElevationStrip, out: GradientStrip, steps: StepCach
       if (f32) {
         for (let i = 0; i < 9; i++) w[i] = Math.fround(w[i]!);
         const f = Math.fround;
-        const dx = horn ? f(f(f(f(w[2]! + w[5]!) + w[5]!) + w[8]!) - f(f(f(w[0]! + w[3]!) + w[3]!) + w[6]!)) : f(w[5]! - w[3]!);
-        const dy = horn ? f(f(f(f(w[6]! + w[7]!) + w[7]!) + w[8]!) - f(f(f(w[0]! + w[1]!) + w[1]!) + w[2]!)) : f(w[7]! - w[1]!);
+        const dx = horn
+          ? f(f(f(f(w[2]! + w[5]!) + w[5]!) + w[8]!) - f(f(f(w[0]! + w[3]!) + w[3]!) + w[6]!))
+          : f(w[5]! - w[3]!);
+        const dy = horn
+          ? f(f(f(f(w[6]! + w[7]!) + w[7]!) + w[8]!) - f(f(f(w[0]! + w[1]!) + w[1]!) + w[2]!))
+          : f(w[7]! - w[1]!);
         gx = dx / (horn ? 4 * (left + right) : left + right);
         gy = dy / (horn ? 4 * (up + down) : up + down);
       } else if (horn) {

@@ -29,7 +29,12 @@ export function resolveHillshadeOptions(options: HillshadeOptions = {}): Require
     pixelAspect: number("pixel aspect", options.pixelAspect ?? 1, { min: 0, exclusiveMin: true }),
     azimuth: number("azimuth", options.azimuth ?? 315),
     altitude: number("altitude", options.altitude ?? 45, { min: 0, max: 90 }),
-    variant: oneOf("variant", options.variant ?? "regular", ["regular", "combined", "multidirectional", "igor"]),
+    variant: oneOf("variant", options.variant ?? "regular", [
+      "regular",
+      "combined",
+      "multidirectional",
+      "igor",
+    ]),
   };
 }
 
@@ -37,7 +42,7 @@ export function resolveHillshadeOptions(options: HillshadeOptions = {}): Require
 function toByte(v: number): number {
   if (v !== v) return 0;
   const r = Math.floor(Math.fround(v) + 0.5);
-  return r < 0 ? 0 : r > 255 ? 255 : r;
+  return r < 0 ? 0 : Math.min(r, 255);
 }
 
 /**

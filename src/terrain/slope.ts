@@ -13,7 +13,10 @@ const DEGREES = 180 / Math.PI;
  * const degrees = slope(terrainGradient(await readDem("dem.tif")), { unit: "degree" });
  * ```
  */
-export function slope(grad: GradientLike, options: { unit?: "degree" | "percent"; nodata?: number } = {}): Float32Array {
+export function slope(
+  grad: GradientLike,
+  options: { unit?: "degree" | "percent"; nodata?: number } = {},
+): Float32Array {
   const { dzdx, dzdy } = grad;
   const nodata = options.nodata ?? -9999;
   const percent = options.unit === "percent";

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { demgrad, gdal, HAS_GDAL, ROOT, SAMPLES } from "../helpers/cli.js";
 
-
 const dir = mkdtempSync(`${tmpdir()}/demgrad-cli-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,7 +14,12 @@ const gdalinfo = (file) => JSON.parse(gdal("gdalinfo", ["-json", file]).stdout);
 describe("product commands", { skip: !HAS_GDAL && "gdal-bin not installed" }, () => {
   test("terrain writes four georeferenced products that gdalinfo reads without a warning", () => {
     const dem = `${SAMPLES}srtm_bigtujunga30m_utm11.tif`;
-    const out = { slope: `${dir}/s.tif`, aspect: `${dir}/a.tif`, hillshade: `${dir}/h.tif`, gradient: `${dir}/g.tif` };
+    const out = {
+      slope: `${dir}/s.tif`,
+      aspect: `${dir}/a.tif`,
+      hillshade: `${dir}/h.tif`,
+      gradient: `${dir}/g.tif`,
+    };
     const { status, stderr } = demgrad([
       "terrain",
       dem,
@@ -60,13 +64,16 @@ describe("product commands", { skip: !HAS_GDAL && "gdal-bin not installed" }, ()
       const reference = gdalinfo(`${SAMPLES}${file}`);
       assert.deepEqual([info.width, info.height], reference.size);
       assert.equal(info.dataType, reference.bands[0].type);
-      for (let k = 0; k < 6; k++) assert.ok(Math.abs(info.geoTransform[k] - reference.geoTransform[k]) < 1e-9);
+      for (let k = 0; k < 6; k++)
+        assert.ok(Math.abs(info.geoTransform[k] - reference.geoTransform[k]) < 1e-9);
     }
   });
 
   test("N43E006 in two CRSs: info reports matching ground spacing at the same latitude", () => {
     const geographic = JSON.parse(demgrad(["info", `${SAMPLES}N43E006.tiff`, "--json"]).stdout).groundSpacing;
-    const mercator = JSON.parse(demgrad(["info", `${SAMPLES}N43E006_3857.tiff`, "--json"]).stdout).groundSpacing;
+    const mercator = JSON.parse(
+      demgrad(["info", `${SAMPLES}N43E006_3857.tiff`, "--json"]).stdout,
+    ).groundSpacing;
     // Web Mercator 92.8 m pixels shrink by cos φ to ≈ 67–68 m on the ground; 3″ of longitude at 43–44°N is 66.8–67.7 m.
     for (const [g, m] of [
       [geographic.dxMin, mercator.dxMin],
@@ -101,11 +108,30 @@ describe("bad paths leave nothing behind", () => {
 
   test("Ctrl-C in the middle of a run leaves no output and no temporary file", async () => {
     const big = `${dir}/big.tif`;
-    const made = spawnSync("gdal_create", ["-outsize", "6000", "6000", "-ot", "Float32", "-burn", "1", "-a_srs", "EPSG:32611",
-      "-a_ullr", "300000", "4000000", "480000", "3820000", big]);
+    const made = spawnSync("gdal_create", [
+      "-outsize",
+      "6000",
+      "6000",
+      "-ot",
+      "Float32",
+      "-burn",
+      "1",
+      "-a_srs",
+      "EPSG:32611",
+      "-a_ullr",
+      "300000",
+      "4000000",
+      "480000",
+      "3820000",
+      big,
+    ]);
     if (made.status !== 0) return; // gdal-bin missing: covered in CI
     const outDir = mkdtempSync(`${dir}/sigint-`);
-    const child = spawn(process.execPath, [`${ROOT}bin/demgrad.js`, "slope", big, `${outDir}/slope.tif`, "-q"], { stdio: "pipe" });
+    const child = spawn(
+      process.execPath,
+      [`${ROOT}bin/demgrad.js`, "slope", big, `${outDir}/slope.tif`, "-q"],
+      { stdio: "pipe" },
+    );
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     await new Promise((r) => setTimeout(r, 700));

@@ -32,7 +32,15 @@ test("every subcommand has help with the shared options", () => {
   for (const command of ["gradient", "slope", "aspect", "hillshade", "terrain", "batch"]) {
     const { status, stdout } = demgrad([command, "--help"]);
     assert.equal(status, 0, command);
-    for (const option of ["--band", "--method", "--edge-order", "--north", "--compat", "--no-edges", "--zfactor"]) {
+    for (const option of [
+      "--band",
+      "--method",
+      "--edge-order",
+      "--north",
+      "--compat",
+      "--no-edges",
+      "--zfactor",
+    ]) {
       assert.ok(stdout.includes(option), `${command} --help lacks ${option}`);
     }
   }
@@ -49,9 +57,15 @@ test("unknown command, missing argument and unknown option are usage errors (exi
 test("invalid option values are usage errors with the validation message", () => {
   const dem = `${SAMPLES}storml_elev.tif`;
   const cases = [
-    [["hillshade", dem, "/tmp/x.png", "--altitude", "95"], "Expected number between 0 and 90 for altitude but received \"95\""],
+    [
+      ["hillshade", dem, "/tmp/x.png", "--altitude", "95"],
+      'Expected number between 0 and 90 for altitude but received "95"',
+    ],
     [["slope", dem, "/tmp/x.tif", "--edge-order", "3"], "--edge-order"],
-    [["slope", dem, "/tmp/x.tif", "-z", "abc"], "Expected number greater than 0 for z-factor but received \"abc\""],
+    [
+      ["slope", dem, "/tmp/x.tif", "-z", "abc"],
+      'Expected number greater than 0 for z-factor but received "abc"',
+    ],
     [["slope", dem, "/tmp/x.tif", "--xscale", "2"], "--xscale and --yscale must be given together"],
   ];
   for (const [args, message] of cases) {

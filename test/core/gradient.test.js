@@ -58,10 +58,16 @@ for (const c of golden.cases) {
     results.forEach((result, k) => {
       const expected = c.results[k];
       assert.deepEqual(result.shape, expected.shape);
-      assert.equal(result.data.constructor.name, expected.dtype === "float32" ? "Float32Array" : "Float64Array");
+      assert.equal(
+        result.data.constructor.name,
+        expected.dtype === "float32" ? "Float32Array" : "Float64Array",
+      );
       const want = decode(expected.bits, expected.dtype);
       for (let i = 0; i < want.length; i++) {
-        assert.ok(Object.is(result.data[i], want[i]), `result ${k}[${i}]: ${result.data[i]} vs numpy ${want[i]}`);
+        assert.ok(
+          Object.is(result.data[i], want[i]),
+          `result ${k}[${i}]: ${result.data[i]} vs numpy ${want[i]}`,
+        );
       }
     });
   });

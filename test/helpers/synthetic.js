@@ -5,14 +5,35 @@ import { writeGeoTiff } from "../../dist/index.js";
 
 /** GeoTIFF georeferencing tags (and a Georef for the writer) for a grid in an EPSG CRS. */
 export function epsgGeoref(epsg, geographic, gt, width, height) {
-  const keys = [1, 1, 0, 3, 1024, 0, 1, geographic ? 2 : 1, 1025, 0, 1, 1, geographic ? 2048 : 3072, 0, 1, epsg];
+  const keys = [
+    1,
+    1,
+    0,
+    3,
+    1024,
+    0,
+    1,
+    geographic ? 2 : 1,
+    1025,
+    0,
+    1,
+    1,
+    geographic ? 2048 : 3072,
+    0,
+    1,
+    epsg,
+  ];
   return {
     width,
     height,
     geoTransform: gt,
     crs: { kind: geographic ? "geographic" : "projected", epsg },
     verticalUnit: { metres: 1, name: "metre", source: "default" },
-    tags: { ModelPixelScale: [gt[1], Math.abs(gt[5]), 0], ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0], GeoKeyDirectory: keys },
+    tags: {
+      ModelPixelScale: [gt[1], Math.abs(gt[5]), 0],
+      ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
+      GeoKeyDirectory: keys,
+    },
   };
 }
 
@@ -21,8 +42,16 @@ export function epsgGeoref(epsg, geographic, gt, width, height) {
  * (azimuthal equidistant coordinates on WGS84, true distances from the centre), and returns the truth per pixel:
  * the expected slope (degrees) and the compass bearing the slope faces at each pixel centre.
  */
-export async function writePlane(path, { epsg, geographic = false, gt, width, height, a, b, defs, unitMetres = 1, unit }) {
-  const crs = defs ?? geokeysToProj4.toProj4({ GTModelTypeGeoKey: geographic ? 2 : 1, [geographic ? "GeographicTypeGeoKey" : "ProjectedCSTypeGeoKey"]: epsg }).proj4;
+export async function writePlane(
+  path,
+  { epsg, geographic = false, gt, width, height, a, b, defs, unitMetres = 1, unit },
+) {
+  const crs =
+    defs ??
+    geokeysToProj4.toProj4({
+      GTModelTypeGeoKey: geographic ? 2 : 1,
+      [geographic ? "GeographicTypeGeoKey" : "ProjectedCSTypeGeoKey"]: epsg,
+    }).proj4;
   const toLonLat = proj4(crs, "EPSG:4326");
   const centre = toLonLat.forward([gt[0] + (width / 2) * gt[1], gt[3] + (height / 2) * gt[5]]);
   const aeqd = `+proj=aeqd +lat_0=${centre[1]} +lon_0=${centre[0]} +datum=WGS84 +units=m +no_defs`;

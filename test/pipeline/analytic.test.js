@@ -20,11 +20,19 @@ const CASES = {
   "EPSG:4326 at 60°N": { epsg: 4326, geographic: true, gt: [10, deg, 0, 60.01, 0, -deg] },
   "EPSG:3857 at 60°N": { epsg: 3857, gt: [1113194.9, 60, 0, 8399737.9, 0, -60] },
   "UTM 33N 3.5° east of its meridian": { epsg: 32633, gt: [770000, 30, 0, 5210000, 0, -30] },
-  "State Plane NY Long Island, US survey feet (Lambert)": { epsg: 2263, gt: [1000000, 100, 0, 200000, 0, -100] },
+  "State Plane NY Long Island, US survey feet (Lambert)": {
+    epsg: 2263,
+    gt: [1000000, 100, 0, 200000, 0, -100],
+  },
   "CONUS Albers at a standard parallel": { epsg: 5070, gt: [78000, 30, 0, 2502000, 0, -30] },
   "polar stereographic north": { epsg: 3413, gt: [-1200000, 50, 0, -1000000, 0, -50] },
   "south-up UTM 33N": { epsg: 32633, gt: [500000, 30, 0, 5000000, 0, 30] },
-  "UTM 32N with elevations in feet": { epsg: 32632, gt: [400000, 25, 0, 5100000, 0, -25], unitMetres: 0.3048, unit: "ft" },
+  "UTM 32N with elevations in feet": {
+    epsg: 32632,
+    gt: [400000, 25, 0, 5100000, 0, -25],
+    unitMetres: 0.3048,
+    unit: "ft",
+  },
 };
 
 for (const [name, setup] of Object.entries(CASES)) {
@@ -40,7 +48,10 @@ for (const [name, setup] of Object.entries(CASES)) {
       const slope = await readBand(outputs.slope);
       const aspect = await readBand(outputs.aspect);
       for (let i = 0; i < W * H; i++) {
-        assert.ok(Math.abs(slope.data[i] - truth.slope) < 0.01, `pixel ${i}: slope ${slope.data[i]} vs ${truth.slope}`);
+        assert.ok(
+          Math.abs(slope.data[i] - truth.slope) < 0.01,
+          `pixel ${i}: slope ${slope.data[i]} vs ${truth.slope}`,
+        );
         const d = angleDiff(aspect.data[i], truth.aspect[i]);
         assert.ok(d < 0.1, `pixel ${i}: aspect ${aspect.data[i]} vs ${truth.aspect[i]}`);
       }

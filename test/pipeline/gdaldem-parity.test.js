@@ -9,7 +9,6 @@ import { processDem } from "../../dist/index.js";
 import { HAS_GDAL, SAMPLES } from "../helpers/cli.js";
 import { angleDiff, readBand } from "../helpers/raster.js";
 
-
 const dir = mkdtempSync(`${tmpdir()}/demgrad-parity-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -34,12 +33,32 @@ const SAMPLE_SETUP = {
 const VARIANTS = [
   { name: "slope", product: "slope", gdal: ["slope"], ours: {} },
   { name: "slope -p", product: "slope", gdal: ["slope", "-p"], ours: { unit: "percent" } },
-  { name: "slope ZT", product: "slope", gdal: ["slope", "-alg", "ZevenbergenThorne"], ours: { method: "zevenbergen-thorne" } },
+  {
+    name: "slope ZT",
+    product: "slope",
+    gdal: ["slope", "-alg", "ZevenbergenThorne"],
+    ours: { method: "zevenbergen-thorne" },
+  },
   { name: "aspect", product: "aspect", gdal: ["aspect"], ours: {} },
-  { name: "aspect -trigonometric", product: "aspect", gdal: ["aspect", "-trigonometric"], ours: { trigonometric: true } },
-  { name: "aspect -zero_for_flat", product: "aspect", gdal: ["aspect", "-zero_for_flat"], ours: { zeroForFlat: true } },
+  {
+    name: "aspect -trigonometric",
+    product: "aspect",
+    gdal: ["aspect", "-trigonometric"],
+    ours: { trigonometric: true },
+  },
+  {
+    name: "aspect -zero_for_flat",
+    product: "aspect",
+    gdal: ["aspect", "-zero_for_flat"],
+    ours: { zeroForFlat: true },
+  },
   { name: "hillshade", product: "hillshade", gdal: ["hillshade"], ours: {} },
-  { name: "hillshade -combined", product: "hillshade", gdal: ["hillshade", "-combined"], ours: { variant: "combined" } },
+  {
+    name: "hillshade -combined",
+    product: "hillshade",
+    gdal: ["hillshade", "-combined"],
+    ours: { variant: "combined" },
+  },
   {
     name: "hillshade -multidirectional",
     product: "hillshade",
@@ -96,16 +115,24 @@ describe("--compat gdaldem equals gdaldem 3.6", { skip: !HAS_GDAL && "gdal-bin n
         const expected = `${stem}.gdal.tif`;
         const actual = `${stem}.ours.tif`;
         const [mode, ...flags] = variant.gdal;
-        const run = spawnSync("gdaldem", [mode, `${SAMPLES}${file}`, expected, ...flags, ...(setup.gdal ?? []), "-q"], {
-          encoding: "utf8",
-        });
+        const run = spawnSync(
+          "gdaldem",
+          [mode, `${SAMPLES}${file}`, expected, ...flags, ...(setup.gdal ?? []), "-q"],
+          {
+            encoding: "utf8",
+          },
+        );
         assert.equal(run.status, 0, run.stderr);
-        await processDem(`${SAMPLES}${file}`, { [variant.product]: actual }, {
-          compat: "gdaldem",
-          warn: () => {},
-          ...setup.ours,
-          ...variant.ours,
-        });
+        await processDem(
+          `${SAMPLES}${file}`,
+          { [variant.product]: actual },
+          {
+            compat: "gdaldem",
+            warn: () => {},
+            ...setup.ours,
+            ...variant.ours,
+          },
+        );
         await compare(variant, expected, actual);
       }
     });
