@@ -92,7 +92,9 @@ const mean = (values) => {
 };
 const geographic = await readDem(wgs84);
 console.log(`demgrad demo — sample DEM ${width}×${height} (UTM 32N, 25 m) and the same terrain in EPSG:4326`);
-console.log(`  mean slope: UTM ${mean(slopes).toFixed(2)}°, EPSG:4326 ${mean(slope(terrainGradient(geographic))).toFixed(2)}°`);
+console.log(
+  `  mean slope: UTM grid ${mean(slopes).toFixed(2)}°, EPSG:4326 grid ${mean(slope(terrainGradient(geographic))).toFixed(2)}° (inner 8 km)`,
+);
 console.log("Products (GeoTIFF/PNG, georeferenced):");
 for (const p of ["slope.tif", "aspect.tif", "gradient.tif", "hillshade.png"]) console.log(`  ${out}alps-utm32.${p}`);
 console.log("Pictures:");

@@ -1,6 +1,6 @@
 // Regenerates the project's own sample DEMs with demgrad's GeoTIFF writer:
 //   samples/alps-utm32.tif  — 25 m grid in UTM zone 32N (EPSG:32632), Float32
-//   samples/alps-wgs84.tif  — the same ground terrain on a 0.0003° grid in EPSG:4326, Float32
+//   samples/alps-wgs84.tif  — the same ground terrain on a 0.000325° × 0.000225° grid in EPSG:4326, Float32
 // Both evaluate one analytic terrain function of the ground position, so they show the same landscape.
 import { fileURLToPath } from "node:url";
 import proj4 from "proj4";
@@ -47,26 +47,27 @@ function writeUtm() {
 }
 
 function writeWgs84() {
-  const step = 0.0003;
+  // About 25 m on the ground in both directions at 46°N, like the UTM grid.
+  const [xStep, yStep] = [0.000325, 0.000225];
   const toLonLat = proj4(UTM32, "EPSG:4326");
   const [lon0, lat0] = toLonLat.forward([extent.west + 800, extent.north - 800]);
   const [lon1, lat1] = toLonLat.forward([
     extent.west + extent.width * extent.pixel - 800,
     extent.north - extent.height * extent.pixel + 800,
   ]);
-  const west = Math.ceil(lon0 / step) * step;
-  const north = Math.floor(lat0 / step) * step;
-  const width = Math.floor((lon1 - west) / step);
-  const height = Math.floor((north - lat1) / step);
+  const west = Math.ceil(lon0 / xStep) * xStep;
+  const north = Math.floor(lat0 / yStep) * yStep;
+  const width = Math.floor((lon1 - west) / xStep);
+  const height = Math.floor((north - lat1) / yStep);
   const data = new Float32Array(width * height);
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
-      const [e, n] = toLonLat.inverse([west + (c + 0.5) * step, north - (r + 0.5) * step]);
+      const [e, n] = toLonLat.inverse([west + (c + 0.5) * xStep, north - (r + 0.5) * yStep]);
       const [u, v] = toGround(e, n);
       data[r * width + c] = terrain(u, v);
     }
   }
-  const gt = [west, step, 0, north, 0, -step];
+  const gt = [west, xStep, 0, north, 0, -yStep];
   return writeGeoTiff(`${here}alps-wgs84.tif`, { width, height, data }, { like: georef(4326, true, gt, width, height) });
 }
 

@@ -1,54 +1,59 @@
-// Synthetic but realistic terrain: ridged fractal noise over a tilted massif, carved by a river valley.
-// Deterministic (seeded), so the committed samples can be regenerated bit for bit.
+// Synthetic but realistic terrain: domain-warped fractal noise with ridged crests over a massif, carved by a
+// winding river valley. Deterministic (seeded), so the committed samples can be regenerated bit for bit.
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Hash of an integer lattice point to [0, 1). */
+function hash(seed, i, j) {
+  let h = Math.imul(i, 374761393) ^ Math.imul(j, 668265263) ^ Math.imul(seed, 2147483647);
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
 }
 
-/** Smooth value noise on a lattice of random values. */
-function valueNoise(seed, size) {
-  const random = mulberry32(seed);
-  const lattice = new Float64Array(size * size).map(() => random());
-  const smooth = (t) => t * t * (3 - 2 * t);
-  return (x, y) => {
-    const xi = Math.floor(x);
-    const yi = Math.floor(y);
-    const tx = smooth(x - xi);
-    const ty = smooth(y - yi);
-    const at = (i, j) => lattice[(((j % size) + size) % size) * size + (((i % size) + size) % size)];
-    const top = at(xi, yi) * (1 - tx) + at(xi + 1, yi) * tx;
-    const bottom = at(xi, yi + 1) * (1 - tx) + at(xi + 1, yi + 1) * tx;
-    return top * (1 - ty) + bottom * ty;
-  };
+/** Smooth value noise in [0, 1] (quintic interpolation, so slopes are continuous). */
+function noise(seed, x, y) {
+  const xi = Math.floor(x);
+  const yi = Math.floor(y);
+  const fade = (t) => t * t * t * (t * (t * 6 - 15) + 10);
+  const tx = fade(x - xi);
+  const ty = fade(y - yi);
+  const top = hash(seed, xi, yi) * (1 - tx) + hash(seed, xi + 1, yi) * tx;
+  const bottom = hash(seed, xi, yi + 1) * (1 - tx) + hash(seed, xi + 1, yi + 1) * tx;
+  return top * (1 - ty) + bottom * ty;
+}
+
+/** Fractal sum of rotated octaves (rotation hides the lattice); `ridged` folds each octave into sharp crests. */
+function fractal(seed, x, y, octaves, ridged) {
+  let sum = 0;
+  let amplitude = 0.5;
+  let weight = 1;
+  const [c, s] = [Math.cos(0.6), Math.sin(0.6)];
+  for (let o = 0; o < octaves; o++) {
+    let n = noise(seed + o, x, y);
+    if (ridged) {
+      n = 1 - Math.abs(2 * n - 1);
+      n *= n * weight;
+      weight = Math.min(1, n * 2);
+    }
+    sum += amplitude * n;
+    [x, y] = [(c * x - s * y) * 2.03 + 17.1, (s * x + c * y) * 2.03 - 9.7];
+    amplitude *= 0.5;
+  }
+  return sum;
 }
 
 /**
  * Elevation in metres at ground position (u, v) in [0, 1]² (u east, v north).
- * @param {number} u
- * @param {number} v
+ * @param {number} seed
+ * @returns {(u: number, v: number) => number}
  */
 export function makeTerrain(seed = 42) {
-  const octaves = [0, 1, 2, 3, 4, 5].map((o) => valueNoise(seed + o, 64));
   return (u, v) => {
-    let ridges = 0;
-    let amplitude = 1;
-    let frequency = 4;
-    for (const noise of octaves) {
-      const n = 1 - Math.abs(2 * noise(u * frequency, v * frequency) - 1);
-      ridges += amplitude * n * n;
-      amplitude *= 0.5;
-      frequency *= 2;
-    }
-    const massif = 900 * Math.exp(-((u - 0.55) ** 2 + (v - 0.6) ** 2) * 4);
-    const riverX = 0.25 + 0.1 * Math.sin(v * 7);
-    const valley = 350 * Math.exp(-(((u - riverX) / 0.06) ** 2));
-    return 400 + massif + 650 * ridges * (0.4 + v) - valley;
+    const wu = u + 0.08 * (fractal(seed + 100, u * 3, v * 3, 4, false) - 0.5);
+    const wv = v + 0.08 * (fractal(seed + 200, u * 3, v * 3, 4, false) - 0.5);
+    const ridges = fractal(seed, wu * 5, wv * 5, 7, true);
+    const hills = fractal(seed + 300, wu * 4, wv * 4, 6, false);
+    const massif = Math.exp(-((u - 0.6) ** 2 + (v - 0.65) ** 2) * 3);
+    const riverX = 0.28 + 0.08 * Math.sin(v * 9) + 0.03 * Math.sin(v * 23);
+    const valley = Math.exp(-(((u - riverX) / 0.07) ** 2));
+    return 450 + 1500 * massif * ridges + 500 * hills - 380 * valley * (0.6 + 0.4 * v);
   };
 }
