@@ -131,6 +131,12 @@ export function ellipsoidOf(proj4: string): { a: number; rf: number } {
 }
 
 function linearUnitOf(proj4: string, keys: GeoKeys): number {
+  // The GeoKey names the unit exactly; proj4 strings carry it rounded (+to_meter=0.3048006096).
+  const fromKey =
+    typeof keys["ProjLinearUnitsGeoKey"] === "number"
+      ? linearUnitFromCode(keys["ProjLinearUnitsGeoKey"])
+      : undefined;
+  if (fromKey) return fromKey.metres;
   const toMeter = /\+to_meter=(\S+)/.exec(proj4)?.[1];
   if (toMeter) return Number(toMeter);
   const units = /\+units=(\S+)/.exec(proj4)?.[1];

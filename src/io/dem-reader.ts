@@ -199,7 +199,10 @@ async function createHandle(
     bitsPerSample: (await ifd.loadValue("BitsPerSample")) as number[],
     predictor: Number((await ifd.loadValue("Predictor")) ?? 1),
     samplesPerPixel: bandCount,
-  });
+    ...(compressionCode === 34887 ? { LercParameters: await ifd.loadValue("LercParameters") } : {}),
+  } as Parameters<typeof getDecoder>[1]);
+  const bytesPerSample = image.getBitsPerSample(sample) / 8;
+  const swap = !image.littleEndian && bytesPerSample > 1;
   const blocksAcross = Math.ceil(width / tileWidth);
   const pixelStride = planar === 1 ? bandCount : 1;
 
@@ -211,6 +214,8 @@ async function createHandle(
     const blocks: ArrayLike<number>[] = [];
     for (let bx = 0; bx < blocksAcross; bx++) {
       const { data } = await image.getTileOrStrip(bx, blockY, sample, decoder);
+      // Decoded blocks keep the file's byte order: big-endian files need swapping to read them natively.
+      if (swap) swapBytes(new Uint8Array(data), bytesPerSample);
       blocks.push(image.getArrayForSample(sample, data) as unknown as ArrayLike<number>);
     }
     cachedRow = blockY;
@@ -305,6 +310,17 @@ async function createHandle(
       tiff.close();
     },
   };
+}
+
+/** Reverses the byte order of every `size`-byte sample in place. */
+function swapBytes(bytes: Uint8Array, size: number): void {
+  for (let i = 0; i + size <= bytes.length; i += size) {
+    for (let a = i, b = i + size - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
 }
 
 /** The georeferencing tags, verbatim. */
