@@ -16,6 +16,7 @@ export async function readBand(path, band = 0) {
 
 /** A PNG's channels: grey and (if present) alpha. */
 export async function readPng(path) {
+  // sharp reads grey PNGs back as sRGB: take the first channel as grey and the last as alpha.
   const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
   const n = info.width * info.height;
   const grey = new Uint8Array(n);
