@@ -76,7 +76,7 @@ describe("GeoTIFF round trips", () => {
           );
           const back = await readBack(path);
           assert.equal(back.bands.length, bands);
-          back.bands.forEach((band, b) => assert.ok(same(band, data[b]), `band ${b} differs`));
+          for (let b = 0; b < bands; b++) assert.ok(same(back.bands[b], data[b]), `band ${b} differs`);
           if (HAS_GDAL && bands === 1 && width > 1) {
             const raw = `${dir}/raw-${type}-${compress}.bin`;
             gdal("gdal_translate", ["-q", "-of", "ENVI", path, raw]);
@@ -178,7 +178,7 @@ describe("PNG", () => {
     if (HAS_GDAL) {
       const info = JSON.parse(gdal("gdalinfo", ["-json", path]).stdout);
       const src = JSON.parse(gdal("gdalinfo", ["-json", SAMPLES + "srtm_bigtujunga30m_utm11.tif"]).stdout);
-      info.geoTransform.forEach((v, k) => assert.ok(Math.abs(v - src.geoTransform[k]) < 1e-6));
+      for (let k = 0; k < 6; k++) assert.ok(Math.abs(info.geoTransform[k] - src.geoTransform[k]) < 1e-6);
       assert.match(info.coordinateSystem.wkt, /ID\["EPSG",32611\]\]$/);
     }
   });
