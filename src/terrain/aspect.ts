@@ -50,7 +50,7 @@ export function aspect(grad: GradientLike, options: AspectOptions = {}): Float32
     if (a < 0) a += 360;
     // Rounding to float32 can turn 359.99999999 into 360.
     const f = Math.fround(a);
-    out[i] = f >= 360 ? 0 : f;
+    out[i] = f >= 360 ? 0 : f + 0; // + 0 turns −0 (due north) into 0
   }
   return out;
 }
