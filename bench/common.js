@@ -6,7 +6,11 @@ export function timeCommand(command, args, options = {}) {
   const hasTime = spawnSync("/usr/bin/time", ["-V"]).status !== null;
   const start = performance.now();
   const result = hasTime
-    ? spawnSync("/usr/bin/time", ["-v", command, ...args], { encoding: "utf8", maxBuffer: 1 << 26, ...options })
+    ? spawnSync("/usr/bin/time", ["-v", command, ...args], {
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
+        ...options,
+      })
     : spawnSync(command, args, { encoding: "utf8", maxBuffer: 1 << 26, ...options });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);

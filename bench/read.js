@@ -10,7 +10,8 @@ import { makeDem } from "./make-dem.js";
 const size = Number(process.env.BENCH_SIZE ?? 4096);
 const dir = mkdtempSync(`${tmpdir()}/demgrad-bench-read-`);
 try {
-  if (!has("gdal_translate")) throw new Error("bench/read.js needs gdal_translate (gdal-bin) to make its DEM");
+  if (!has("gdal_translate"))
+    throw new Error("bench/read.js needs gdal_translate (gdal-bin) to make its DEM");
   const dem = makeDem(dir, size, "Int16");
   const rows = [];
   for (let run = 0; run < 3; run++) {
@@ -25,7 +26,12 @@ try {
     for (let row = 0; row < size; row += 256) await handle.readRows(row, Math.min(256, size - row));
     await handle.close();
     const ours = (performance.now() - t) / 1000;
-    rows.push({ run: run + 1, "readRasters s": plain.toFixed(3), "demgrad readRows s": ours.toFixed(3), speedup: `${(plain / ours).toFixed(2)}×` });
+    rows.push({
+      run: run + 1,
+      "readRasters s": plain.toFixed(3),
+      "demgrad readRows s": ours.toFixed(3),
+      speedup: `${(plain / ours).toFixed(2)}×`,
+    });
   }
   console.log(`Reading a ${size}×${size} Int16 DEFLATE-tiled (256) DEM`);
   table(rows);
