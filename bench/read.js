@@ -23,7 +23,8 @@ try {
     tiff.close();
     t = performance.now();
     const handle = await openDem(dem);
-    for (let row = 0; row < size; row += 256) await handle.readRows(row, Math.min(256, size - row));
+    const strip = new Float64Array(256 * size);
+    for (let row = 0; row < size; row += 256) await handle.readRows(row, Math.min(256, size - row), strip);
     await handle.close();
     const ours = (performance.now() - t) / 1000;
     rows.push({

@@ -211,13 +211,15 @@ async function createHandle(
   let cachedBlocks: ArrayLike<number>[] = [];
   async function blockRow(blockY: number): Promise<ArrayLike<number>[]> {
     if (blockY === cachedRow) return cachedBlocks;
-    const blocks: ArrayLike<number>[] = [];
-    for (let bx = 0; bx < blocksAcross; bx++) {
-      const { data } = await image.getTileOrStrip(bx, blockY, sample, decoder);
-      // Decoded blocks keep the file's byte order: big-endian files need swapping to read them natively.
-      if (swap) swapBytes(new Uint8Array(data), bytesPerSample);
-      blocks.push(image.getArrayForSample(sample, data) as unknown as ArrayLike<number>);
-    }
+    // All blocks of the row at once: their reads overlap instead of waiting on each other.
+    const blocks = await Promise.all(
+      Array.from({ length: blocksAcross }, async (_, bx) => {
+        const { data } = await image.getTileOrStrip(bx, blockY, sample, decoder);
+        // Decoded blocks keep the file's byte order: big-endian files need swapping to read them natively.
+        if (swap) swapBytes(new Uint8Array(data), bytesPerSample);
+        return image.getArrayForSample(sample, data) as unknown as ArrayLike<number>;
+      }),
+    );
     cachedRow = blockY;
     cachedBlocks = blocks;
     return blocks;
@@ -250,16 +252,15 @@ async function createHandle(
         const c0 = Math.max(x, bx * tileWidth);
         const c1 = Math.min(x + w, (bx + 1) * tileWidth, width);
         let i = (inBlock * tileWidth + (c0 - bx * tileWidth)) * pixelStride;
-        if (!convert && pixelStride === 1 && "subarray" in block) {
+        if (pixelStride === 1) {
+          // Native typed-array copy (with type conversion); nodata and scale in one pass over the output below.
           out.set((block as Float64Array).subarray(i, i + (c1 - c0)), o);
           o += c1 - c0;
           continue;
         }
-        for (let c = c0; c < c1; c++, i += pixelStride) {
-          const v = block[i]!;
-          out[o++] = !convert ? v : v !== v || (hasNodata && v === noData) ? Number.NaN : v * scale + offset;
-        }
+        for (let c = c0; c < c1; c++, i += pixelStride) out[o++] = block[i]!;
       }
+      if (convert) markNodata(out, (row - firstRow) * w, w, hasNodata ? noData! : Number.NaN, scale, offset);
     }
   }
 
@@ -310,6 +311,16 @@ async function createHandle(
       tiff.close();
     },
   };
+}
+
+/** Nodata and NaN become NaN; other values are scaled. One monomorphic loop over a Float64/Float32 row. */
+function markNodata(out: Float32Array | Float64Array, start: number, n: number, nodata: number, scale: number, offset: number) {
+  const plain = scale === 1 && offset === 0;
+  for (let i = start; i < start + n; i++) {
+    const v = out[i]!;
+    if (v === nodata || v !== v) out[i] = Number.NaN;
+    else if (!plain) out[i] = v * scale + offset;
+  }
 }
 
 /** Reverses the byte order of every `size`-byte sample in place. */

@@ -308,12 +308,14 @@ export async function streamStrips(
 ): Promise<void> {
   const { width, height } = dem;
   const halo = derivativeHalo(context.derivative);
+  // One elevation buffer for every strip (the kernels finish with it before the next read).
+  const buffer = new Float64Array((Math.min(stripRows, height) + 2 * halo) * width);
   for (let first = 0; first < height; first += stripRows) {
     throwIfAborted(opts.signal);
     const rows = Math.min(stripRows, height - first);
     const readFirst = Math.max(0, first - halo);
     const readRows = Math.min(height, first + rows + halo) - readFirst;
-    const data = await dem.readRows(readFirst, readRows);
+    const data = await dem.readRows(readFirst, readRows, buffer.subarray(0, readRows * width));
     const grad = computeDerivatives(
       { data, width, rows: readRows, firstRow: readFirst, demHeight: height },
       { firstRow: first, rows },
