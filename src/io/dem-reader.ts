@@ -314,7 +314,14 @@ async function createHandle(
 }
 
 /** Nodata and NaN become NaN; other values are scaled. One monomorphic loop over a Float64/Float32 row. */
-function markNodata(out: Float32Array | Float64Array, start: number, n: number, nodata: number, scale: number, offset: number) {
+function markNodata(
+  out: Float32Array | Float64Array,
+  start: number,
+  n: number,
+  nodata: number,
+  scale: number,
+  offset: number,
+) {
   const plain = scale === 1 && offset === 0;
   for (let i = start; i < start + n; i++) {
     const v = out[i]!;

@@ -44,6 +44,8 @@ export interface RasterWriter {
 }
 
 const TILE = 256;
+/** Tiles compressed at once (libuv's threadpool has 4 threads by default). */
+const COMPRESS_BATCH = 8;
 const SAMPLE = {
   Byte: { bytes: 1, format: 1, array: Uint8Array, predictor: 2 },
   Int16: { bytes: 2, format: 2, array: Int16Array, predictor: 2 },
@@ -149,8 +151,10 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
   let position = bigTiff ? 16 : 8;
   let rowsWritten = 0;
   let closed = false;
-  // One tile row per band, filled as rows arrive.
-  const buffers = Array.from({ length: bands }, () => new sample.array(TILE * tilesAcross * TILE));
+  // Two sets of one tile row per band: one fills while the other compresses (the await below keeps it safe).
+  const bufferSets = [0, 1].map(() =>
+    Array.from({ length: bands }, () => new sample.array(TILE * tilesAcross * TILE)),
+  );
   let pending: Promise<void> = Promise.resolve();
   let failure: unknown;
 
@@ -158,9 +162,13 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
     tileRow: number,
     rows: Array<InstanceType<(typeof SAMPLE)[OutputSampleType]["array"]>>,
   ) {
-    const encoded = await Promise.all(
-      rows.flatMap((buffer, band) =>
-        Array.from({ length: tilesAcross }, async (_, tx) => {
+    // A few tiles at a time: enough to keep libuv's threadpool busy, little memory in flight.
+    const jobs = rows.flatMap((buffer, band) =>
+      Array.from({ length: tilesAcross }, (_, tx) => ({ buffer, band, tx })),
+    );
+    for (let j = 0; j < jobs.length; j += COMPRESS_BATCH) {
+      const encoded = await Promise.all(
+        jobs.slice(j, j + COMPRESS_BATCH).map(async ({ buffer, band, tx }) => {
           const tile = new sample.array(TILE * TILE);
           for (let r = 0; r < TILE; r++) {
             const start = r * TILE * tilesAcross + tx * TILE;
@@ -176,14 +184,14 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
           );
           return { band, tx, data: await compressTile(bytes, codec) };
         }),
-      ),
-    );
-    for (const { band, tx, data } of encoded) {
-      const index = band * tilesAcross * tilesDown + tileRow * tilesAcross + tx;
-      await file!.write(data, 0, data.length, position);
-      offsets[index] = position;
-      counts[index] = data.length;
-      position += data.length;
+      );
+      for (const { band, tx, data } of encoded) {
+        const index = band * tilesAcross * tilesDown + tileRow * tilesAcross + tx;
+        await file!.write(data, 0, data.length, position);
+        offsets[index] = position;
+        counts[index] = data.length;
+        position += data.length;
+      }
     }
   }
 
@@ -211,6 +219,7 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
       for (let r = 0; r < rowCount; r++) {
         const row = rowsWritten + r;
         const inTile = row % TILE;
+        const buffers = bufferSets[Math.floor(row / TILE) % 2]!;
         for (let b = 0; b < bands; b++) {
           const src = data[b]!;
           const dst = buffers[b]!;
@@ -221,7 +230,7 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
         }
         if (inTile === TILE - 1 || row === height - 1) {
           const tileRow = Math.floor(row / TILE);
-          const full = buffers.map((b) => b.slice());
+          const full = buffers;
           if (row === height - 1) for (const b of full) b.fill(0, (inTile + 1) * TILE * tilesAcross);
           // At most one tile row compresses while the caller computes the next strip.
           const previous = pending;

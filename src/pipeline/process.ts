@@ -290,9 +290,9 @@ export function scaleGradient(grad: GradientStrip, factor: number): void {
   }
 }
 
-/** Rows per strip: about 4 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
+/** Rows per strip: about 1 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
 export function stripRowsFor(width: number): number {
-  return Math.max(8, Math.min(1024, Math.floor(4_194_304 / Math.max(1, width))));
+  return Math.max(8, Math.min(1024, Math.floor(1_048_576 / Math.max(1, width))));
 }
 
 /**
