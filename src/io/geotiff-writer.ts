@@ -5,7 +5,7 @@
  * Memory is one tile row per band. The file appears atomically on `finish()`.
  */
 import { type FileHandle, open } from "node:fs/promises";
-import { UsageError } from "../errors.js";
+import { AbortError, DemgradError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { commitAll, discardAll, outputError, temporaryName } from "./atomic.js";
 import { applyPredictor, COMPRESSION_CODE, type Codec, compressTile } from "./tiff-compress.js";
@@ -197,7 +197,7 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
 
   const fail = async (error: unknown) => {
     await abort();
-    throw error instanceof UsageError ? error : outputError(path, error);
+    throw error instanceof DemgradError ? error : outputError(path, error);
   };
 
   async function abort() {
@@ -211,7 +211,7 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
   return {
     async writeRows(data, rowCount) {
       if (closed) throw outputError(path, new Error("writer is closed"));
-      if (signal?.aborted) return fail(new Error("interrupted"));
+      if (signal?.aborted) return fail(new AbortError());
       if (failure) return fail(failure);
       if (data.length !== bands)
         return fail(new UsageError(`expected ${bands} band(s) of rows but received ${data.length}`));
@@ -248,7 +248,7 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
       if (closed) throw outputError(path, new Error("writer is closed"));
       try {
         if (rowsWritten !== height) throw new Error(`only ${rowsWritten} of ${height} rows were written`);
-        if (signal?.aborted) throw new Error("interrupted");
+        if (signal?.aborted) throw new AbortError();
         await pending;
         const ifdAt = position + (position % 2);
         const longType = bigTiff ? FieldType.LONG8 : FieldType.LONG;

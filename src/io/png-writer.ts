@@ -7,7 +7,7 @@ import { constants } from "node:fs";
 import { access, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import sharp from "sharp";
-import { OutputError, UsageError } from "../errors.js";
+import { AbortError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { commitAll, discardAll, outputError, temporaryName } from "./atomic.js";
 import type { RasterWriter, RasterWriterOptions } from "./geotiff-writer.js";
@@ -68,7 +68,7 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
 
   return {
     async writeRows([band], rowCount) {
-      if (signal?.aborted) throw outputError(path, new Error("interrupted"));
+      if (signal?.aborted) throw new AbortError();
       const src = band!;
       const start = rows * width;
       for (let i = 0; i < rowCount * width; i++) {
