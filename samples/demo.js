@@ -55,7 +55,9 @@ function hsv(h, s, v) {
 async function savePng(name, pixel) {
   const rgb = Buffer.alloc(width * height * 3);
   for (let i = 0; i < width * height; i++) rgb.set(pixel(i).map(Math.round), i * 3);
-  await sharp(rgb, { raw: { width, height, channels: 3 } }).png().toFile(`${out}${name}`);
+  await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(`${out}${name}`);
   return `${out}${name}`;
 }
 
@@ -76,7 +78,9 @@ const tint = [
 ];
 const files = [
   await savePng("slope.png", (i) => ramp(slopeRamp, slopes[i])),
-  await savePng("aspect.png", (i) => (aspects[i] < 0 ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1))),
+  await savePng("aspect.png", (i) =>
+    aspects[i] < 0 ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1),
+  ),
   await savePng("relief.png", (i) => {
     const light = shade[i] / 255;
     const steep = 1 - Math.min(1, slopes[i] / 70) * 0.35;
@@ -96,6 +100,7 @@ console.log(
   `  mean slope: UTM grid ${mean(slopes).toFixed(2)}°, EPSG:4326 grid ${mean(slope(terrainGradient(geographic))).toFixed(2)}° (inner 8 km)`,
 );
 console.log("Products (GeoTIFF/PNG, georeferenced):");
-for (const p of ["slope.tif", "aspect.tif", "gradient.tif", "hillshade.png"]) console.log(`  ${out}alps-utm32.${p}`);
+for (const p of ["slope.tif", "aspect.tif", "gradient.tif", "hillshade.png"])
+  console.log(`  ${out}alps-utm32.${p}`);
 console.log("Pictures:");
 for (const f of files) console.log(`  ${f}`);

@@ -18,7 +18,24 @@ const toGround = (easting, northing) => [
 
 /** GeoTIFF georeferencing tags for a north-up grid in an EPSG CRS. */
 function georef(epsg, geographic, gt, width, height) {
-  const keys = [1, 1, 0, 3, 1024, 0, 1, geographic ? 2 : 1, 1025, 0, 1, 1, geographic ? 2048 : 3072, 0, 1, epsg];
+  const keys = [
+    1,
+    1,
+    0,
+    3,
+    1024,
+    0,
+    1,
+    geographic ? 2 : 1,
+    1025,
+    0,
+    1,
+    1,
+    geographic ? 2048 : 3072,
+    0,
+    1,
+    epsg,
+  ];
   return {
     width,
     height,
@@ -43,7 +60,11 @@ function writeUtm() {
     }
   }
   const gt = [west, pixel, 0, north, 0, -pixel];
-  return writeGeoTiff(`${here}alps-utm32.tif`, { width, height, data }, { like: georef(32632, false, gt, width, height) });
+  return writeGeoTiff(
+    `${here}alps-utm32.tif`,
+    { width, height, data },
+    { like: georef(32632, false, gt, width, height) },
+  );
 }
 
 function writeWgs84() {
@@ -68,7 +89,11 @@ function writeWgs84() {
     }
   }
   const gt = [west, xStep, 0, north, 0, -yStep];
-  return writeGeoTiff(`${here}alps-wgs84.tif`, { width, height, data }, { like: georef(4326, true, gt, width, height) });
+  return writeGeoTiff(
+    `${here}alps-wgs84.tif`,
+    { width, height, data },
+    { like: georef(4326, true, gt, width, height) },
+  );
 }
 
 await writeUtm();

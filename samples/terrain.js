@@ -30,7 +30,7 @@ function fractal(seed, x, y, octaves, ridged) {
     let n = noise(seed + o, x, y);
     if (ridged) {
       n = 1 - Math.abs(2 * n - 1);
-      n *= n * weight;
+      n = n * n * weight;
       weight = Math.min(1, n * 2);
     }
     sum += amplitude * n;

@@ -56,8 +56,8 @@ export function buildProgram(): Command {
   const program = new Command()
     .name("demgrad")
     .description(
-      "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade,\n" +
-        "numpy-exact by default and gdaldem-exact on request (--compat gdaldem).",
+      "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade; " +
+        "numpy-exact by default, gdaldem-exact on request (--compat gdaldem).",
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()

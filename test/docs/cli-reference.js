@@ -1,0 +1,56 @@
+// docs/cli.md as generated from the CLI's own --help (shared by docs/generate-cli.js and the docs test).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../bin/demgrad.js", import.meta.url));
+export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch"];
+
+const help = (args) =>
+  spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
+
+const EXAMPLES = {
+  info: ["demgrad info samples/alps-wgs84.tif", "demgrad info dem.tif --json | jq .groundSpacing"],
+  gradient: ["demgrad gradient samples/alps-utm32.tif out/gradient.tif --edge-order 2"],
+  slope: [
+    "demgrad slope samples/alps-utm32.tif out/slope.tif",
+    "demgrad slope samples/alps-wgs84.tif out/slope-percent.tif --unit percent",
+    "demgrad slope dem.tif slope.tif --compat gdaldem          # byte-for-byte what gdaldem slope gives",
+    "demgrad slope srtm-degrees.tif slope.tif --compat gdaldem -s 111120",
+  ],
+  aspect: [
+    "demgrad aspect samples/alps-utm32.tif out/aspect.tif                  # compass bearing from true north",
+    "demgrad aspect samples/alps-utm32.tif out/aspect-grid.tif --north grid",
+  ],
+  hillshade: [
+    "demgrad hillshade samples/alps-utm32.tif out/shade.png",
+    "demgrad hillshade samples/alps-utm32.tif out/shade.tif --variant multidirectional -z 1.5",
+  ],
+  terrain: [
+    "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
+  ],
+  batch: ["demgrad batch 'tiles/*.tif' -o out/ --seamless   # planned"],
+};
+
+/** The whole page. */
+export function cliReference() {
+  const parts = [
+    "# Command line reference",
+    "",
+    "Generated from the commands' own `--help` by `npm run docs` (a test checks it is current).",
+    "Every command prints one line starting with `demgrad:` on error and exits 0 (success), 1 (processing",
+    "error) or 2 (usage error); set `DEMGRAD_DEBUG=1` for a stack trace. A progress bar is shown on a terminal",
+    "for work longer than about a second (`-q` hides it). Outputs are written under a temporary name and renamed",
+    "when complete, so an interrupted run (Ctrl-C) leaves no partial file.",
+    "",
+    "## demgrad",
+    "",
+    "```",
+    help([]),
+    "```",
+  ];
+  for (const command of COMMANDS) {
+    parts.push("", `## demgrad ${command}`, "", "```", help([command]), "```", "", "Examples:", "", "```sh");
+    parts.push(...EXAMPLES[command], "```");
+  }
+  return `${parts.join("\n")}\n`;
+}
