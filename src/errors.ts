@@ -18,7 +18,7 @@ export type DemgradErrorCode = "USAGE" | "INPUT" | "UNSUPPORTED" | "GEOREF" | "O
 export class DemgradError extends Error {
   readonly code: DemgradErrorCode;
   /** The file the error is about, when there is one (printed before the message by the CLI). */
-  readonly file: string | undefined;
+  file: string | undefined;
 
   constructor(code: DemgradErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

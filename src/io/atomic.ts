@@ -16,13 +16,15 @@ export function outputError(path: string, error: unknown): OutputError {
   const message =
     code === "ENOENT"
       ? "the output folder does not exist"
-      : code === "EACCES" || code === "EPERM" || code === "EROFS"
-        ? "cannot write here (permission denied)"
-        : code === "ENOSPC"
-          ? "disk full: free some space or write elsewhere"
-          : code === "EISDIR"
-            ? "is a folder"
-            : `cannot write: ${(error as Error)?.message ?? String(error)}`;
+      : code === "ENOTDIR"
+        ? "the output folder is not a folder"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "cannot write here (permission denied)"
+          : code === "ENOSPC"
+            ? "disk full: free some space or write elsewhere"
+            : code === "EISDIR"
+              ? "is a folder"
+              : `cannot write: ${(error as Error)?.message ?? String(error)}`;
   return new OutputError(message, { file: path, cause: error });
 }
 

@@ -103,10 +103,50 @@ function inputError(file: string, error: unknown): InputError {
           ? "is a folder, not a GeoTIFF"
           : /Invalid byte order|TIFF|magic/i.test(String(e?.message))
             ? "not a TIFF file"
-            : /offset|out of bounds|outside the bounds|RangeError|beyond/i.test(`${e?.name} ${e?.message}`)
+            : /offset|out of bounds|outside the bounds|RangeError|beyond|end of file|EOF/i.test(
+                  `${e?.name} ${e?.message}`,
+                )
               ? "truncated or corrupt TIFF (data past the end of the file)"
               : `cannot read: ${String(e?.message ?? error)}`;
   return new InputError(message, { file, cause: error });
+}
+
+/** The size of the source in bytes, where it is known before reading (files and buffers). */
+async function sourceSize(source: DemSource): Promise<number | undefined> {
+  if (source instanceof ArrayBuffer) return source.byteLength;
+  if (typeof source === "string" && !/^https?:\/\//i.test(source)) return (await stat(source)).size;
+  return undefined;
+}
+
+/** Refuses files whose blocks lie (partly) past the end: truncated downloads, corrupt directories. */
+async function checkBlocksInside(image: GeoTIFFImage, size: number | undefined, file: string): Promise<void> {
+  if (size === undefined) return;
+  const ifd = image.fileDirectory;
+  const tiled = ifd.hasTag("TileOffsets");
+  const offsets = (await ifd.loadValue(tiled ? "TileOffsets" : "StripOffsets")) as
+    | ArrayLike<number | bigint>
+    | undefined;
+  const counts = (await ifd.loadValue(tiled ? "TileByteCounts" : "StripByteCounts")) as
+    | ArrayLike<number | bigint>
+    | undefined;
+  if (!offsets || !counts || offsets.length !== counts.length) {
+    throw new InputError("corrupt TIFF: block offsets or sizes are missing", { file });
+  }
+  // The directory must describe as many blocks as the raster's size needs (a damaged size field fails here).
+  const width = image.getWidth();
+  const height = image.getHeight();
+  const blockWidth = image.getTileWidth();
+  const blockHeight = image.getTileHeight();
+  const planes = Number((await ifd.loadValue("PlanarConfiguration")) ?? 1) === 2 ? image.getSamplesPerPixel() : 1;
+  const expected = Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * planes;
+  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0) || offsets.length !== expected) {
+    throw new InputError(`corrupt TIFF: ${offsets.length} data blocks for a ${width}×${height} raster`, { file });
+  }
+  for (let i = 0; i < offsets.length; i++) {
+    if (Number(offsets[i]) + Number(counts[i]) > size) {
+      throw new InputError("truncated or corrupt TIFF (data past the end of the file)", { file });
+    }
+  }
 }
 
 async function openTiff(source: DemSource, file: string): Promise<GeoTIFF> {
@@ -138,6 +178,7 @@ export async function openDem(source: DemSource, options: OpenOptions = {}): Pro
   try {
     tiff = await openTiff(source, file);
     const image = await tiff.getImage();
+    await checkBlocksInside(image, await sourceSize(source), file);
     return await createHandle(tiff, image, file, options);
   } catch (error) {
     tiff?.close();
@@ -155,6 +196,9 @@ async function createHandle(
   const width = image.getWidth();
   const height = image.getHeight();
   const bandCount = image.getSamplesPerPixel();
+  if (![width, height, bandCount].every((n) => Number.isInteger(n) && n > 0) || bandCount > 65535) {
+    throw new InputError("corrupt TIFF: invalid image size or band count", { file });
+  }
   const band = options.band ?? 1;
   if (!Number.isInteger(band) || band < 1 || band > bandCount) {
     throw new InputError(

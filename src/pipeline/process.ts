@@ -5,7 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { AbortError, UsageError } from "../errors.js";
+import { AbortError, DemgradError, UsageError } from "../errors.js";
 import { verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { SpacingModel } from "../geo/types.js";
@@ -84,6 +84,8 @@ export async function processDem(
     return { width: dem.width, height: dem.height, outputs, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     await Promise.allSettled(writers.map((w) => w.abort()));
+    // Errors about the DEM's georeferencing or values name the DEM.
+    if (error instanceof DemgradError && error.file === undefined) error.file = dem.source;
     throw error;
   } finally {
     if (ownsHandle) await dem.close();

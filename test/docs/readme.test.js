@@ -20,7 +20,10 @@ test("README CLI lines run", () => {
   assert.ok(lines.length >= 4);
   for (const line of lines) {
     const args = line.replace("./bin/demgrad.js ", "").split(/\s+/).filter(Boolean);
-    const run = spawnSync(process.execPath, [`${ROOT}bin/demgrad.js`, ...args], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, [`${ROOT}bin/demgrad.js`, ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(run.status, 0, `${line}: ${run.stderr}`);
   }
 });
