@@ -137,10 +137,13 @@ async function checkBlocksInside(image: GeoTIFFImage, size: number | undefined, 
   const height = image.getHeight();
   const blockWidth = image.getTileWidth();
   const blockHeight = image.getTileHeight();
-  const planes = Number((await ifd.loadValue("PlanarConfiguration")) ?? 1) === 2 ? image.getSamplesPerPixel() : 1;
+  const planes =
+    Number((await ifd.loadValue("PlanarConfiguration")) ?? 1) === 2 ? image.getSamplesPerPixel() : 1;
   const expected = Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * planes;
   if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0) || offsets.length !== expected) {
-    throw new InputError(`corrupt TIFF: ${offsets.length} data blocks for a ${width}×${height} raster`, { file });
+    throw new InputError(`corrupt TIFF: ${offsets.length} data blocks for a ${width}×${height} raster`, {
+      file,
+    });
   }
   for (let i = 0; i < offsets.length; i++) {
     if (Number(offsets[i]) + Number(counts[i]) > size) {
