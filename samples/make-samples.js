@@ -4,7 +4,7 @@
 // Both evaluate one analytic terrain function of the ground position, so they show the same landscape.
 import { fileURLToPath } from "node:url";
 import proj4 from "proj4";
-import { writeGeoTiff } from "../dist/index.js";
+import { georefFromEpsg, writeGeoTiff } from "../dist/index.js";
 import { makeTerrain } from "./terrain.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -15,40 +15,6 @@ const toGround = (easting, northing) => [
   (easting - extent.west) / (extent.width * extent.pixel),
   1 - (extent.north - northing) / (extent.height * extent.pixel),
 ];
-
-/** GeoTIFF georeferencing tags for a north-up grid in an EPSG CRS. */
-function georef(epsg, geographic, gt, width, height) {
-  const keys = [
-    1,
-    1,
-    0,
-    3,
-    1024,
-    0,
-    1,
-    geographic ? 2 : 1,
-    1025,
-    0,
-    1,
-    1,
-    geographic ? 2048 : 3072,
-    0,
-    1,
-    epsg,
-  ];
-  return {
-    width,
-    height,
-    geoTransform: gt,
-    crs: { kind: geographic ? "geographic" : "projected", epsg },
-    verticalUnit: { metres: 1, name: "metre", source: "default" },
-    tags: {
-      ModelPixelScale: [gt[1], -gt[5], 0],
-      ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
-      GeoKeyDirectory: keys,
-    },
-  };
-}
 
 function writeUtm() {
   const { width, height, pixel, west, north } = extent;
@@ -63,7 +29,7 @@ function writeUtm() {
   return writeGeoTiff(
     `${here}alps-utm32.tif`,
     { width, height, data },
-    { like: georef(32632, false, gt, width, height) },
+    { like: georefFromEpsg(32632, gt, { width, height }) },
   );
 }
 
@@ -92,7 +58,7 @@ function writeWgs84() {
   return writeGeoTiff(
     `${here}alps-wgs84.tif`,
     { width, height, data },
-    { like: georef(4326, true, gt, width, height) },
+    { like: georefFromEpsg(4326, gt, { width, height }) },
   );
 }
 

@@ -14,7 +14,7 @@ export {
   UsageError,
   type WarningHandler,
 } from "./errors.js";
-export { georefFromTags, verticalUnitFromName } from "./geo/georef.js";
+export { georefFromEpsg, georefFromTags, verticalUnitFromName } from "./geo/georef.js";
 export { spacingModel, spacingRange } from "./geo/spacing.js";
 export type { Crs, Georef, GeoTransform, SpacingMode, SpacingModel } from "./geo/types.js";
 export type { Dem, DemHandle, DemSource, OpenOptions, SampleType } from "./io/dem-reader.js";

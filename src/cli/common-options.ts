@@ -28,9 +28,9 @@ const COMMON: Option[] = [
   ]),
   new Option(
     "--xscale <n>",
-    "horizontal units per vertical unit along x (with --yscale; overrides --spacing)",
+    "vertical units per horizontal unit along x (with --yscale; overrides --spacing)",
   ),
-  new Option("--yscale <n>", "horizontal units per vertical unit along y (with --xscale)"),
+  new Option("--yscale <n>", "vertical units per horizontal unit along y (with --xscale)"),
   new Option("-s, --scale <n>", "one scale for x and y, like gdaldem -s (111120 for degrees with metres)"),
   new Option("--vertical-unit <unit>", "elevation unit, overriding the file's").choices(["m", "ft", "us-ft"]),
   new Option("--nodata <value>", "input nodata value, overriding the file's (a number or nan)"),
@@ -40,6 +40,34 @@ const COMMON: Option[] = [
   new Option("--threads <n>", "worker threads (default: number of cores)"),
   new Option("-q, --quiet", "no progress bar"),
 ];
+
+/** Product options, defined once and used by the product's own command and by `terrain`. */
+export const productOptions = {
+  slope: () => [new Option("--unit <unit>", "slope in degree or percent").choices(["degree", "percent"])],
+  aspect: () => [
+    new Option("--zero-for-flat", "aspect: flat cells get 0 instead of nodata"),
+    new Option("--trigonometric", "aspect: counter-clockwise angle from east instead of a compass bearing"),
+  ],
+  hillshade: () => [
+    new Option("--azimuth <deg>", "hillshade: direction of the light, clockwise from north (default 315)"),
+    new Option("--altitude <deg>", "hillshade: height of the light above the horizon, 0–90 (default 45)"),
+    new Option("--variant <name>", "hillshade variant").choices([
+      "regular",
+      "combined",
+      "multidirectional",
+      "igor",
+    ]),
+  ],
+};
+
+/** Adds options to a command. */
+export function withOptions<C extends { addOption(option: never): unknown }>(
+  command: C,
+  options: Option[],
+): C {
+  for (const option of options) command.addOption(option as never);
+  return command;
+}
 
 /** Adds the shared options to a command. */
 export function withCommonOptions<C extends { addOption(option: never): unknown }>(command: C): C {

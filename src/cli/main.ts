@@ -3,11 +3,17 @@
  * Exit status: 0 success, 1 processing error, 2 usage error; every error line starts with `demgrad:`.
  */
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, UsageError } from "../errors.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
-import { type ProductOutputs, processDem } from "../pipeline/process.js";
-import { type RawOptions, toProcessOptions, withCommonOptions } from "./common-options.js";
+import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
+import {
+  productOptions,
+  type RawOptions,
+  toProcessOptions,
+  withCommonOptions,
+  withOptions,
+} from "./common-options.js";
 import { progressBar } from "./progress.js";
 
 const EXAMPLES = `
@@ -74,78 +80,51 @@ export function buildProgram(): Command {
       process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
-  withCommonOptions(
-    program
-      .command("gradient")
-      .description("write dz/dx (east) and dz/dy (north) in m/m as a 2-band Float32 GeoTIFF")
-      .argument("<dem>", "input DEM")
-      .argument("<out>", "output .tif"),
-  ).action(async (dem, out, opts) => runProducts(dem, { gradient: out }, opts as RawOptions, "gradient"));
-
-  withCommonOptions(
-    program
-      .command("slope")
-      .description("write slope (Float32 GeoTIFF, nodata -9999)")
-      .argument("<dem>", "input DEM")
-      .argument("<out>", "output .tif")
-      .addOption(new Option("--unit <unit>", "degree or percent").choices(["degree", "percent"])),
-  ).action(async (dem, out, opts) => runProducts(dem, { slope: out }, opts as RawOptions, "slope"));
-
-  withCommonOptions(
-    program
-      .command("aspect")
-      .description("write aspect: the compass direction the slope faces, degrees clockwise from north")
-      .argument("<dem>", "input DEM")
-      .argument("<out>", "output .tif")
-      .option("--zero-for-flat", "flat cells get 0 instead of nodata")
-      .option("--trigonometric", "counter-clockwise angle from east instead of a compass bearing"),
-  ).action(async (dem, out, opts) => runProducts(dem, { aspect: out }, opts as RawOptions, "aspect"));
-
-  withCommonOptions(
-    program
-      .command("hillshade")
-      .description("write a shaded relief: grey PNG (+ world file) or Byte GeoTIFF; 0 = nodata")
-      .argument("<dem>", "input DEM")
-      .argument("<out>", "output .png or .tif")
-      .option("--azimuth <deg>", "direction of the light, clockwise from north (default 315)")
-      .option("--altitude <deg>", "height of the light above the horizon, 0–90 (default 45)")
-      .addOption(
-        new Option("--variant <name>", "shading variant").choices([
-          "regular",
-          "combined",
-          "multidirectional",
-          "igor",
-        ]),
+  const product = (name: Product, description: string, output: string) =>
+    withCommonOptions(
+      withOptions(
+        program
+          .command(name)
+          .description(description)
+          .argument("<dem>", "input DEM")
+          .argument("<out>", output),
+        name === "gradient" ? [] : productOptions[name](),
       ),
-  ).action(async (dem, out, opts) => runProducts(dem, { hillshade: out }, opts as RawOptions, "hillshade"));
+    ).action(async (dem, out, opts) => runProducts(dem, { [name]: out }, opts as RawOptions, name));
+  product(
+    "gradient",
+    "write dz/dx (east) and dz/dy (north) in m/m as a 2-band Float32 GeoTIFF",
+    "output .tif",
+  );
+  product("slope", "write slope (Float32 GeoTIFF, nodata -9999)", "output .tif");
+  product(
+    "aspect",
+    "write aspect: the compass direction the slope faces, degrees clockwise from north",
+    "output .tif",
+  );
+  product(
+    "hillshade",
+    "write a shaded relief: grey PNG (+ world file) or Byte GeoTIFF; 0 = nodata",
+    "output .png or .tif",
+  );
 
   withCommonOptions(
-    program
-      .command("terrain")
-      .description("several products from one read of the DEM")
-      .argument("<dem>", "input DEM")
-      .option("--slope <file>", "slope output .tif")
-      .option("--aspect <file>", "aspect output .tif")
-      .option("--hillshade <file>", "hillshade output .png or .tif")
-      .option("--gradient <file>", "gradient output .tif")
-      .addOption(new Option("--unit <unit>", "slope unit").choices(["degree", "percent"]))
-      .option("--zero-for-flat", "aspect: flat cells get 0")
-      .option("--trigonometric", "aspect: counter-clockwise from east")
-      .option("--azimuth <deg>", "hillshade light direction (default 315)")
-      .option("--altitude <deg>", "hillshade light altitude (default 45)")
-      .addOption(
-        new Option("--variant <name>", "hillshade variant").choices([
-          "regular",
-          "combined",
-          "multidirectional",
-          "igor",
-        ]),
-      ),
+    withOptions(
+      program
+        .command("terrain")
+        .description("several products from one read of the DEM")
+        .argument("<dem>", "input DEM")
+        .option("--slope <file>", "slope output .tif")
+        .option("--aspect <file>", "aspect output .tif")
+        .option("--hillshade <file>", "hillshade output .png or .tif")
+        .option("--gradient <file>", "gradient output .tif"),
+      [...productOptions.slope(), ...productOptions.aspect(), ...productOptions.hillshade()],
+    ),
   ).action(async (dem, opts) => {
     const raw = opts as RawOptions;
     const outputs: ProductOutputs = {};
-    for (const product of ["slope", "aspect", "hillshade", "gradient"] as const) {
-      if (typeof raw[product] === "string") outputs[product] = raw[product] as string;
+    for (const name of PRODUCTS) {
+      if (typeof raw[name] === "string") outputs[name] = raw[name] as string;
     }
     if (Object.keys(outputs).length === 0) {
       throw new UsageError("terrain needs at least one of --slope, --aspect, --hillshade, --gradient");

@@ -166,15 +166,11 @@ function differentiateLineF32(
     }
     return;
   }
-  for (let i = 1; i < n - 1; i++) {
-    out[start + i * stride] = centralNonUniform(at(i - 1), at(i), at(i + 1), d[i - 1]!, d[i]!);
-  }
+  // float64 coordinates: float64 coefficients (the float64 path), except that first-order edges subtract in float32.
+  differentiateLine(f, out, start, { n, stride }, sp, edgeOrder);
   if (edgeOrder === 1) {
     out[start] = r(at(1) - at(0)) / d[0]!;
     out[last] = r(at(n - 1) - at(n - 2)) / d[n - 2]!;
-  } else {
-    out[start] = left2NonUniform(at(0), at(1), at(2), d[0]!, d[1]!);
-    out[last] = right2NonUniform(at(n - 3), at(n - 2), at(n - 1), d[n - 3]!, d[n - 2]!);
   }
 }
 

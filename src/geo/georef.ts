@@ -177,3 +177,59 @@ export function verticalUnitFromName(name: string): Georef["verticalUnit"] {
   if (!unit) throw new UsageError(`Expected one of m, ft, us-ft for vertical unit but received "${name}"`);
   return { ...unit, source: "option" };
 }
+
+/**
+ * The georeferencing of a grid in an EPSG CRS, as a GeoTIFF would carry it: for writing rasters computed from
+ * scratch (synthetic DEMs, resampled grids) with `writeGeoTiff(..., { like })`.
+ *
+ * @example
+ * ```ts
+ * import { georefFromEpsg, writeGeoTiff } from "demgrad";
+ * const like = georefFromEpsg(32632, [350000, 25, 0, 5110000, 0, -25], { width: 480, height: 400 });
+ * await writeGeoTiff("dem.tif", { width: 480, height: 400, data: elevations }, { like });
+ * ```
+ */
+export function georefFromEpsg(
+  epsg: number,
+  geoTransform: GeoTransform,
+  size: { width: number; height: number },
+): Georef {
+  const asProjected = geokeysToProj4.toProj4({
+    GTModelTypeGeoKey: 1,
+    ProjectedCSTypeGeoKey: epsg,
+  } as never) as {
+    isGCS: boolean;
+  };
+  const geographic = asProjected.isGCS;
+  const keys = [
+    1,
+    1,
+    0,
+    3,
+    1024,
+    0,
+    1,
+    geographic ? 2 : 1,
+    1025,
+    0,
+    1,
+    1,
+    geographic ? 2048 : 3072,
+    0,
+    1,
+    epsg,
+  ];
+  const gt = geoTransform;
+  const tags: GeoTiffTags =
+    gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0
+      ? {
+          ModelPixelScale: [gt[1], -gt[5], 0],
+          ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
+          GeoKeyDirectory: keys,
+        }
+      : {
+          ModelTransformation: [gt[1], gt[2], 0, gt[0], gt[4], gt[5], 0, gt[3], 0, 0, 0, 0, 0, 0, 0, 1],
+          GeoKeyDirectory: keys,
+        };
+  return georefFromTags(tags, size);
+}

@@ -10,7 +10,7 @@ import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
 export interface SpacingOptions {
   mode?: "ground" | "nominal";
-  /** Explicit scales (both or neither): horizontal units × scale = vertical units. Override `mode`. */
+  /** Explicit scales (both or neither), gdaldem style: vertical units per horizontal unit. Override `mode`. */
   xscale?: number | undefined;
   yscale?: number | undefined;
   warn?: WarningHandler;

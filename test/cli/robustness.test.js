@@ -13,10 +13,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
-import { readDem, writeGeoTiff } from "../../dist/index.js";
+import { georefFromEpsg, readDem, writeGeoTiff } from "../../dist/index.js";
 import { demgrad, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
-import { epsgGeoref } from "../helpers/synthetic.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-robust-`);
 const outDir = `${dir}/out`;
@@ -58,7 +57,7 @@ before(async () => {
       { width, height, data: new Float32Array(width * height).fill(value) },
       { like: georef, nodata: -9999 },
     );
-  const utm = (gt, w, h) => epsgGeoref(32611, false, gt, w, h);
+  const utm = (gt, width, height) => georefFromEpsg(32611, gt, { width, height });
   await small("all-nodata", 6, 5, -9999, utm([400000, 30, 0, 3800000, 0, -30], 6, 5));
   await small("one-by-one", 1, 1, 100, utm([400000, 30, 0, 3800000, 0, -30], 1, 1));
   await small("one-row", 9, 1, 100, utm([400000, 30, 0, 3800000, 0, -30], 9, 1));

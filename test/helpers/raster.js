@@ -33,3 +33,15 @@ export function angleDiff(a, b) {
   const d = Math.abs(a - b) % 360;
   return d > 180 ? 360 - d : d;
 }
+
+/** Typed arrays by GDAL data type name. */
+export const TYPED_ARRAYS = {
+  Byte: Uint8Array,
+  Int8: Int8Array,
+  UInt16: Uint16Array,
+  Int16: Int16Array,
+  UInt32: Uint32Array,
+  Int32: Int32Array,
+  Float32: Float32Array,
+  Float64: Float64Array,
+};

@@ -1,41 +1,7 @@
 // Synthetic DEMs for tests: exact planes in ground metres on any CRS, written with demgrad's own writer.
 import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import proj4 from "proj4";
-import { writeGeoTiff } from "../../dist/index.js";
-
-/** GeoTIFF georeferencing tags (and a Georef for the writer) for a grid in an EPSG CRS. */
-export function epsgGeoref(epsg, geographic, gt, width, height) {
-  const keys = [
-    1,
-    1,
-    0,
-    3,
-    1024,
-    0,
-    1,
-    geographic ? 2 : 1,
-    1025,
-    0,
-    1,
-    1,
-    geographic ? 2048 : 3072,
-    0,
-    1,
-    epsg,
-  ];
-  return {
-    width,
-    height,
-    geoTransform: gt,
-    crs: { kind: geographic ? "geographic" : "projected", epsg },
-    verticalUnit: { metres: 1, name: "metre", source: "default" },
-    tags: {
-      ModelPixelScale: [gt[1], Math.abs(gt[5]), 0],
-      ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
-      GeoKeyDirectory: keys,
-    },
-  };
-}
+import { georefFromEpsg, writeGeoTiff } from "../../dist/index.js";
 
 /**
  * Writes a DEM whose elevation is `a·E + b·N` metres, with E/N ground metres east/north of the grid's centre
@@ -70,7 +36,7 @@ export async function writePlane(
       aspect[r * width + c] = (((gridAspect - northInGrid) * 180) / Math.PI + 720) % 360;
     }
   }
-  const georef = epsgGeoref(epsg, geographic, gt, width, height);
+  const georef = georefFromEpsg(epsg, gt, { width, height });
   await writeGeoTiff(path, { width, height, data }, { like: georef, units: unit ? [unit] : undefined });
   return { slope: (Math.atan(Math.hypot(a, b)) * 180) / Math.PI, aspect };
 }

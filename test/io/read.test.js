@@ -7,20 +7,11 @@ import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { InputError, openDem, readDem } from "../../dist/index.js";
 import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { TYPED_ARRAYS } from "../helpers/raster.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-read-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const RAW = {
-  Byte: Uint8Array,
-  Int8: Int8Array,
-  UInt16: Uint16Array,
-  Int16: Int16Array,
-  UInt32: Uint32Array,
-  Int32: Int32Array,
-  Float32: Float32Array,
-  Float64: Float64Array,
-};
 const ours = (gdalType) => (gdalType === "Byte" ? "UInt8" : gdalType);
 
 /** GDAL's view of a file: metadata and band `band`'s values (raw ENVI dump). */
@@ -30,7 +21,9 @@ function reference(file, band = 1) {
   gdal("gdal_translate", ["-q", "-of", "ENVI", "-b", String(band), file, raw]);
   const bytes = readFileSync(raw);
   const type = info.bands[band - 1].type;
-  const values = new RAW[type](bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const values = new TYPED_ARRAYS[type](
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
   return { info, values, type };
 }
 
