@@ -193,13 +193,17 @@ function projectedModel(
     const base0 = j * cols.length;
     const base1 = Math.min(j + 1, rows.length - 1) * cols.length;
     for (let i = 0; i < cols.length; i++) scratch[i] = field[base0 + i]! * (1 - t) + field[base1 + i]! * t;
-    let i = 0;
-    for (let c = 0; c < count; c++) {
-      while (i < cols.length - 2 && c > cols[i + 1]!) i++;
+    // Along the row: straight segments between sample columns, evaluated with one multiply-add per pixel.
+    if (cols.length === 1) {
+      out.fill(scratch[0]!, 0, count);
+      return;
+    }
+    for (let i = 0; i < cols.length - 1; i++) {
       const c0 = cols[i]!;
-      const c1 = cols[Math.min(i + 1, cols.length - 1)]!;
-      const s = c1 === c0 ? 0 : (c - c0) / (c1 - c0);
-      out[c] = scratch[i]! * (1 - s) + scratch[Math.min(i + 1, cols.length - 1)]! * s;
+      const end = Math.min(count, i === cols.length - 2 ? count : cols[i + 1]!);
+      const v0 = scratch[i]!;
+      const slope = (scratch[i + 1]! - v0) / (cols[i + 1]! - c0);
+      for (let c = c0; c < end; c++) out[c] = v0 + slope * (c - c0);
     }
   }
   return {

@@ -103,6 +103,11 @@ class StepCache {
   yStep(row: number, col: number): number {
     return this.y[(row - this.first) * this.width + col]!;
   }
+  /** Metres from each pixel of `row` to the one below it. */
+  yRow(row: number): Float64Array {
+    const k = row - this.first;
+    return this.y.subarray(k * this.width, (k + 1) * this.width);
+  }
 }
 
 const valid = (v: number) => v === v;
@@ -116,82 +121,88 @@ function gradientMethod(
 ): void {
   const { width, data, demHeight } = strip;
   const second = options.edgeOrder === 2;
-  const at = (row: number, col: number) => data[(row - strip.firstRow) * width + col]!;
+  const { xSign, ySign } = options;
   for (let k = 0; k < out.rows; k++) {
     const row = out.firstRow + k;
     const xs = steps.xRow(row);
     let uniform = true;
     for (let c = 1; c < width - 1; c++) if (xs[c] !== xs[0]) uniform = false;
     const base = (row - strip.firstRow) * width;
+    const o = k * width;
+    // Along the row (x).
     for (let c = 0; c < width; c++) {
       const f0 = data[base + c]!;
-      let gx = Number.NaN;
-      let gy = Number.NaN;
-      if (valid(f0)) {
-        // Along the row (x).
-        const hasL = c > 0 && valid(data[base + c - 1]!);
-        const hasR = c < width - 1 && valid(data[base + c + 1]!);
-        if (hasL && hasR) {
-          const fm = data[base + c - 1]!;
-          const fp = data[base + c + 1]!;
-          gx = uniform ? centralUniform(fm, fp, xs[c]!) : centralNonUniform(fm, f0, fp, xs[c - 1]!, xs[c]!);
-        } else if (hasR) {
+      const fm = c > 0 ? data[base + c - 1]! : Number.NaN;
+      const fp = c < width - 1 ? data[base + c + 1]! : Number.NaN;
+      let g = Number.NaN;
+      if (f0 === f0) {
+        if (fm === fm && fp === fp) {
+          g = uniform ? centralUniform(fm, fp, xs[0]!) : centralNonUniform(fm, f0, fp, xs[c - 1]!, xs[c]!);
+        } else if (fp === fp) {
           const f2 = c < width - 2 ? data[base + c + 2]! : Number.NaN;
-          gx =
-            second && valid(f2)
+          g =
+            second && f2 === f2
               ? uniform || xs[c] === xs[c + 1]
-                ? left2Uniform(f0, data[base + c + 1]!, f2, xs[c]!)
-                : left2NonUniform(f0, data[base + c + 1]!, f2, xs[c]!, xs[c + 1]!)
-              : forward1(f0, data[base + c + 1]!, xs[c]!);
-        } else if (hasL) {
+                ? left2Uniform(f0, fp, f2, xs[c]!)
+                : left2NonUniform(f0, fp, f2, xs[c]!, xs[c + 1]!)
+              : forward1(f0, fp, xs[c]!);
+        } else if (fm === fm) {
           const f2 = c > 1 ? data[base + c - 2]! : Number.NaN;
-          gx =
-            second && valid(f2)
+          g =
+            second && f2 === f2
               ? uniform || xs[c - 2] === xs[c - 1]
-                ? right2Uniform(f2, data[base + c - 1]!, f0, xs[c - 1]!)
-                : right2NonUniform(f2, data[base + c - 1]!, f0, xs[c - 2]!, xs[c - 1]!)
-              : forward1(data[base + c - 1]!, f0, xs[c - 1]!);
+                ? right2Uniform(f2, fm, f0, xs[c - 1]!)
+                : right2NonUniform(f2, fm, f0, xs[c - 2]!, xs[c - 1]!)
+              : forward1(fm, f0, xs[c - 1]!);
         }
-        // Down the column (y, in row order).
-        const hasU = row > 0 && valid(at(row - 1, c));
-        const hasD = row < demHeight - 1 && valid(at(row + 1, c));
-        if (hasU && hasD) {
-          const d1 = steps.yStep(row - 1, c);
-          const d2 = steps.yStep(row, c);
-          gy =
-            d1 === d2
-              ? centralUniform(at(row - 1, c), at(row + 1, c), d1)
-              : centralNonUniform(at(row - 1, c), f0, at(row + 1, c), d1, d2);
-        } else if (hasD) {
-          const f2 = row < demHeight - 2 ? at(row + 2, c) : Number.NaN;
-          const d1 = steps.yStep(row, c);
-          if (second && valid(f2)) {
-            const d2 = steps.yStep(row + 1, c);
-            gy =
-              d1 === d2
-                ? left2Uniform(f0, at(row + 1, c), f2, d1)
-                : left2NonUniform(f0, at(row + 1, c), f2, d1, d2);
+      }
+      out.dzdx[o + c] = xSign * g;
+    }
+    // Down the columns (y, in row order); the row steps are non-uniform coordinates.
+    const hasUp = row > 0;
+    const hasDown = row < demHeight - 1;
+    const up = base - width;
+    const down = base + width;
+    const yUp = hasUp ? steps.yRow(row - 1) : undefined;
+    const yDown = hasDown ? steps.yRow(row) : undefined;
+    for (let c = 0; c < width; c++) {
+      const f0 = data[base + c]!;
+      const fu = hasUp ? data[up + c]! : Number.NaN;
+      const fd = hasDown ? data[down + c]! : Number.NaN;
+      let g = Number.NaN;
+      if (f0 === f0) {
+        if (fu === fu && fd === fd) {
+          const d1 = yUp![c]!;
+          const d2 = yDown![c]!;
+          g = d1 === d2 ? centralUniform(fu, fd, d1) : centralNonUniform(fu, f0, fd, d1, d2);
+        } else if (fd === fd) {
+          const f2 = row < demHeight - 2 ? data[down + width + c]! : Number.NaN;
+          const d1 = yDown![c]!;
+          if (second && f2 === f2) {
+            const d2 = steps.yRow(row + 1)[c]!;
+            g = d1 === d2 ? left2Uniform(f0, fd, f2, d1) : left2NonUniform(f0, fd, f2, d1, d2);
           } else {
-            gy = forward1(f0, at(row + 1, c), d1);
+            g = forward1(f0, fd, d1);
           }
-        } else if (hasU) {
-          const f2 = row > 1 ? at(row - 2, c) : Number.NaN;
-          const d2 = steps.yStep(row - 1, c);
-          if (second && valid(f2)) {
-            const d1 = steps.yStep(row - 2, c);
-            gy =
-              d1 === d2
-                ? right2Uniform(f2, at(row - 1, c), f0, d2)
-                : right2NonUniform(f2, at(row - 1, c), f0, d1, d2);
+        } else if (fu === fu) {
+          const f2 = row > 1 ? data[up - width + c]! : Number.NaN;
+          const d2 = yUp![c]!;
+          if (second && f2 === f2) {
+            const d1 = steps.yRow(row - 2)[c]!;
+            g = d1 === d2 ? right2Uniform(f2, fu, f0, d2) : right2NonUniform(f2, fu, f0, d1, d2);
           } else {
-            gy = forward1(at(row - 1, c), f0, d2);
+            g = forward1(fu, f0, d2);
           }
         }
       }
       // A cell is defined only where both derivatives are.
-      const defined = valid(gx) && valid(gy);
-      out.dzdx[k * width + c] = defined ? options.xSign * gx : Number.NaN;
-      out.dzdy[k * width + c] = defined ? options.ySign * gy : Number.NaN;
+      const gx = out.dzdx[o + c]!;
+      if (g !== g || gx !== gx) {
+        out.dzdx[o + c] = Number.NaN;
+        out.dzdy[o + c] = Number.NaN;
+      } else {
+        out.dzdy[o + c] = ySign * g;
+      }
     }
   }
 }
