@@ -28,10 +28,19 @@ export {
   writeGeoTiff,
 } from "./io/geotiff-writer.js";
 export { writePng } from "./io/png-writer.js";
+export {
+  type BatchOptions,
+  type BatchResult,
+  expandInputs,
+  processBatch,
+  type TileReport,
+  writeBatchReport,
+} from "./pipeline/batch.js";
 export { type DemInfo, describeDem } from "./pipeline/info.js";
 export { terrainGradient } from "./pipeline/memory-dem.js";
 export type { ProcessOptions } from "./pipeline/options.js";
-export { type ProcessResult, type ProductOutputs, processDem } from "./pipeline/process.js";
+export { type ProcessResult, type Product, type ProductOutputs, processDem } from "./pipeline/process.js";
+export { parseShard, type Shard, shardInputs } from "./pipeline/shard.js";
 export { aspect } from "./terrain/aspect.js";
 export { computeDerivatives } from "./terrain/derivatives.js";
 export { type HillshadeVariant, hillshade } from "./terrain/hillshade.js";

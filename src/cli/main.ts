@@ -5,8 +5,10 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, UsageError } from "../errors.js";
+import { processBatch, writeBatchReport } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
 import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
+import { parseShard } from "../pipeline/shard.js";
 import {
   productOptions,
   type RawOptions,
@@ -50,6 +52,50 @@ async function runProducts(
       signal: controller.signal,
       onProgress: (done, total) => bar.update(done, total),
     });
+  } finally {
+    bar.finish();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+/** Raised after a batch in which some tiles failed (each already reported): exit status 1. */
+class BatchFailed extends Error {}
+
+async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
+  const quiet = raw["quiet"] === true;
+  const bar = progressBar("tiles", quiet);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const result = await processBatch(inputs, {
+      ...toProcessOptions(raw),
+      outputDir: String(raw["output"]),
+      products: String(raw["products"])
+        .split(",")
+        .map((p) => p.trim()) as Product[],
+      hillshadeFormat: raw["hillshadeFormat"] as "png" | "tif",
+      ...(typeof raw["jobs"] === "string" ? { jobs: raw["jobs"] } : {}),
+      overwrite: raw["overwrite"] === true,
+      ...(typeof raw["shard"] === "string"
+        ? { shard: parseShard(raw["shard"], { shardCount: raw["shardCount"] as string | undefined }) }
+        : {}),
+      signal: controller.signal,
+      onTile: (done, total) => bar.update(done, total),
+    });
+    bar.finish();
+    if (typeof raw["report"] === "string") await writeBatchReport(raw["report"], result);
+    for (const tile of result.tiles) {
+      if (tile.status === "failed") process.stderr.write(`demgrad: ${tile.input}: ${tile.error}\n`);
+    }
+    if (!quiet) {
+      process.stdout.write(
+        `${result.tiles.length} tiles: ${result.done} done, ${result.skipped} skipped (already done), ${result.failed} failed, ${result.seconds.toFixed(1)} s\n`,
+      );
+    }
+    return result.failed > 0 ? 1 : 0;
   } finally {
     bar.finish();
     process.off("SIGINT", onSignal);
@@ -133,19 +179,44 @@ export function buildProgram(): Command {
   });
 
   withCommonOptions(
-    program
-      .command("batch")
-      .description("process many DEM tiles (seamless across tile edges, resumable, shardable)")
-      .argument("<inputs...>", "DEM files or glob patterns")
-      .requiredOption("-o, --output <dir>", "output folder")
-      .option("--products <list>", "comma-separated products", "slope,aspect,hillshade")
-      .option("--jobs <n>", "tiles processed at once")
-      .option("--seamless", "read a 1-pixel halo from neighbouring tiles")
-      .option("--shard <k/n>", "process a deterministic share of the inputs")
-      .option("--overwrite", "redo tiles whose outputs exist")
-      .option("--report <file>", "write per-tile status as JSON"),
-  ).action(async () => {
-    throw new DemgradError("UNSUPPORTED", "batch is not implemented yet");
+    withOptions(
+      program
+        .command("batch")
+        .description(
+          "process many DEM tiles in parallel: resumable, failure-isolated, shardable across a job array",
+        )
+        .argument("<inputs...>", "DEM files or patterns like 'tiles/*.tif' (http(s) URLs too)")
+        .requiredOption("-o, --output <dir>", "output folder: <dir>/<tile>.<product>.<ext>")
+        .option(
+          "--products <list>",
+          "comma-separated: slope,aspect,hillshade,gradient",
+          "slope,aspect,hillshade",
+        )
+        .option("--hillshade-format <ext>", "png or tif", "png")
+        .option("--jobs <n>", "tiles processed at once (default: number of cores)")
+        .option("--seamless", "read a 1-pixel halo from neighbouring tiles (planned)")
+        .option(
+          "--shard <k/n|auto>",
+          "process every n-th input starting at k; auto reads the job array index",
+        )
+        .option(
+          "--shard-count <n>",
+          "with --shard auto in a Kubernetes Indexed Job: the number of completions",
+        )
+        .option("--overwrite", "redo tiles whose outputs exist (default: skip them)")
+        .option("--report <file>", "write per-tile status, timings and errors as JSON"),
+      [...productOptions.slope(), ...productOptions.aspect(), ...productOptions.hillshade()],
+    ),
+  ).action(async (inputs, opts) => {
+    const raw = opts as RawOptions;
+    if (raw["seamless"] === true) {
+      throw new DemgradError(
+        "UNSUPPORTED",
+        "--seamless is not implemented yet: run without it (tiles are processed alone)",
+      );
+    }
+    const code = await runBatch(inputs, raw);
+    if (code !== 0) throw new BatchFailed();
   });
 
   return program;
@@ -195,6 +266,7 @@ export async function main(argv: string[]): Promise<number> {
       stderr(`demgrad: ${error.message.replace(/^error: /, "")}`);
       return 2;
     }
+    if (error instanceof BatchFailed) return 1;
     return reportError(error, stderr);
   }
 }

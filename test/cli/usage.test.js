@@ -80,9 +80,3 @@ test("terrain without any product is a usage error", () => {
   assert.equal(status, 2);
   assert.match(oneErrorLine(stderr), /at least one of --slope/);
 });
-
-test("batch says it is not implemented yet (exit 1)", () => {
-  const { status, stderr } = demgrad(["batch", "x.tif", "-o", "/tmp/out"]);
-  assert.equal(status, 1);
-  assert.equal(oneErrorLine(stderr), "demgrad: batch is not implemented yet");
-});

@@ -1,0 +1,45 @@
+/**
+ * A worker process of the batch pool: processes the tiles it is sent, one at a time, and reports back. (Processes,
+ * not worker threads: geotiff.js's worker polyfill takes over any worker thread that imports it.)
+ */
+import { DemgradError } from "../errors.js";
+import type { ProcessOptions } from "./options.js";
+import { type ProductOutputs, processDem } from "./process.js";
+
+export interface TileJob {
+  id: number;
+  input: string;
+  outputs: ProductOutputs;
+  options: Omit<ProcessOptions, "warn" | "onProgress" | "signal">;
+}
+
+export interface TileResult {
+  id: number;
+  ok: boolean;
+  error?: string;
+  warnings: string[];
+}
+
+let current: AbortController | undefined;
+
+process.on("message", async (message: TileJob | { abort: true }) => {
+  if ("abort" in message) {
+    current?.abort();
+    return;
+  }
+  const job = message;
+  const warnings: string[] = [];
+  current = new AbortController();
+  try {
+    await processDem(job.input, job.outputs, {
+      ...job.options,
+      signal: current.signal,
+      warn: (m) => warnings.push(m),
+    });
+    process.send!({ id: job.id, ok: true, warnings } satisfies TileResult);
+  } catch (error) {
+    const message =
+      error instanceof DemgradError ? error.message : `internal error: ${(error as Error)?.message}`;
+    process.send!({ id: job.id, ok: false, error: message, warnings } satisfies TileResult);
+  }
+});

@@ -1,0 +1,172 @@
+// Batch runs over tiles: failure isolation, report, resume, shards (and their cluster environment variables).
+import assert from "node:assert/strict";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { after, before, describe, test } from "node:test";
+import {
+  parseShard,
+  processBatch,
+  readDem,
+  shardInputs,
+  UsageError,
+  writeGeoTiff,
+} from "../../dist/index.js";
+import { demgrad, SAMPLES } from "../helpers/cli.js";
+
+const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-`);
+const tiles = `${dir}/tiles`;
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+before(async () => {
+  // A 3×3 grid of tiles cut from a real DEM (written with demgrad's writer), plus one corrupt tile.
+  mkdirSync(tiles);
+  const dem = await readDem(`${SAMPLES}srtm_bigtujunga30m_utm11.tif`);
+  const [tw, th] = [200, 150];
+  const gt = dem.georef.geoTransform;
+  for (let ty = 0; ty < 3; ty++) {
+    for (let tx = 0; tx < 3; tx++) {
+      const data = new Float32Array(tw * th);
+      for (let r = 0; r < th; r++)
+        for (let c = 0; c < tw; c++) data[r * tw + c] = dem.data[(ty * th + r) * dem.width + tx * tw + c];
+      const like = {
+        ...dem.georef,
+        width: tw,
+        height: th,
+        geoTransform: [gt[0] + tx * tw * gt[1], gt[1], 0, gt[3] + ty * th * gt[5], 0, gt[5]],
+      };
+      await writeGeoTiff(`${tiles}/tile_${ty}_${tx}.tif`, { width: tw, height: th, data }, { like });
+    }
+  }
+  writeFileSync(`${tiles}/tile_x_corrupt.tif`, "this is not a GeoTIFF");
+});
+
+const outputsIn = (out) => readdirSync(out).sort();
+
+describe("batch", () => {
+  test("a corrupt tile is reported, the good ones are written, exit 1, per-tile JSON report", () => {
+    const out = `${dir}/out-all`;
+    mkdirSync(out);
+    const run = demgrad([
+      "batch",
+      `${tiles}/*.tif`,
+      "-o",
+      out,
+      "--report",
+      `${out}/report.json`,
+      "--jobs",
+      "2",
+    ]);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^demgrad: .*tile_x_corrupt\.tif: not a TIFF file$/m);
+    assert.match(run.stdout, /10 tiles: 9 done, 0 skipped \(already done\), 1 failed/);
+    const report = JSON.parse(readFileSync(`${out}/report.json`, "utf8"));
+    assert.equal(report.tiles.length, 10);
+    assert.equal(report.tiles.filter((t) => t.status === "done").length, 9);
+    for (let ty = 0; ty < 3; ty++) {
+      for (let tx = 0; tx < 3; tx++) {
+        for (const p of ["slope.tif", "aspect.tif", "hillshade.png", "hillshade.pgw"]) {
+          assert.ok(existsSync(`${out}/tile_${ty}_${tx}.${p}`), `${ty}_${tx}.${p}`);
+        }
+      }
+    }
+    assert.ok(!outputsIn(out).some((f) => f.startsWith("tile_x")), "nothing for the corrupt tile");
+    assert.ok(!outputsIn(out).some((f) => f.endsWith(".tmp")), "no temporary files");
+  });
+
+  test("shards 0..N−1 together write every tile exactly once", async () => {
+    const out = `${dir}/out-shards`;
+    mkdirSync(out);
+    const inputs = [`${tiles}/tile_*.tif`];
+    const seen = [];
+    for (let k = 0; k < 4; k++) {
+      const result = await processBatch(inputs, {
+        outputDir: out,
+        products: ["slope"],
+        shard: { index: k, count: 4 },
+        jobs: 1,
+      });
+      for (const t of result.tiles) if (t.status !== "skipped") seen.push(t.input);
+    }
+    assert.equal(seen.length, 10);
+    assert.equal(new Set(seen).size, 10);
+  });
+
+  test("a re-run after an interrupted one completes the rest without redoing finished tiles", async () => {
+    const out = `${dir}/out-resume`;
+    mkdirSync(out);
+    const inputs = [`${tiles}/tile_?_?.tif`];
+    // The first run stops half-way (here: only its first shard of two ran).
+    const first = await processBatch(inputs, {
+      outputDir: out,
+      products: ["slope", "hillshade"],
+      shard: { index: 0, count: 2 },
+    });
+    assert.equal(first.done, 5);
+    const stamp = readFileSync(`${out}/tile_0_0.slope.tif`);
+    const second = await processBatch(inputs, { outputDir: out, products: ["slope", "hillshade"] });
+    assert.equal(second.skipped, 5);
+    assert.equal(second.done, 4);
+    assert.deepEqual(readFileSync(`${out}/tile_0_0.slope.tif`), stamp);
+    const third = await processBatch(inputs, {
+      outputDir: out,
+      products: ["slope", "hillshade"],
+      overwrite: true,
+    });
+    assert.equal(third.done, 9);
+  });
+
+  test("--seamless says it is not implemented yet", () => {
+    const run = demgrad(["batch", `${tiles}/tile_0_0.tif`, "-o", dir, "--seamless"]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /^demgrad: --seamless is not implemented yet/);
+  });
+
+  test("a missing output folder or an unmatched pattern fails before any work", () => {
+    assert.equal(demgrad(["batch", `${tiles}/tile_0_0.tif`, "-o", `${dir}/nope`]).status, 1);
+    const run = demgrad(["batch", `${tiles}/none_*.tif`, "-o", dir]);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /no file matches/);
+  });
+});
+
+describe("shards", () => {
+  test("K/N and every cluster's job array variables", () => {
+    assert.deepEqual(parseShard("2/8"), { index: 2, count: 8 });
+    assert.deepEqual(parseShard("auto", { env: { JOB_COMPLETION_INDEX: "3" }, shardCount: "5" }), {
+      index: 3,
+      count: 5,
+    });
+    assert.deepEqual(
+      parseShard("auto", { env: { AWS_BATCH_JOB_ARRAY_INDEX: "0", AWS_BATCH_JOB_ARRAY_SIZE: "10" } }),
+      {
+        index: 0,
+        count: 10,
+      },
+    );
+    assert.deepEqual(
+      parseShard("auto", {
+        env: { SLURM_ARRAY_TASK_ID: "7", SLURM_ARRAY_TASK_COUNT: "4", SLURM_ARRAY_TASK_MIN: "4" },
+      }),
+      { index: 3, count: 4 },
+    );
+    assert.deepEqual(shardInputs(["a", "b", "c", "d", "e"], { index: 1, count: 2 }), ["b", "d"]);
+  });
+  test("bad shards are usage errors", () => {
+    for (const [value, env] of [
+      ["3/3", {}],
+      ["x", {}],
+      ["auto", {}],
+      ["auto", { JOB_COMPLETION_INDEX: "1" }],
+    ]) {
+      assert.throws(() => parseShard(value, { env }), UsageError, value);
+    }
+  });
+});
