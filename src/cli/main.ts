@@ -79,6 +79,7 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
       hillshadeFormat: raw["hillshadeFormat"] as "png" | "tif",
       ...(typeof raw["jobs"] === "string" ? { jobs: raw["jobs"] } : {}),
       overwrite: raw["overwrite"] === true,
+      seamless: raw["seamless"] === true,
       ...(typeof raw["shard"] === "string"
         ? { shard: parseShard(raw["shard"], { shardCount: raw["shardCount"] as string | undefined }) }
         : {}),
@@ -194,7 +195,10 @@ export function buildProgram(): Command {
         )
         .option("--hillshade-format <ext>", "png or tif", "png")
         .option("--jobs <n>", "tiles processed at once (default: number of cores)")
-        .option("--seamless", "read a 1-pixel halo from neighbouring tiles (planned)")
+        .option(
+          "--seamless",
+          "read a halo from neighbouring tiles (same CRS and pixel grid): no seams in the mosaic",
+        )
         .option(
           "--shard <k/n|auto>",
           "process every n-th input starting at k; auto reads the job array index",
@@ -209,12 +213,6 @@ export function buildProgram(): Command {
     ),
   ).action(async (inputs, opts) => {
     const raw = opts as RawOptions;
-    if (raw["seamless"] === true) {
-      throw new DemgradError(
-        "UNSUPPORTED",
-        "--seamless is not implemented yet: run without it (tiles are processed alone)",
-      );
-    }
     const code = await runBatch(inputs, raw);
     if (code !== 0) throw new BatchFailed();
   });

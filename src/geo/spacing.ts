@@ -14,6 +14,11 @@ export interface SpacingOptions {
   xscale?: number | undefined;
   yscale?: number | undefined;
   warn?: WarningHandler;
+  /**
+   * A window of the georef's grid: the model then covers only the window (rows and columns counted from its corner)
+   * with exactly the values the whole grid's model gives there — so tiles of a mosaic agree with the mosaic.
+   */
+  window?: { x: number; y: number; width: number; height: number } | undefined;
 }
 
 const WHAT_TO_PASS = "pass --xscale/--yscale (or -s) or --spacing nominal";
@@ -31,7 +36,9 @@ const WHAT_TO_PASS = "pass --xscale/--yscale (or -s) or --spacing nominal";
  * ```
  */
 export function spacingModel(georef: Georef, options: SpacingOptions = {}): SpacingModel {
-  const { width, height, geoTransform: gt, crs } = georef;
+  const { geoTransform: gt, crs } = georef;
+  const window = options.window ?? { x: 0, y: 0, width: georef.width, height: georef.height };
+  const { width, height } = window;
   const warn = options.warn ?? (() => {});
   if (gt && (gt[2] !== 0 || gt[4] !== 0)) {
     throw new GeorefError("rotated or sheared geotransform is not supported");
@@ -61,7 +68,7 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
     if (mode === "nominal") {
       // GDAL ≥ 3.11's automatic scale for geographic rasters.
       const yscale = angular * ellipsoid.a;
-      const centreLat = (gt[3] + (height * gt[5]) / 2) * angular;
+      const centreLat = (gt[3] + (georef.height * gt[5]) / 2) * angular;
       if (Math.abs(centreLat) > (80 * Math.PI) / 180)
         warn("nominal spacing is inaccurate beyond 80° of latitude");
       return uniformModel(
@@ -72,12 +79,12 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
         Math.abs(gt[5]) * yscale,
       );
     }
-    return geographicModel(gt, width, height, ellipsoid, angular);
+    return geographicModel(gt, window, ellipsoid, angular);
   }
   const unit = crs.linearUnit ?? 1;
   if (mode === "nominal")
     return uniformModel("nominal", width, height, Math.abs(gt[1]) * unit, Math.abs(gt[5]) * unit);
-  return projectedModel(gt, width, height, crs.proj4!, ellipsoid, crs.coordinateFactor ?? 1, unit);
+  return projectedModel(gt, georef, window, crs.proj4!, ellipsoid, crs.coordinateFactor ?? 1, unit);
 }
 
 function uniformModel(
@@ -98,14 +105,9 @@ function uniformModel(
 }
 
 /** Closed form per row: parallels for x, meridian arcs between row latitudes for y; meridians are grid north. */
-function geographicModel(
-  gt: GeoTransform,
-  width: number,
-  height: number,
-  e: Ellipsoid,
-  angular: number,
-): SpacingModel {
-  const lat = (row: number) => (gt[3] + (row + 0.5) * gt[5]) * angular;
+function geographicModel(gt: GeoTransform, window: Window, e: Ellipsoid, angular: number): SpacingModel {
+  const { width, height } = window;
+  const lat = (row: number) => (gt[3] + (row + window.y + 0.5) * gt[5]) * angular;
   const dLon = Math.abs(gt[1]) * angular;
   return {
     mode: "ground",
@@ -122,6 +124,8 @@ function geographicModel(
   };
 }
 
+type Window = { x: number; y: number; width: number; height: number };
+
 /** Samples per coarse-grid cell edge: finer for big pixels so bilinear interpolation stays within 1e-6. */
 function gridStep(pixelMetres: number): number {
   return Math.max(2, Math.min(64, Math.floor(4000 / Math.max(pixelMetres, 1e-9))));
@@ -133,8 +137,8 @@ function gridStep(pixelMetres: number): number {
  */
 function projectedModel(
   gt: GeoTransform,
-  width: number,
-  height: number,
+  frame: { width: number; height: number },
+  window: Window,
   definition: string,
   e: Ellipsoid,
   coordinateFactor: number,
@@ -143,14 +147,22 @@ function projectedModel(
   const toLonLat = proj4(definition, "EPSG:4326");
   const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
   const step = gridStep(Math.min(Math.abs(gt[1]), Math.abs(gt[5])) * unit);
-  const positions = (n: number) => {
+  const { width, height } = window;
+  // The sample positions of the whole grid (multiples of `step` and the last index) that bracket the window.
+  const positions = (n: number, first: number, count: number) => {
     const list: number[] = [];
-    for (let i = 0; i < n - 1; i += step) list.push(i);
-    list.push(n - 1);
+    const lo = Math.floor(first / step) * step;
+    for (let i = lo; i < n - 1 && i < first + count - 1 + step; i += step) list.push(i);
+    if (
+      list.length === 0 ||
+      (list[list.length - 1]! < first + count - 1 && list[list.length - 1] !== n - 1)
+    ) {
+      list.push(n - 1);
+    }
     return list;
   };
-  const cols = positions(width);
-  const rows = positions(height);
+  const cols = positions(frame.width, window.x, width);
+  const rows = positions(frame.height, window.y, height);
   // Map +y is one row up on a north-up raster (gt[5] < 0).
   const rowTowardsNorth = gt[5] < 0 ? -1 : 1;
   const lonLat = (col: number, row: number) => {
@@ -184,9 +196,10 @@ function projectedModel(
 
   // Interpolate a grid field along y for one row, then along x into `out`.
   const scratch = new Float64Array(cols.length);
-  function interpolate(field: Float64Array, row: number, out: Float64Array, count: number) {
-    let j = Math.min(rows.length - 2, Math.max(0, Math.floor(row / step)));
-    if (rows.length === 1) j = 0;
+  function interpolate(field: Float64Array, windowRow: number, out: Float64Array, count: number) {
+    const row = windowRow + window.y;
+    let j = 0;
+    while (j < rows.length - 2 && rows[j + 1]! <= row) j++;
     const r0 = rows[j]!;
     const r1 = rows[Math.min(j + 1, rows.length - 1)]!;
     const t = r1 === r0 ? 0 : (row - r0) / (r1 - r0);
@@ -198,12 +211,14 @@ function projectedModel(
       out.fill(scratch[0]!, 0, count);
       return;
     }
+    const x0 = window.x;
+    const stop = x0 + count;
     for (let i = 0; i < cols.length - 1; i++) {
       const c0 = cols[i]!;
-      const end = Math.min(count, i === cols.length - 2 ? count : cols[i + 1]!);
+      const end = Math.min(stop, i === cols.length - 2 ? stop : cols[i + 1]!);
       const v0 = scratch[i]!;
       const slope = (scratch[i + 1]! - v0) / (cols[i + 1]! - c0);
-      for (let c = c0; c < end; c++) out[c] = v0 + slope * (c - c0);
+      for (let c = Math.max(c0, x0); c < end; c++) out[c - x0] = v0 + slope * (c - c0);
     }
   }
   return {

@@ -3,6 +3,7 @@
  * not worker threads: geotiff.js's worker polyfill takes over any worker thread that imports it.)
  */
 import { DemgradError } from "../errors.js";
+import { openSeamless, type SeamlessPlan } from "./mosaic.js";
 import type { ProcessOptions } from "./options.js";
 import { type ProductOutputs, processDem } from "./process.js";
 
@@ -11,6 +12,8 @@ export interface TileJob {
   input: string;
   outputs: ProductOutputs;
   options: Omit<ProcessOptions, "warn" | "onProgress" | "signal">;
+  /** With --seamless: the mosaic window to read around the tile. */
+  seamless?: SeamlessPlan;
 }
 
 export interface TileResult {
@@ -31,11 +34,17 @@ process.on("message", async (message: TileJob | { abort: true }) => {
   const warnings: string[] = [];
   current = new AbortController();
   try {
-    await processDem(job.input, job.outputs, {
-      ...job.options,
-      signal: current.signal,
-      warn: (m) => warnings.push(m),
-    });
+    const options = { ...job.options, signal: current.signal, warn: (m: string) => warnings.push(m) };
+    if (job.seamless) {
+      const { handle, part } = await openSeamless(job.seamless, options);
+      try {
+        await processDem(handle, job.outputs, options, part);
+      } finally {
+        await handle.close();
+      }
+    } else {
+      await processDem(job.input, job.outputs, options);
+    }
     process.send!({ id: job.id, ok: true, warnings } satisfies TileResult);
   } catch (error) {
     const message =

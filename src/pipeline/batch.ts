@@ -10,8 +10,11 @@ import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AbortError, OutputError, UsageError, type WarningHandler, warnToStderr } from "../errors.js";
+import type { Georef } from "../geo/types.js";
+import { openDem } from "../io/dem-reader.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileJob, TileResult } from "./batch-worker.js";
+import { buildMosaics, type SeamlessPlan, seamlessPlan } from "./mosaic.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
 import { PRODUCTS, type Product, type ProductOutputs } from "./process.js";
 import { type Shard, shardInputs } from "./shard.js";
@@ -24,6 +27,8 @@ export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
   overwrite?: boolean;
   shard?: Shard;
   hillshadeFormat?: "png" | "tif";
+  /** Read a halo from neighbouring tiles (same CRS and pixel grid) so the mosaic of outputs has no seams. */
+  seamless?: boolean;
   /** Called after each tile with the number of tiles finished, the total and the failures so far. */
   onTile?: (done: number, total: number, failed: number) => void;
 }
@@ -112,9 +117,15 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
     products: _p,
     jobs: _j,
     shard: _h,
+    seamless,
     ...processOptions
   } = options;
-  const mine = shardInputs(expandInputs(inputs), shard);
+  const all = expandInputs(inputs);
+  const mine = shardInputs(all, shard);
+  // Seamless: every input's georeferencing (also other shards' tiles: they are our neighbours).
+  const plans = seamless
+    ? await planSeamless(all, mine, processOptions, warn)
+    : new Map<string, SeamlessPlan>();
   const tiles: TileReport[] = mine.map((input) => ({
     input,
     status: "done",
@@ -150,7 +161,14 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
               if (signal?.aborted || next >= todo.length) return resolveWorker();
               const id = next++;
               const tile = todo[id]!;
-              const job: TileJob = { id, input: tile.input, outputs: tile.outputs, options: processOptions };
+              const plan = plans.get(tile.input);
+              const job: TileJob = {
+                id,
+                input: tile.input,
+                outputs: tile.outputs,
+                options: processOptions,
+                ...(plan ? { seamless: plan } : {}),
+              };
               pending.set(id, { tile, start: performance.now(), resolve: send });
               worker.send(job);
             };
@@ -190,6 +208,34 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
     failed,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** Seamless plans for this shard's tiles; unreadable tiles are left to fail on their own later. */
+async function planSeamless(
+  all: string[],
+  mine: string[],
+  options: ProcessOptions,
+  warn: WarningHandler,
+): Promise<Map<string, SeamlessPlan>> {
+  const { band, nodata } = resolveOptions(options);
+  const headers: Array<{ input: string; georef: Georef }> = [];
+  for (const input of all) {
+    try {
+      const dem = await openDem(input, { band, nodata, warn: () => {} });
+      headers.push({ input, georef: dem.georef });
+      await dem.close();
+    } catch {
+      // Reported when the tile itself is processed.
+    }
+  }
+  const mosaics = buildMosaics(headers, warn);
+  const plans = new Map<string, SeamlessPlan>();
+  for (const input of mine) {
+    const mosaic = mosaics.get(input);
+    const header = headers.find((h) => h.input === input);
+    if (mosaic && header) plans.set(input, seamlessPlan(mosaic, input, header.georef));
+  }
+  return plans;
 }
 
 /** Writes the per-tile report as JSON. */

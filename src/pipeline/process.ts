@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { AbortError, DemgradError, UsageError } from "../errors.js";
 import { verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
-import type { SpacingModel } from "../geo/types.js";
+import type { Georef, SpacingModel } from "../geo/types.js";
 import type { DemHandle, DemSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import {
@@ -23,6 +23,17 @@ import { hillshade } from "../terrain/hillshade.js";
 import { slope } from "../terrain/slope.js";
 import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+
+/**
+ * Writing only part of what is read: a tile processed with a halo from its neighbours reads a larger window of the
+ * mosaic (`dem`), takes its ground spacing from the mosaic (`spacing`), and writes just its own cells (`crop`) with
+ * its own georeferencing.
+ */
+export interface OutputPart {
+  crop: { x: number; y: number; width: number; height: number };
+  georef: Georef;
+  spacing: SpacingModel;
+}
 
 /** The products of DESIGN §1 and where to write each (any subset, at least one). */
 export interface ProductOutputs {
@@ -61,6 +72,7 @@ export async function processDem(
   input: DemSource | DemHandle,
   outputs: ProductOutputs,
   options: ProcessOptions = {},
+  part?: OutputPart,
 ): Promise<ProcessResult> {
   const started = performance.now();
   const opts = resolveOptions(options);
@@ -75,13 +87,22 @@ export async function processDem(
     : await openDem(input, { band: opts.band, nodata: opts.nodata, warn: opts.warn });
   const writers: RasterWriter[] = [];
   try {
-    const context = derivativeContext(dem, opts);
-    const sinks = await openSinks(dem, context.spacing, outputs, wanted, opts, writers);
-    await streamStrips(dem, context, opts, async (grad, bearings) => {
-      for (const sink of sinks) await sink(grad, bearings);
-    });
+    const context = derivativeContext(dem, opts, part?.spacing);
+    const crop = part?.crop ?? { x: 0, y: 0, width: dem.width, height: dem.height };
+    const georef = part?.georef ?? dem.georef;
+    const sinks = await openSinks({ ...crop, georef }, context.spacing, outputs, wanted, opts, writers);
+    await streamStrips(
+      dem,
+      context,
+      opts,
+      async (grad, bearings) => {
+        for (const sink of sinks) await sink(grad, bearings);
+      },
+      stripRowsFor(dem.width),
+      crop,
+    );
     for (const writer of writers) await writer.finish();
-    return { width: dem.width, height: dem.height, outputs, seconds: (performance.now() - started) / 1000 };
+    return { width: crop.width, height: crop.height, outputs, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
     await Promise.allSettled(writers.map((w) => w.abort()));
     // Errors about the DEM's georeferencing or values name the DEM.
@@ -138,16 +159,19 @@ export interface DerivativeContext {
 export function derivativeContext(
   dem: Pick<DemHandle, "georef" | "sampleType">,
   opts: ResolvedOptions,
+  spacingOverride?: SpacingModel,
 ): DerivativeContext {
   const unitMetres = opts.verticalUnit
     ? verticalUnitFromName(opts.verticalUnit).metres
     : dem.georef.verticalUnit.metres;
-  const spacing = spacingModel(dem.georef, {
-    mode: opts.spacing,
-    xscale: opts.xscale,
-    yscale: opts.yscale,
-    warn: opts.warn,
-  });
+  const spacing =
+    spacingOverride ??
+    spacingModel(dem.georef, {
+      mode: opts.spacing,
+      xscale: opts.xscale,
+      yscale: opts.yscale,
+      warn: opts.warn,
+    });
   const gt = dem.georef.geoTransform;
   return {
     spacing,
@@ -168,7 +192,7 @@ type Sink = (grad: GradientStrip, northBearing: Float64Array | undefined) => Pro
 
 /** Opens one writer per product and returns the functions that turn a gradient strip into its rows. */
 async function openSinks(
-  dem: DemHandle,
+  dem: { width: number; height: number; georef: Georef },
   spacing: SpacingModel,
   outputs: ProductOutputs,
   wanted: Product[],
@@ -307,14 +331,16 @@ export async function streamStrips(
   opts: Pick<ResolvedOptions, "trueNorth" | "signal" | "onProgress">,
   consume: (grad: GradientStrip, northBearing: Float64Array | undefined) => Promise<void>,
   stripRows = stripRowsFor(dem.width),
+  crop = { x: 0, y: 0, width: dem.width, height: dem.height },
 ): Promise<void> {
   const { width, height } = dem;
   const halo = derivativeHalo(context.derivative);
   // One elevation buffer for every strip (the kernels finish with it before the next read).
   const buffer = new Float64Array((Math.min(stripRows, height) + 2 * halo) * width);
-  for (let first = 0; first < height; first += stripRows) {
+  const cropEnd = crop.y + crop.height;
+  for (let first = crop.y; first < cropEnd; first += stripRows) {
     throwIfAborted(opts.signal);
-    const rows = Math.min(stripRows, height - first);
+    const rows = Math.min(stripRows, cropEnd - first);
     const readFirst = Math.max(0, first - halo);
     const readRows = Math.min(height, first + rows + halo) - readFirst;
     const data = await dem.readRows(readFirst, readRows, buffer.subarray(0, readRows * width));
@@ -330,7 +356,25 @@ export async function streamStrips(
       for (let r = 0; r < rows; r++)
         context.spacing.gridNorthBearing(first + r, bearings.subarray(r * width));
     }
-    await consume(grad, bearings);
-    opts.onProgress?.(first + rows, height);
+    if (crop.x === 0 && crop.width === width) {
+      await consume(grad, bearings);
+    } else {
+      const columns = (a: Float64Array) => cropColumns(a, width, rows, crop.x, crop.width);
+      const cropped = { ...grad, dzdx: columns(grad.dzdx), dzdy: columns(grad.dzdy), width: crop.width };
+      await consume(cropped, bearings && columns(bearings));
+    }
+    opts.onProgress?.(first + rows - crop.y, crop.height);
   }
+}
+
+function cropColumns(
+  values: Float64Array,
+  width: number,
+  rows: number,
+  x: number,
+  count: number,
+): Float64Array {
+  const out = new Float64Array(rows * count);
+  for (let r = 0; r < rows; r++) out.set(values.subarray(r * width + x, r * width + x + count), r * count);
+  return out;
 }

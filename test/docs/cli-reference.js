@@ -29,7 +29,7 @@ const EXAMPLES = {
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
   ],
   batch: [
-    "demgrad batch 'tiles/*.tif' -o out/ --report out/report.json",
+    "demgrad batch 'tiles/*.tif' -o out/ --seamless --report out/report.json",
     "demgrad batch 'tiles/*.tif' -o out/ --products slope --shard auto   # one task of a job array",
   ],
 };

@@ -20,29 +20,44 @@ import {
   writeGeoTiff,
 } from "../../dist/index.js";
 import { demgrad, SAMPLES } from "../helpers/cli.js";
+import { readBand } from "../helpers/raster.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-`);
 const tiles = `${dir}/tiles`;
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 before(async () => {
-  // A 3×3 grid of tiles cut from a real DEM (written with demgrad's writer), plus one corrupt tile.
+  // A 600×450 region of a real DEM with a nodata hole across a tile corner, written whole and as a 3×3 grid of
+  // tiles (with demgrad's writer), plus one corrupt tile.
   mkdirSync(tiles);
   const dem = await readDem(`${SAMPLES}srtm_bigtujunga30m_utm11.tif`);
   const [tw, th] = [200, 150];
+  const [W, H] = [3 * tw, 3 * th];
+  const region = new Float32Array(W * H);
+  for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) region[r * W + c] = dem.data[r * dem.width + c];
+  for (let r = 140; r < 163; r++) for (let c = 190; c < 214; c++) region[r * W + c] = -9999;
   const gt = dem.georef.geoTransform;
+  await writeGeoTiff(
+    `${dir}/whole.tif`,
+    { width: W, height: H, data: region },
+    { like: { ...dem.georef, width: W, height: H }, nodata: -9999 },
+  );
   for (let ty = 0; ty < 3; ty++) {
     for (let tx = 0; tx < 3; tx++) {
       const data = new Float32Array(tw * th);
       for (let r = 0; r < th; r++)
-        for (let c = 0; c < tw; c++) data[r * tw + c] = dem.data[(ty * th + r) * dem.width + tx * tw + c];
+        for (let c = 0; c < tw; c++) data[r * tw + c] = region[(ty * th + r) * W + tx * tw + c];
       const like = {
         ...dem.georef,
         width: tw,
         height: th,
         geoTransform: [gt[0] + tx * tw * gt[1], gt[1], 0, gt[3] + ty * th * gt[5], 0, gt[5]],
       };
-      await writeGeoTiff(`${tiles}/tile_${ty}_${tx}.tif`, { width: tw, height: th, data }, { like });
+      await writeGeoTiff(
+        `${tiles}/tile_${ty}_${tx}.tif`,
+        { width: tw, height: th, data },
+        { like, nodata: -9999 },
+      );
     }
   }
   writeFileSync(`${tiles}/tile_x_corrupt.tif`, "this is not a GeoTIFF");
@@ -123,10 +138,57 @@ describe("batch", () => {
     assert.equal(third.done, 9);
   });
 
-  test("--seamless says it is not implemented yet", () => {
-    const run = demgrad(["batch", `${tiles}/tile_0_0.tif`, "-o", dir, "--seamless"]);
-    assert.equal(run.status, 1);
-    assert.match(run.stderr, /^demgrad: --seamless is not implemented yet/);
+  test("--seamless: the mosaic of tile outputs equals processing the whole DEM, nodata hole across tiles included", async () => {
+    const out = `${dir}/out-seamless`;
+    mkdirSync(out);
+    const run = demgrad([
+      "batch",
+      `${tiles}/tile_?_?.tif`,
+      "-o",
+      out,
+      "--seamless",
+      "--products",
+      "slope,hillshade",
+      "--hillshade-format",
+      "tif",
+      "-q",
+    ]);
+    assert.equal(run.status, 0, run.stderr);
+    for (const [product, ext] of [
+      ["slope", "tif"],
+      ["hillshade", "tif"],
+    ]) {
+      const whole = `${dir}/whole.${product}.${ext}`;
+      assert.equal(demgrad([product, `${dir}/whole.tif`, whole, "-q"]).status, 0);
+      const expected = await readBand(whole);
+      let seams = 0;
+      for (let ty = 0; ty < 3; ty++) {
+        for (let tx = 0; tx < 3; tx++) {
+          const tile = await readBand(`${out}/tile_${ty}_${tx}.${product}.${ext}`);
+          for (let r = 0; r < 150; r++) {
+            for (let c = 0; c < 200; c++) {
+              const e = expected.data[(ty * 150 + r) * 600 + tx * 200 + c];
+              if (!Object.is(tile.data[r * 200 + c], e)) seams++;
+            }
+          }
+        }
+      }
+      assert.equal(seams, 0, `${product}: ${seams} cells differ from the whole-DEM run`);
+    }
+  });
+
+  test("without --seamless, tile borders differ from the whole-DEM run (the seams --seamless removes)", async () => {
+    const out = `${dir}/out-seams`;
+    mkdirSync(out);
+    assert.equal(
+      demgrad(["batch", `${tiles}/tile_1_1.tif`, "-o", out, "--products", "slope", "-q"]).status,
+      0,
+    );
+    const whole = await readBand(`${dir}/whole.slope.tif`);
+    const tile = await readBand(`${out}/tile_1_1.slope.tif`);
+    let differ = 0;
+    for (let c = 0; c < 200; c++) if (tile.data[c] !== whole.data[150 * 600 + 200 + c]) differ++;
+    assert.ok(differ > 100, `only ${differ} cells of the tile's top row differ`);
   });
 
   test("a missing output folder or an unmatched pattern fails before any work", () => {
