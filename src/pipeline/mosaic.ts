@@ -59,14 +59,25 @@ export function buildMosaics(
   const byTile = new Map<string, Mosaic>();
   for (const group of groups.values()) {
     const gt = group[0]!.georef.geoTransform!;
+    // The grid most tiles share: tiles keyed by their corner's offset within a pixel of the first tile's grid.
+    const phase = (t: { georef: Georef }) => {
+      const g = t.georef.geoTransform!;
+      const fx = ((((g[0] - gt[0]) / gt[1]) % 1) + 1) % 1;
+      const fy = ((((g[3] - gt[3]) / gt[5]) % 1) + 1) % 1;
+      return `${Math.round(fx * 1e6) % 1e6},${Math.round(fy * 1e6) % 1e6}`;
+    };
+    const phases = new Map<string, number>();
+    for (const t of group) phases.set(phase(t), (phases.get(phase(t)) ?? 0) + 1);
+    const common = [...phases].sort((a, b) => b[1] - a[1])[0]![0];
+    const onGrid = group.filter((t) => phase(t) === common);
     // The origin is an actual tile's corner, so the mosaic grid reproduces its coordinates exactly.
-    const originX = group.reduce(
+    const originX = onGrid.reduce(
       (o, t) => (gt[1] > 0 ? Math.min(o, t.georef.geoTransform![0]) : Math.max(o, t.georef.geoTransform![0])),
-      gt[0],
+      onGrid[0]!.georef.geoTransform![0],
     );
-    const originY = group.reduce(
+    const originY = onGrid.reduce(
       (o, t) => (gt[5] < 0 ? Math.max(o, t.georef.geoTransform![3]) : Math.min(o, t.georef.geoTransform![3])),
-      gt[3],
+      onGrid[0]!.georef.geoTransform![3],
     );
     const placed: MosaicTile[] = [];
     for (const t of group) {

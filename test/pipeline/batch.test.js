@@ -1,5 +1,6 @@
 // Batch runs over tiles: failure isolation, report, resume, shards (and their cluster environment variables).
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -19,7 +20,7 @@ import {
   UsageError,
   writeGeoTiff,
 } from "../../dist/index.js";
-import { demgrad, SAMPLES } from "../helpers/cli.js";
+import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-`);
@@ -189,6 +190,66 @@ describe("batch", () => {
     let differ = 0;
     for (let c = 0; c < 200; c++) if (tile.data[c] !== whole.data[150 * 600 + 200 + c]) differ++;
     assert.ok(differ > 100, `only ${differ} cells of the tile's top row differ`);
+  });
+
+  test("Ctrl-C half-way leaves finished tiles and no partial file; the re-run does only the rest", async () => {
+    const out = `${dir}/out-interrupted`;
+    mkdirSync(out);
+    const args = [
+      `${ROOT}bin/demgrad.js`,
+      "batch",
+      `${tiles}/tile_?_?.tif`,
+      "-o",
+      out,
+      "--products",
+      "slope,aspect,gradient",
+      "--jobs",
+      "1",
+      "-q",
+    ];
+    const child = spawn(process.execPath, args, { stdio: "pipe" });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    // Interrupt once the first tile's outputs exist.
+    while (!existsSync(`${out}/tile_0_0.gradient.tif`)) await new Promise((r) => setTimeout(r, 10));
+    child.kill("SIGINT");
+    const code = await new Promise((r) => child.on("exit", r));
+    assert.equal(code, 130, stderr);
+    assert.ok(!readdirSync(out).some((f) => f.endsWith(".tmp")), "no temporary file remains");
+    const finished = readdirSync(out).filter((f) => f.endsWith(".gradient.tif")).length;
+    assert.ok(finished >= 1 && finished < 9, `${finished} tiles finished before the interruption`);
+    const rerun = await processBatch([`${tiles}/tile_?_?.tif`], {
+      outputDir: out,
+      products: ["slope", "aspect", "gradient"],
+    });
+    assert.equal(rerun.skipped, finished);
+    assert.equal(rerun.done, 9 - finished);
+  });
+
+  test("a tile off the others' pixel grid is processed alone, with a warning", async () => {
+    const out = `${dir}/out-misaligned`;
+    mkdirSync(out);
+    const source = await readDem(`${tiles}/tile_0_0.tif`);
+    const gt = source.georef.geoTransform;
+    const like = { ...source.georef, geoTransform: [gt[0] - 0.5 * gt[1], gt[1], 0, gt[3], 0, gt[5]] }; // west of all others
+    mkdirSync(`${dir}/shifted`);
+    await writeGeoTiff(
+      `${dir}/shifted/odd.tif`,
+      { width: source.width, height: source.height, data: source.data },
+      { like, nodata: -9999 },
+    );
+    const warnings = [];
+    const result = await processBatch([`${tiles}/tile_0_?.tif`, `${dir}/shifted/odd.tif`], {
+      outputDir: out,
+      products: ["slope"],
+      seamless: true,
+      warn: (m) => warnings.push(m),
+    });
+    assert.equal(result.done, 4);
+    assert.ok(
+      warnings.some((w) => /odd\.tif: not aligned with the pixel grid/.test(w)),
+      warnings.join("\n"),
+    );
   });
 
   test("a missing output folder or an unmatched pattern fails before any work", () => {
