@@ -249,12 +249,11 @@ export function spacingRange(model: SpacingModel): {
   const x = new Float64Array(Math.max(1, width - 1));
   const y = new Float64Array(width);
   const range = { dxMin: Infinity, dxMax: -Infinity, dyMin: Infinity, dyMax: -Infinity };
+  // About 64 rows spread over the raster, always including the first and last.
   const every = Math.max(1, Math.floor(height / 64));
-  for (
-    let row = 0;
-    row < height;
-    row = row + every >= height && row < height - 1 ? height - 1 : row + every
-  ) {
+  const rows = new Set<number>([height - 1]);
+  for (let row = 0; row < height; row += every) rows.add(row);
+  for (const row of rows) {
     if (width > 1) {
       model.xSteps(row, x);
       for (const v of x) {

@@ -37,7 +37,7 @@ export interface ProcessOptions {
   azimuth?: number | string;
   altitude?: number | string;
   variant?: "regular" | "combined" | "multidirectional" | "igor";
-  /** Hillshade output format in batch runs (`png` by default). */
+  /** Called after each strip with the rows done and the total. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
   warn?: WarningHandler;
