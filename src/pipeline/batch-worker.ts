@@ -25,6 +25,10 @@ export interface TileResult {
 
 let current: AbortController | undefined;
 
+// Ctrl-C in a terminal signals the whole process group: the parent aborts our tile (so its temporary files are
+// removed) and then stops us; dying on the signal here would leave a partial file behind.
+process.on("SIGINT", () => {});
+
 process.on("message", async (message: TileJob | { abort: true }) => {
   if ("abort" in message) {
     current?.abort();

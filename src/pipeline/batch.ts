@@ -188,9 +188,10 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
             });
             worker.on("error", rejectWorker);
             worker.on("exit", (code: number | null) => {
-              if (pending.size > 0 && [...pending.values()].some((p) => p.resolve === send)) {
-                rejectWorker(new Error(`a batch worker exited with code ${code}`));
-              }
+              if (![...pending.values()].some((p) => p.resolve === send)) return;
+              // Stopped by Ctrl-C along with us: the run ends as interrupted below.
+              if (signal?.aborted) resolveWorker();
+              else rejectWorker(new Error(`a batch worker exited with code ${code}`));
             });
             send();
           }),
