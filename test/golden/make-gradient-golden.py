@@ -49,16 +49,23 @@ def add(name, f, spacing=None, axis=None, edge_order=1, coord_dtype=None):
     cases.append(case)
 
 
-def add_error(name, f, error, message, spacing=None, axis=None, edge_order=1):
+def add_error(name, f, error, message, spacing=None, axis=None, edge_order=1, raw_input=None):
+    """An input demgrad rejects. raw_input / raw spacing entries (not lists of numbers) are passed to gradient() as is."""
     f = np.asarray(f)
     case = {"name": name, "dtype": str(f.dtype), "shape": list(f.shape), "data": [float(v) for v in f.ravel()],
             "edgeOrder": edge_order, "error": error, "message": message}
+    if raw_input is not None:
+        case["input"] = raw_input
     if spacing is not None:
-        case["spacing"] = [{"coords": list(map(float, s))} if isinstance(s, list) else s for s in spacing] \
+        case["spacing"] = [{"coords": list(map(float, s))} if is_coords(s) else s for s in spacing] \
             if isinstance(spacing, tuple) else spacing
     if axis is not None:
         case["axis"] = list(axis) if isinstance(axis, tuple) else axis
     cases.append(case)
+
+
+def is_coords(s):
+    return isinstance(s, list) and all(isinstance(v, (int, float)) for v in s)
 
 
 # --- numpy's own TestGradient cases (numpy/lib/tests/test_function_base.py) ---
@@ -154,10 +161,32 @@ add("float32 uniform coords", np.array([1, 2.5, 4, 7.25], dtype=np.float32), ([0
 add("float32 nonuniform coords", np.array([1, 2.5, 4, 7.25], dtype=np.float32), ([0, 0.5, 1.5, 1.75],), edge_order=2)
 add("float32 nonuniform coords eo1", np.array([1, 2.5, 4, 7.25], dtype=np.float32), ([0, 0.5, 1.5, 1.75],))
 add("non-selected empty axis", np.zeros((3, 0)), axis=0)
+add("0-d input", np.array(5.0))
+add("empty axis list", np.arange(6.0).reshape(2, 3), axis=())
+
+# float32 coordinates: numpy computes the differences and weights in float32, even for float64 or integer f
+x32 = np.array([0, 0.1, 0.2], dtype=np.float32)  # exactly uniform in float32: the uniform formulas
+for eo in (1, 2):
+    add(f"float32 uniform coords, float64 f eo{eo}", np.array([1.0, 2.5, 7.25]), (x32,), edge_order=eo)
+    add(f"float32 uniform coords, float32 f eo{eo}", np.array([1.0, 2.5, 7.25], dtype=np.float32), (x32,),
+        edge_order=eo)
+    add(f"float32 coords, int16 f eo{eo}", np.array([-32768, 32767, 0, 5], dtype=np.int16),
+        (np.array([0, 0.1, 0.35, 0.4], dtype=np.float32),), edge_order=eo)
+for i in range(24):
+    ndim = 1 + i % 2
+    eo = 1 + (i // 2) % 2
+    dt = [np.float64, np.float32, np.int16][(i // 4) % 3]
+    shape = tuple(int(rng.integers(eo + 1, 7)) for _ in range(ndim))
+    f = (rng.standard_normal(shape) * 100).astype(dt)
+    coords = tuple(np.cumsum(rng.uniform(0.05, 2, n)).astype(np.float32) for n in shape)
+    add(f"random float32 coords {i} {np.dtype(dt).name} {ndim}-D eo{eo}", f, coords, edge_order=eo)
 
 # --- errors (demgrad's kinds; numpy raises AxisError/ValueError/TypeError/IndexError) ---
 z = np.zeros((3, 3))
-add_error("axis out of range", z, "RangeError", "out of bounds", axis=3)
+z2 = np.zeros((3, 4))
+add_error("axis out of range", z2, "RangeError", "axis 3 is out of bounds for array of dimension 2", axis=3)
+add_error("axis out of range in a list", z2, "RangeError", "axis 2 is out of bounds", axis=(0, 2))
+add_error("axis not an integer", z2, "TypeError", "axis must be an integer", axis=1.5)
 add_error("negative axis out of range", z, "RangeError", "out of bounds", axis=-3)
 add_error("repeated axis", z, "RangeError", "repeated axis", axis=(0, 0))
 add_error("repeated axis after normalising", z, "RangeError", "repeated axis", axis=(1, -1))
@@ -167,6 +196,22 @@ add_error("coordinate length mismatch", z, "RangeError", "coordinates", spacing=
 add_error("coordinate length 1", np.zeros(3), "RangeError", "length 1", spacing=([0],))
 add_error("edge order 3", z, "RangeError", "edgeOrder", edge_order=3)
 add_error("edge order 0", z, "RangeError", "edgeOrder", edge_order=0)
+add_error("edge order -1", z, "RangeError", "edgeOrder", edge_order=-1)
+add_error("edge order 1.5", z, "RangeError", "edgeOrder", edge_order=1.5)
+add_error("2-D coordinate array", z, "TypeError", "1-D coordinate array", spacing=([[0, 1, 2]], 1.0))
+add_error("string spacing entry", z, "TypeError", "1-D coordinate array", spacing=("1", 1.0))
+add_error("null spacing entry", z, "TypeError", "1-D coordinate array", spacing=(None, 1.0))
+add_error("empty coordinate array", np.zeros(3), "RangeError", "length 0", spacing=([],))
+add_error("shape does not match data", z, "TypeError", "does not match data",
+          raw_input={"data": [1, 2, 3], "shape": [2, 2]})
+add_error("non-numeric data", z, "TypeError", "only numbers", raw_input={"data": ["a", "b"], "shape": [2]})
+add_error("ragged nested arrays", z, "TypeError", "ragged", raw_input=[[1, 2], [3]])
+add_error("non-numeric nested arrays", z, "TypeError", "only numbers", raw_input=[[1, "x"], [3, 4]])
+# numpy's order of checks: axis, then spacing, then edge order, then sizes
+add_error("axis checked before spacing", z, "RangeError", "out of bounds", spacing=(1.0, 2.0, 3.0), axis=5)
+add_error("spacing checked before edge order", z, "RangeError", "has 2 coordinates", spacing=([0, 1], 1.0),
+          edge_order=3)
+add_error("edge order checked before size", np.zeros(1), "RangeError", "edgeOrder", edge_order=3)
 add_error("too short eo1", np.zeros(1), "RangeError", "at least edgeOrder + 1")
 add_error("too short eo2", np.zeros((2, 5)), "RangeError", "at least edgeOrder + 1", edge_order=2)
 
