@@ -1,6 +1,7 @@
 /** Ellipsoid geometry for geographic rasters: radii of curvature and meridian arc length. */
 
 export interface Ellipsoid {
+  /** Semi-major axis in metres. */
   a: number;
   /** Inverse flattening; 0 for a sphere. */
   rf: number;
@@ -8,7 +9,14 @@ export interface Ellipsoid {
 
 const flattening = ({ rf }: Ellipsoid) => (rf === 0 ? 0 : 1 / rf);
 
-/** Prime-vertical radius of curvature N(φ) = a / √(1 − e² sin² φ). */
+/**
+ * Prime-vertical radius of curvature N(φ) = a / √(1 − e² sin² φ), in metres; `lat` in radians.
+ *
+ * @example
+ * ```ts
+ * primeVerticalRadius({ a: 6378137, rf: 298.257223563 }, 0); // 6378137 (N = a on the equator)
+ * ```
+ */
 export function primeVerticalRadius(e: Ellipsoid, lat: number): number {
   const f = flattening(e);
   const e2 = f * (2 - f);
@@ -17,8 +25,13 @@ export function primeVerticalRadius(e: Ellipsoid, lat: number): number {
 }
 
 /**
- * Meridian arc length from the equator to latitude `lat` (radians), Helmert's series in the third flattening n
- * (truncation error of order n⁵ ≈ 1e-14 relative for the Earth).
+ * Meridian arc length in metres from the equator to latitude `lat` (radians): Helmert's series in the third
+ * flattening n, whose truncation error is of order n⁵ (≈ 1e-14 relative for the Earth).
+ *
+ * @example
+ * ```ts
+ * meridianArc({ a: 6378137, rf: 298.257223563 }, Math.PI / 2); // 10001965.729 (equator to pole)
+ * ```
  */
 export function meridianArc(e: Ellipsoid, lat: number): number {
   const f = flattening(e);

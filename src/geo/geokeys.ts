@@ -7,7 +7,16 @@ export type GeoKeys = Record<string, number | string | number[]>;
 const GEO_DOUBLE_PARAMS = 34736;
 const GEO_ASCII_PARAMS = 34737;
 
-/** Named GeoKeys from the raw tags; keys with a value location that cannot be resolved are skipped. */
+/**
+ * Named GeoKeys from the raw tags. Keys whose value location cannot be resolved are skipped; unknown key ids are
+ * named by their number.
+ *
+ * @example
+ * ```ts
+ * decodeGeoKeys({ GeoKeyDirectory: [1, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 32611] });
+ * // { GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32611 }
+ * ```
+ */
 export function decodeGeoKeys(tags: GeoTiffTags): GeoKeys {
   const dir = tags.GeoKeyDirectory;
   const keys: GeoKeys = {};
@@ -23,6 +32,7 @@ export function decodeGeoKeys(tags: GeoTiffTags): GeoKeys {
       const values = tags.GeoDoubleParams.slice(offset, offset + n);
       if (values.length === n) keys[name] = n === 1 ? values[0]! : values;
     } else if (location === GEO_ASCII_PARAMS && tags.GeoAsciiParams !== undefined) {
+      // ASCII values end with "|" (the GeoTIFF separator); some writers leave NULs in.
       keys[name] = tags.GeoAsciiParams.slice(offset, offset + n)
         .replace(/\|$/, "")
         .replace(/\0/g, "");

@@ -4,11 +4,11 @@
  */
 import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import { UsageError, type WarningHandler } from "../errors.js";
+import { crsFromKeys } from "./crs.js";
 import { decodeGeoKeys, type GeoKeys } from "./geokeys.js";
-import type { Crs, Georef, GeoTiffTags, GeoTransform } from "./types.js";
+import type { Georef, GeoTiffTags, GeoTransform } from "./types.js";
 import { linearUnitFromCode, unitFromName } from "./units.js";
 
-const USER_DEFINED = 32767;
 const PIXEL_IS_POINT = 2;
 
 /**
@@ -40,7 +40,17 @@ export function georefFromTags(
   };
 }
 
-/** The pixel-corner geotransform from ModelTransformation or tiepoint + pixel scale. */
+/**
+ * The pixel-corner geotransform from ModelTransformation, or from a tiepoint (at any raster position) and the pixel
+ * scale; a negative y scale in the file gives a south-up transform (gt[5] > 0). Undefined when the tags give none
+ * or a degenerate one.
+ *
+ * @example
+ * ```ts
+ * geoTransformFromTags({ ModelPixelScale: [30, 30, 0], ModelTiepoint: [0, 0, 0, 500000, 4100000, 0] }, true);
+ * // [499985, 30, 0, 4100015, 0, -30]: PixelIsPoint, so the tiepoint was the first pixel's centre
+ * ```
+ */
 export function geoTransformFromTags(tags: GeoTiffTags, pixelIsPoint: boolean): GeoTransform | undefined {
   let gt: GeoTransform | undefined;
   const m = tags.ModelTransformation;
@@ -53,97 +63,13 @@ export function geoTransformFromTags(tags: GeoTiffTags, pixelIsPoint: boolean): 
     const [sx, sy] = scale as [number, number];
     gt = [x - i * sx, sx, 0, y + j * sy, 0, -sy];
   }
-  if (!gt?.every(Number.isFinite) || gt[1] === 0 || gt[5] === 0) return undefined;
+  if (!gt?.every(Number.isFinite) || gt[1] * gt[5] - gt[2] * gt[4] === 0) return undefined;
   if (pixelIsPoint) {
     // The tiepoint names a pixel centre: move to the corner, as GDAL does by default.
     gt[0] -= 0.5 * gt[1] + 0.5 * gt[2];
     gt[3] -= 0.5 * gt[4] + 0.5 * gt[5];
   }
   return gt;
-}
-
-/** The CRS from GeoKeys, via geotiff-geokeys-to-proj4. */
-export function crsFromKeys(keys: GeoKeys): Crs {
-  const modelType = keys["GTModelTypeGeoKey"];
-  if (modelType !== 1 && modelType !== 2) {
-    return Object.keys(keys).length === 0 ? { kind: "none" } : { kind: "local", name: citation(keys) };
-  }
-  const input: GeoKeys = { ...keys };
-  const projected = modelType === 1;
-  const epsgProjected =
-    typeof keys["ProjectedCSTypeGeoKey"] === "number" && keys["ProjectedCSTypeGeoKey"] !== USER_DEFINED;
-  // geotiff-geokeys-to-proj4 returns lon/lat when a projected EPSG code and a geographic key are both set.
-  if (projected && epsgProjected) delete input["GeographicTypeGeoKey"];
-  let result: { proj4: string; coordinatesConversionParameters: { x: number }; isGCS: boolean };
-  try {
-    result = geokeysToProj4.toProj4(input as never) as typeof result;
-  } catch {
-    return { kind: "local", name: citation(keys) };
-  }
-  const code = projected ? keys["ProjectedCSTypeGeoKey"] : keys["GeographicTypeGeoKey"];
-  const crs: Crs = {
-    kind: projected ? "projected" : "geographic",
-    proj4: result.proj4,
-    ...(typeof code === "number" && code !== USER_DEFINED ? { epsg: code } : {}),
-    ...(citation(keys) ? { name: citation(keys) } : {}),
-    ellipsoid: ellipsoidOf(result.proj4),
-    coordinateFactor: result.coordinatesConversionParameters?.x ?? 1,
-  };
-  if (projected) {
-    crs.linearUnit = linearUnitOf(result.proj4, keys);
-  } else {
-    const unit = keys["GeogAngularUnitsGeoKey"];
-    crs.angularUnit = unit === 9101 ? 1 : unit === 9105 ? Math.PI / 200 : Math.PI / 180;
-  }
-  return crs;
-}
-
-function citation(keys: GeoKeys): string | undefined {
-  const c = keys["GTCitationGeoKey"] ?? keys["GeogCitationGeoKey"];
-  return typeof c === "string" && c !== "" ? c : undefined;
-}
-
-/** Named ellipsoids whose proj4 definitions may carry a spherical +a/+b (Web Mercator). */
-const ELLIPSOIDS: Record<string, { a: number; rf: number }> = {
-  WGS84: { a: 6378137, rf: 298.257223563 },
-  GRS80: { a: 6378137, rf: 298.257222101 },
-  clrk66: { a: 6378206.4, rf: 294.978698213898 },
-  intl: { a: 6378388, rf: 297 },
-  bessel: { a: 6377397.155, rf: 299.1528128 },
-  airy: { a: 6377563.396, rf: 299.3249646 },
-  krass: { a: 6378245, rf: 298.3 },
-  WGS72: { a: 6378135, rf: 298.26 },
-};
-
-/**
- * The ellipsoid to measure ground distances on: the datum's named ellipsoid when there is one (EPSG:3857 projects
- * with a sphere but its coordinates are WGS84 lon/lat), else +a with +b or +rf.
- */
-export function ellipsoidOf(proj4: string): { a: number; rf: number } {
-  const value = (name: string) => new RegExp(`(?:^|\\s)\\+${name}=(\\S+)`).exec(proj4)?.[1];
-  const named = value("ellps");
-  if (named && ELLIPSOIDS[named]) return ELLIPSOIDS[named]!;
-  const a = Number(value("a") ?? 6378137);
-  if (value("rf")) return { a, rf: Number(value("rf")) };
-  const b = value("b") === undefined ? undefined : Number(value("b"));
-  if (b === undefined) return ELLIPSOIDS["WGS84"]!;
-  return { a, rf: a === b ? 0 : a / (a - b) };
-}
-
-function linearUnitOf(proj4: string, keys: GeoKeys): number {
-  // The GeoKey names the unit exactly; proj4 strings carry it rounded (+to_meter=0.3048006096).
-  const fromKey =
-    typeof keys["ProjLinearUnitsGeoKey"] === "number"
-      ? linearUnitFromCode(keys["ProjLinearUnitsGeoKey"])
-      : undefined;
-  if (fromKey) return fromKey.metres;
-  const toMeter = /\+to_meter=(\S+)/.exec(proj4)?.[1];
-  if (toMeter) return Number(toMeter);
-  const units = /\+units=(\S+)/.exec(proj4)?.[1];
-  if (units === "us-ft") return 1200 / 3937;
-  if (units === "ft") return 0.3048;
-  const code = keys["ProjLinearUnitsGeoKey"];
-  return (typeof code === "number" && linearUnitFromCode(code)?.metres) || 1;
 }
 
 function verticalUnit(

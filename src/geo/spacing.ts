@@ -5,6 +5,7 @@
 import geographiclib from "geographiclib-geodesic";
 import proj4 from "proj4";
 import { GeorefError, type WarningHandler } from "../errors.js";
+import { withoutDatumShift } from "./crs.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
@@ -55,8 +56,12 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
   const mode = options.mode ?? "ground";
   if (!gt || crs.kind === "none" || crs.kind === "local") {
     if (mode === "nominal") {
-      warn("the raster has no usable CRS: grid units are taken as metres");
-      return uniformModel("nominal", width, height, Math.abs(gt?.[1] ?? 1), Math.abs(gt?.[5] ?? 1));
+      const unit = crs.linearUnit;
+      if (!gt) warn("the raster has no geotransform: each pixel step is taken as 1 metre");
+      else if (unit === undefined) warn("the raster's CRS has no known unit: grid units are taken as metres");
+      const dx = Math.abs(gt?.[1] ?? 1) * (unit ?? 1);
+      const dy = Math.abs(gt?.[5] ?? 1) * (unit ?? 1);
+      return uniformModel("nominal", width, height, dx, dy);
     }
     throw new GeorefError(
       `${!gt ? "no georeferencing (no geotransform)" : "local or unknown CRS: ground distances are unknown"}: ${WHAT_TO_PASS}`,
@@ -84,7 +89,13 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
   const unit = crs.linearUnit ?? 1;
   if (mode === "nominal")
     return uniformModel("nominal", width, height, Math.abs(gt[1]) * unit, Math.abs(gt[5]) * unit);
-  return projectedModel(gt, georef, window, crs.proj4!, ellipsoid, crs.coordinateFactor ?? 1, unit);
+  return projectedModel(
+    gt,
+    georef,
+    window,
+    { proj4: crs.proj4!, coordinateFactor: crs.coordinateFactor ?? 1, linearUnit: unit },
+    ellipsoid,
+  );
 }
 
 function uniformModel(
@@ -131,93 +142,121 @@ function gridStep(pixelMetres: number): number {
   return Math.max(2, Math.min(64, Math.floor(4000 / Math.max(pixelMetres, 1e-9))));
 }
 
+/** The sample positions bracketing `index` on an axis of `n` pixels: multiples of `step` below n − 1, and n − 1. */
+function bracket(index: number, n: number, step: number): [number, number] {
+  if (n < 2) return [0, 0];
+  const lo = Math.floor(Math.min(index, n - 2) / step) * step;
+  return [lo, Math.min(lo + step, n - 1)];
+}
+
+/** The sample positions (see `bracket`) that cover pixels first … first + count − 1. */
+function samplesCovering(first: number, count: number, n: number, step: number): number[] {
+  const [start] = bracket(first, n, step);
+  const [, end] = bracket(first + count - 1, n, step);
+  const list: number[] = [];
+  for (let i = start; i < end; i += step) list.push(i);
+  list.push(end);
+  return list;
+}
+
+/** Ground steps and grid-north bearing at the sample columns of one row. */
+interface SampledRow {
+  x: Float64Array;
+  y: Float64Array;
+  bearing: Float64Array;
+}
+
+const sampledRow = (n: number): SampledRow => ({
+  x: new Float64Array(n),
+  y: new Float64Array(n),
+  bearing: new Float64Array(n),
+});
+
 /**
- * Projected CRS: pixel centres and their +x/+y neighbours inverse-projected to lon/lat and measured as geodesics
- * on the CRS ellipsoid, on a coarse grid (always including the last row and column), interpolated bilinearly.
+ * Projected CRS: pixel centres and their +x/+y neighbours inverse-projected to lon/lat on the CRS's own datum and
+ * measured as geodesics on its ellipsoid, on a coarse grid (always including the last row and column),
+ * interpolated bilinearly. Coarse rows are computed when first needed and only a few are kept, so memory does not
+ * grow with the raster's height; the values interpolated for the last row asked for serve all three fields.
  */
 function projectedModel(
   gt: GeoTransform,
   frame: { width: number; height: number },
   window: Window,
-  definition: string,
+  crs: { proj4: string; coordinateFactor: number; linearUnit: number },
   e: Ellipsoid,
-  coordinateFactor: number,
-  unit: number,
 ): SpacingModel {
-  const toLonLat = proj4(definition, "EPSG:4326");
+  const toLonLat = proj4(withoutDatumShift(crs.proj4), "EPSG:4326");
   const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
-  const step = gridStep(Math.min(Math.abs(gt[1]), Math.abs(gt[5])) * unit);
+  const outputs = geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH;
+  const step = gridStep(Math.min(Math.abs(gt[1]), Math.abs(gt[5])) * crs.linearUnit);
   const { width, height } = window;
-  // The sample positions of the whole grid (multiples of `step` and the last index) that bracket the window.
-  const positions = (n: number, first: number, count: number) => {
-    const list: number[] = [];
-    const lo = Math.floor(first / step) * step;
-    for (let i = lo; i < n - 1 && i < first + count - 1 + step; i += step) list.push(i);
-    if (
-      list.length === 0 ||
-      (list[list.length - 1]! < first + count - 1 && list[list.length - 1] !== n - 1)
-    ) {
-      list.push(n - 1);
-    }
-    return list;
-  };
-  const cols = positions(frame.width, window.x, width);
-  const rows = positions(frame.height, window.y, height);
+  const cols = samplesCovering(window.x, width, frame.width, step);
   // Map +y is one row up on a north-up raster (gt[5] < 0).
   const rowTowardsNorth = gt[5] < 0 ? -1 : 1;
-  const lonLat = (col: number, row: number) => {
-    const x = (gt[0] + (col + 0.5) * gt[1]) * coordinateFactor;
-    const y = (gt[3] + (row + 0.5) * gt[5]) * coordinateFactor;
+  const factor = crs.coordinateFactor;
+  const lonLat = (col: number, row: number): [number, number] => {
+    const x = (gt[0] + (col + 0.5) * gt[1]) * factor;
+    const y = (gt[3] + (row + 0.5) * gt[5]) * factor;
     const [lon, lat] = toLonLat.forward([x, y]);
-    return [lon!, lat!] as const;
+    return [lon!, lat!];
   };
-  const inverse = (a: readonly [number, number], b: readonly [number, number]) =>
-    geodesic.Inverse(
-      a[1],
-      a[0],
-      b[1],
-      b[0],
-      geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH,
-    );
-  const grid = {
-    x: new Float64Array(rows.length * cols.length),
-    y: new Float64Array(rows.length * cols.length),
-    bearing: new Float64Array(rows.length * cols.length),
-  };
-  rows.forEach((row, j) => {
-    cols.forEach((col, i) => {
-      const here = lonLat(col, row);
-      const k = j * cols.length + i;
-      grid.x[k] = inverse(here, lonLat(col + 1, row)).s12!;
-      grid.y[k] = inverse(here, lonLat(col, row + 1)).s12!;
-      grid.bearing[k] = ((inverse(here, lonLat(col, row + rowTowardsNorth)).azi1 ?? 0) * Math.PI) / 180;
-    });
-  });
+  const inverse = (a: [number, number], b: [number, number]) =>
+    geodesic.Inverse(a[1], a[0], b[1], b[0], outputs);
 
-  // Interpolate a grid field along y for one row, then along x into `out`.
-  const scratch = new Float64Array(cols.length);
-  function interpolate(field: Float64Array, windowRow: number, out: Float64Array, count: number) {
+  const coarseRows = new Map<number, SampledRow>();
+  function coarseRow(row: number): SampledRow {
+    let sampled = coarseRows.get(row);
+    if (sampled) return sampled;
+    sampled = sampledRow(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      const here = lonLat(col, row);
+      sampled.x[i] = inverse(here, lonLat(col + 1, row)).s12!;
+      sampled.y[i] = inverse(here, lonLat(col, row + 1)).s12!;
+      sampled.bearing[i] = ((inverse(here, lonLat(col, row + rowTowardsNorth)).azi1 ?? 0) * Math.PI) / 180;
+    }
+    // Rows are mostly visited in order: keep the two bracketing coarse rows and a spare.
+    if (coarseRows.size >= 3) coarseRows.delete(coarseRows.keys().next().value!);
+    coarseRows.set(row, sampled);
+    return sampled;
+  }
+
+  let lerpedRow = -1;
+  const lerped = sampledRow(cols.length);
+  /** The coarse values interpolated to one row of the window (along y), reused until another row is asked for. */
+  function rowValues(windowRow: number): SampledRow {
+    if (windowRow === lerpedRow) return lerped;
     const row = windowRow + window.y;
-    let j = 0;
-    while (j < rows.length - 2 && rows[j + 1]! <= row) j++;
-    const r0 = rows[j]!;
-    const r1 = rows[Math.min(j + 1, rows.length - 1)]!;
+    const [r0, r1] = bracket(row, frame.height, step);
     const t = r1 === r0 ? 0 : (row - r0) / (r1 - r0);
-    const base0 = j * cols.length;
-    const base1 = Math.min(j + 1, rows.length - 1) * cols.length;
-    for (let i = 0; i < cols.length; i++) scratch[i] = field[base0 + i]! * (1 - t) + field[base1 + i]! * t;
-    // Along the row: straight segments between sample columns, evaluated with one multiply-add per pixel.
+    const a = coarseRow(r0);
+    const b = coarseRow(r1);
+    for (let i = 0; i < cols.length; i++) {
+      lerped.x[i] = a.x[i]! + (b.x[i]! - a.x[i]!) * t;
+      lerped.y[i] = a.y[i]! + (b.y[i]! - a.y[i]!) * t;
+      lerped.bearing[i] = a.bearing[i]! + unwrap(b.bearing[i]! - a.bearing[i]!) * t;
+    }
+    // Bearings are interpolated along the row too: make neighbouring samples continuous across ±π.
+    for (let i = 1; i < cols.length; i++) {
+      lerped.bearing[i] = lerped.bearing[i - 1]! + unwrap(lerped.bearing[i]! - lerped.bearing[i - 1]!);
+    }
+    lerpedRow = windowRow;
+    return lerped;
+  }
+
+  // Along the row: straight segments between sample columns, one multiply-add per pixel.
+  function interpolate(values: Float64Array, out: Float64Array, count: number) {
     if (cols.length === 1) {
-      out.fill(scratch[0]!, 0, count);
+      out.fill(values[0]!, 0, count);
       return;
     }
     const x0 = window.x;
     const stop = x0 + count;
     for (let i = 0; i < cols.length - 1; i++) {
       const c0 = cols[i]!;
-      const end = Math.min(stop, i === cols.length - 2 ? stop : cols[i + 1]!);
-      const v0 = scratch[i]!;
-      const slope = (scratch[i + 1]! - v0) / (cols[i + 1]! - c0);
+      const end = i === cols.length - 2 ? stop : Math.min(stop, cols[i + 1]!);
+      const v0 = values[i]!;
+      const slope = (values[i + 1]! - v0) / (cols[i + 1]! - c0);
       for (let c = Math.max(c0, x0); c < end; c++) out[c - x0] = v0 + slope * (c - c0);
     }
   }
@@ -225,10 +264,20 @@ function projectedModel(
     mode: "ground",
     width,
     height,
-    xSteps: (row, out) => interpolate(grid.x, row, out, Math.max(0, width - 1)),
-    ySteps: (row, out) => interpolate(grid.y, row, out, width),
-    gridNorthBearing: (row, out) => interpolate(grid.bearing, row, out, width),
+    xSteps: (row, out) => interpolate(rowValues(row).x, out, Math.max(0, width - 1)),
+    ySteps: (row, out) => interpolate(rowValues(row).y, out, width),
+    gridNorthBearing(row, out) {
+      interpolate(rowValues(row).bearing, out, width);
+      for (let c = 0; c < width; c++) out[c] = unwrap(out[c]!);
+    },
   };
+}
+
+/** An angle (difference) brought into (−π, π] when it is less than a turn outside. */
+function unwrap(angle: number): number {
+  if (angle > Math.PI) return angle - 2 * Math.PI;
+  if (angle <= -Math.PI) return angle + 2 * Math.PI;
+  return angle;
 }
 
 /**
@@ -251,7 +300,8 @@ export function spacingRange(model: SpacingModel): {
   const range = { dxMin: Infinity, dxMax: -Infinity, dyMin: Infinity, dyMax: -Infinity };
   // About 64 rows spread over the raster, always including the first and last.
   const every = Math.max(1, Math.floor(height / 64));
-  const rows = new Set<number>([height - 1]);
+  // The last row has x steps only; the one before it the last y steps.
+  const rows = new Set<number>([Math.max(0, height - 2), height - 1]);
   for (let row = 0; row < height; row += every) rows.add(row);
   for (const row of rows) {
     if (width > 1) {

@@ -1,41 +1,58 @@
-/** Linear and vertical units: names and EPSG unit codes to metres. */
+/** Linear and vertical units: EPSG unit codes and unit names to metres. */
 
 export const US_SURVEY_FOOT = 1200 / 3937;
 
+export interface LinearUnit {
+  /** Metres per unit. */
+  metres: number;
+  name: string;
+}
+
+const METRE: LinearUnit = { metres: 1, name: "metre" };
+const FOOT: LinearUnit = { metres: 0.3048, name: "foot" };
+const SURVEY_FOOT: LinearUnit = { metres: US_SURVEY_FOOT, name: "US survey foot" };
+
 /** EPSG linear unit codes used by GeoKeys (ProjLinearUnitsGeoKey, VerticalUnitsGeoKey). */
-const LINEAR_UNIT_CODES: Record<number, { metres: number; name: string }> = {
-  9001: { metres: 1, name: "metre" },
-  9002: { metres: 0.3048, name: "foot" },
-  9003: { metres: US_SURVEY_FOOT, name: "US survey foot" },
+const LINEAR_UNIT_CODES: Record<number, LinearUnit> = {
+  9001: METRE,
+  9002: FOOT,
+  9003: SURVEY_FOOT,
   9036: { metres: 1000, name: "kilometre" },
 };
 
-export function linearUnitFromCode(code: number): { metres: number; name: string } | undefined {
-  return LINEAR_UNIT_CODES[code];
-}
-
-const UNIT_NAMES: Array<[RegExp, { metres: number; name: string }]> = [
-  [/^(m|metre|meter|metres|meters)$/i, { metres: 1, name: "metre" }],
-  [
-    /^(us-ft|us_ft|foot_us|us survey foot|us survey feet|survey foot|ftus)$/i,
-    { metres: US_SURVEY_FOOT, name: "US survey foot" },
-  ],
-  [/^(ft|foot|feet|foot \(international\)|international foot|intl foot)$/i, { metres: 0.3048, name: "foot" }],
-  [/^(cm|centimetre|centimeter)$/i, { metres: 0.01, name: "centimetre" }],
-  [/^(mm|millimetre|millimeter)$/i, { metres: 0.001, name: "millimetre" }],
-];
-
 /**
- * A vertical (or linear) unit from its name as GDAL band units and the CLI spell it (`m`, `ft`, `us-ft`,
- * `US survey foot`, …); undefined when the name is unknown.
+ * A linear unit from its EPSG code; undefined for codes demgrad does not know (user-defined 32767, …).
  *
  * @example
  * ```ts
- * verticalUnitFromName("ft"); // { metres: 0.3048, name: "foot" }
+ * linearUnitFromCode(9003); // { metres: 0.3048006096012192, name: "US survey foot" }
  * ```
  */
-export function unitFromName(name: string): { metres: number; name: string } | undefined {
-  const trimmed = name.trim();
-  for (const [pattern, unit] of UNIT_NAMES) if (pattern.test(trimmed)) return unit;
+export function linearUnitFromCode(code: number): LinearUnit | undefined {
+  return LINEAR_UNIT_CODES[code];
+}
+
+/** Unit names after normalisation (lower case, `_` and `-` as spaces, single spaces). */
+const UNIT_NAMES: Array<[RegExp, LinearUnit]> = [
+  [/^(m|metres?|meters?)$/, METRE],
+  [/^(us ft|ft us|ftus|foot us|us foot|us feet|(us )?survey (foot|feet|ft))$/, SURVEY_FOOT],
+  [/^(ft|foot|feet|foot \(international\)|international (foot|feet)|intl (foot|ft))$/, FOOT],
+  [/^(cm|centimetres?|centimeters?)$/, { metres: 0.01, name: "centimetre" }],
+  [/^(mm|millimetres?|millimeters?)$/, { metres: 0.001, name: "millimetre" }],
+];
+
+/**
+ * A linear unit from its name as GDAL band units and the CLI spell it (`m`, `metre`, `ft`, `feet`, `us-ft`,
+ * `Foot_US`, `US survey foot`, `foot (International)`, …); undefined when the name is unknown.
+ *
+ * @example
+ * ```ts
+ * unitFromName("Foot_US"); // { metres: 0.3048006096012192, name: "US survey foot" }
+ * unitFromName("furlong"); // undefined
+ * ```
+ */
+export function unitFromName(name: string): LinearUnit | undefined {
+  const normalised = name.trim().toLowerCase().replace(/[_-]/g, " ").replace(/\s+/g, " ");
+  for (const [pattern, unit] of UNIT_NAMES) if (pattern.test(normalised)) return unit;
   return undefined;
 }

@@ -1,24 +1,39 @@
-// Ground spacing against independent values: geodesics, closed-form projection scale factors, gdaldem's scales.
+// Ground spacing against independent values: geodesics, closed-form projection scale factors and meridian
+// convergence, gdaldem's scales; the coarse-grid interpolation against exact per-pixel geodesics; errors.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { describe, test } from "node:test";
 import geographiclib from "geographiclib-geodesic";
-import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import proj4 from "proj4";
-import { GeorefError, georefFromTags, readDem, spacingModel } from "../../dist/index.js";
-import { SAMPLES } from "../helpers/cli.js";
+import { GeorefError } from "../../dist/errors.js";
+import { georefFromTags } from "../../dist/geo/georef.js";
+import { spacingModel, spacingRange } from "../../dist/geo/spacing.js";
+import { HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { gdalGeoTiff, readTags } from "./tags.js";
 
 const WGS84 = geographiclib.Geodesic.WGS84;
 const a = 6378137;
 const f = 1 / 298.257223563;
 const e2 = f * (2 - f);
+const rad = (deg) => (deg * Math.PI) / 180;
+const UTM33 = "+proj=utm +zone=33 +datum=WGS84 +units=m +no_defs";
+const US_FT = 1200 / 3937;
 
-/** A Georef for a north-up grid in an EPSG CRS (built through the same tags a file would carry). */
-function grid(epsg, geographic, gt, width = 129, height = 97) {
-  const keys = [1, 1, 0, 2, 1024, 0, 1, geographic ? 2 : 1, geographic ? 2048 : 3072, 0, 1, epsg];
+/** GeoKeyDirectory for an EPSG code (projected or geographic), with optional extra [id, value] short keys. */
+function keysFor(epsg, geographic, extra = []) {
+  const entries = [[1024, geographic ? 2 : 1], [geographic ? 2048 : 3072, epsg], ...extra].sort(
+    (x, y) => x[0] - y[0],
+  );
+  return [1, 1, 0, entries.length, ...entries.flatMap(([id, v]) => [id, 0, 1, v])];
+}
+
+/** A Georef for a grid (north-up unless gt[5] > 0) in an EPSG CRS, through the tags a file would carry. */
+function grid(epsg, geographic, gt, width = 129, height = 97, extraKeys = []) {
   const tags = {
     ModelPixelScale: [gt[1], -gt[5], 0],
     ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
-    GeoKeyDirectory: keys,
+    GeoKeyDirectory: keysFor(epsg, geographic, extraKeys),
   };
   return georefFromTags(tags, { width, height });
 }
@@ -36,132 +51,362 @@ function steps(model, row) {
 const close = (actual, expected, rel, what) =>
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
 
-test("EPSG:4326: per-row steps equal geodesic distances at 0°, 45°, 60° and 80°", () => {
-  const d = 1 / 1200; // 3″
-  for (const lat of [0.05, 45, 60, 80]) {
-    const model = spacingModel(grid(4326, true, [10, d, 0, lat, 0, -d]));
-    for (const row of [0, 50, 95]) {
-      const { x, y, b } = steps(model, row);
-      const phi = lat - (row + 0.5) * d;
-      // Along the parallel the geodesic chord and the parallel arc agree to ~1e-10 for 3″.
-      close(x[7], WGS84.Inverse(phi, 10, phi, 10 + d).s12, 1e-9, `x at ${phi}`);
-      close(y[7], WGS84.Inverse(phi, 10, phi - d, 10).s12, 1e-9, `y at ${phi}`);
-      assert.equal(b[3], 0);
-    }
-  }
-});
+/** Exact ground steps at pixel (row, col): inverse-project with `definition`, geodesic on WGS84-like `geodesic`. */
+function exactSteps(definition, gt, row, col, geodesic = WGS84) {
+  const toLonLat = proj4(definition, "EPSG:4326");
+  const at = (c, r) => toLonLat.forward([gt[0] + (c + 0.5) * gt[1], gt[3] + (r + 0.5) * gt[5]]);
+  const p = at(col, row);
+  const px = at(col + 1, row);
+  const py = at(col, row + 1);
+  return {
+    x: geodesic.Inverse(p[1], p[0], px[1], px[0]).s12,
+    y: geodesic.Inverse(p[1], p[0], py[1], py[0]).s12,
+  };
+}
 
-test("UTM: scale 0.9996 on the central meridian, Snyder's series 3° away, convergence γ = atan(tan Δλ sin φ)", () => {
-  const utm = geokeysToProj4.toProj4({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32633 }).proj4;
-  const onMeridian = spacingModel(grid(32633, false, [500000 - 64 * 30, 30, 0, 5000000, 0, -30]));
-  const { x, y, b } = steps(onMeridian, 40);
-  close(x[63], 30 / 0.9996, 1e-6, "x on the meridian");
-  close(y[64], 30 / 0.9996, 1e-6, "y on the meridian");
-  // Pixel 64's centre lies 15 m east of the meridian: γ ≈ 15 m / R · sin φ ≈ 2e-6 rad.
-  assert.ok(Math.abs(b[64]) < 1e-5);
-  // 3° east of the meridian at about 45°N.
-  const [e0, n0] = proj4("EPSG:4326", utm).forward([18, 45]);
-  const model = spacingModel(grid(32633, false, [e0, 30, 0, n0, 0, -30]));
-  const s = steps(model, 0);
-  const [lon, lat] = proj4(utm, "EPSG:4326").forward([e0 + 15, n0 - 15]);
-  const phi = (lat * Math.PI) / 180;
+/** Snyder's (8-10) transverse Mercator point scale factor at lon/lat (degrees), central meridian lon0. */
+function tmScale(lon, lat, lon0, k0 = 0.9996) {
+  const phi = rad(lat);
   const ep2 = e2 / (1 - e2);
-  const A = (Math.cos(phi) * ((lon - 15) * Math.PI)) / 180;
+  const A = Math.cos(phi) * rad(lon - lon0);
   const C = ep2 * Math.cos(phi) ** 2;
   const T = Math.tan(phi) ** 2;
-  const k =
-    0.9996 * (1 + ((1 + C) * A * A) / 2 + ((5 - 4 * T + 42 * C + 13 * C * C - 28 * ep2) * A ** 4) / 24);
-  close(s.x[0], 30 / k, 2e-6, "x 3° east");
-  close(s.y[0], 30 / k, 2e-6, "y 3° east");
-  const gamma = Math.atan(Math.tan(((lon - 15) * Math.PI) / 180) * Math.sin(phi));
-  assert.ok(Math.abs(s.b[0] - gamma) < 2e-5, `convergence ${s.b[0]} vs ${gamma}`);
-});
+  return k0 * (1 + ((1 + C) * A * A) / 2 + ((5 - 4 * T + 42 * C + 13 * C * C - 28 * ep2) * A ** 4) / 24);
+}
 
-test("Web Mercator: steps shrink with latitude like N cos φ / a and M cos φ / a (k ≈ sec φ)", () => {
-  for (const lat of [0, 45, 60]) {
-    const [x0, y0] = proj4("EPSG:4326", "EPSG:3857").forward([10, lat]);
-    const model = spacingModel(grid(3857, false, [x0, 50, 0, y0, 0, -50]));
-    const { x, y } = steps(model, 0);
-    // Each step is measured at its midpoint latitude: row 0's centre for x, between rows 0 and 1 for y.
-    const radii = (northing) => {
-      const phi = (proj4("EPSG:3857", "EPSG:4326").forward([x0, northing])[1] * Math.PI) / 180;
-      const w = Math.sqrt(1 - e2 * Math.sin(phi) ** 2);
-      return { N: a / w, M: (a * (1 - e2)) / w ** 3, cos: Math.cos(phi) };
-    };
-    const rx = radii(y0 - 25);
-    const ry = radii(y0 - 50);
-    close(x[0], (50 * rx.N * rx.cos) / a, 1e-6, `x at ${lat}`);
-    close(y[0], (50 * ry.M * ry.cos) / a, 1e-6, `y at ${lat}`);
-  }
-});
-
-test("coarse-grid interpolation stays within 1e-6 of exact per-pixel geodesics", () => {
-  const cases = [
-    [3857, proj4("EPSG:4326", "EPSG:3857").forward([20, 60.5]), 30],
-    [
-      32633,
-      proj4(
-        "EPSG:4326",
-        geokeysToProj4.toProj4({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32633 }).proj4,
-      ).forward([18.5, 47]),
-      30,
-    ],
-    [2263, [1000000, 200000], 10],
-  ];
-  for (const [epsg, [x0, y0], pixel] of cases) {
-    const georef = grid(epsg, false, [x0, pixel, 0, y0, 0, -pixel], 300, 200);
-    const model = spacingModel(georef);
-    const def = georef.crs.proj4;
-    const toLonLat = proj4(def, "EPSG:4326");
-    const geodesic = new geographiclib.Geodesic.Geodesic(
-      6378137,
-      georef.crs.ellipsoid.rf ? 1 / georef.crs.ellipsoid.rf : 0,
-    );
-    for (const row of [0, 37, 131, 198]) {
-      const { x, y } = steps(model, row);
-      for (const col of [0, 33, 150, 298]) {
-        const p = toLonLat.forward([x0 + (col + 0.5) * pixel, y0 - (row + 0.5) * pixel]);
-        const px = toLonLat.forward([x0 + (col + 1.5) * pixel, y0 - (row + 0.5) * pixel]);
-        const py = toLonLat.forward([x0 + (col + 0.5) * pixel, y0 - (row + 1.5) * pixel]);
-        close(x[col], geodesic.Inverse(p[1], p[0], px[1], px[0]).s12, 1e-6, `EPSG:${epsg} x (${row},${col})`);
-        close(y[col], geodesic.Inverse(p[1], p[0], py[1], py[0]).s12, 1e-6, `EPSG:${epsg} y (${row},${col})`);
+describe("geographic CRS: closed form per row", () => {
+  test("EPSG:4326: steps equal geodesic distances at 0°, 45°, 60° and 80°", () => {
+    const d = 1 / 1200; // 3″
+    for (const lat of [0.05, 45, 60, 80]) {
+      const model = spacingModel(grid(4326, true, [10, d, 0, lat, 0, -d]));
+      assert.equal(model.mode, "ground");
+      for (const row of [0, 50, 95]) {
+        const { x, y, b } = steps(model, row);
+        const phi = lat - (row + 0.5) * d;
+        // Along the parallel the geodesic chord and the parallel arc agree to ~1e-10 for 3″.
+        close(x[7], WGS84.Inverse(phi, 10, phi, 10 + d).s12, 1e-9, `x at ${phi}`);
+        close(y[7], WGS84.Inverse(phi, 10, phi - d, 10).s12, 1e-9, `y at ${phi}`);
+        assert.equal(b[3], 0);
       }
     }
-    if (epsg === 2263) close(steps(model, 0).x[0], pixel * (1200 / 3937), 1e-4, "US survey feet");
+  });
+  test("south-up: the same ground steps, positive", () => {
+    const d = 1 / 1200;
+    const northUp = spacingModel(grid(4326, true, [10, d, 0, 46, 0, -d], 10, 10));
+    const southUp = spacingModel(grid(4326, true, [10, d, 0, 46 - 10 * d, 0, d], 10, 10));
+    for (let r = 0; r < 9; r++) {
+      close(steps(southUp, r).y[0], steps(northUp, 8 - r).y[0], 1e-12, `y row ${r}`);
+      close(steps(southUp, r).x[0], steps(northUp, 9 - r).x[0], 1e-12, `x row ${r}`);
+    }
+  });
+  test("an odd ellipsoid (dem-hills.tiff): distances on that ellipsoid, not WGS84", async () => {
+    const { tags, width, height } = await readTags(`${SAMPLES}dem-hills.tiff`);
+    const georef = georefFromTags(tags, { width, height });
+    const [x0, dx, , y0, , dy] = georef.geoTransform;
+    const delambre = new geographiclib.Geodesic.Geodesic(6376428, 1 / 311.5);
+    const { x, y } = steps(spacingModel(georef), 100);
+    const lat = y0 + 100.5 * dy;
+    close(x[5], delambre.Inverse(lat, x0, lat, x0 + dx).s12, 1e-9, "x");
+    close(y[5], delambre.Inverse(lat, x0, lat + dy, x0).s12, 1e-9, "y");
+  });
+});
+
+describe("projected CRS: geodesics between inverse-projected pixel centres", () => {
+  test("UTM: scale 0.9996 on the central meridian, Snyder's series 3° away", () => {
+    const onMeridian = spacingModel(grid(32633, false, [500000 - 64 * 30, 30, 0, 5000000, 0, -30]));
+    const { x, y, b } = steps(onMeridian, 40);
+    close(x[63], 30 / 0.9996, 1e-6, "x on the meridian");
+    close(y[64], 30 / 0.9996, 1e-6, "y on the meridian");
+    // Pixel 64's centre lies 15 m east of the meridian: γ ≈ 15 m / R · sin φ ≈ 2e-6 rad.
+    assert.ok(Math.abs(b[64]) < 1e-5);
+    const [e0, n0] = proj4("EPSG:4326", UTM33).forward([18, 45]);
+    const s = steps(spacingModel(grid(32633, false, [e0, 30, 0, n0, 0, -30])), 0);
+    const [lon, lat] = proj4(UTM33, "EPSG:4326").forward([e0 + 15, n0 - 15]);
+    const k = tmScale(lon, lat, 15);
+    close(s.x[0], 30 / k, 2e-6, "x 3° east"); // the model measures between centres, k at the first one
+    close(s.y[0], 30 / k, 2e-6, "y 3° east");
+    const exact = exactSteps(UTM33, [e0, 30, 0, n0, 0, -30], 0, 0);
+    close(s.x[0], exact.x, 1e-9, "x vs geodesic");
+    close(s.y[0], exact.y, 1e-9, "y vs geodesic");
+  });
+  test("UTM south on GRS80 without an EPSG code (user-defined keys): k = 0.9996 on the central meridian", () => {
+    // GeographicType user-defined, GeogEllipsoid 7019 (GRS 1980), ProjectedCSType user-defined, Projection 16133
+    // (UTM zone 33S), ProjLinearUnits metre: what GDAL writes for "+proj=utm +zone=33 +south +ellps=GRS80".
+    const keys = [1, 1, 0, 6, 1024, 0, 1, 1, 2048, 0, 1, 32767, 2056, 0, 1, 7019, 3072, 0, 1, 32767];
+    keys.push(3074, 0, 1, 16133, 3076, 0, 1, 9001);
+    const georef = georefFromTags(
+      {
+        ModelPixelScale: [30, 30, 0],
+        ModelTiepoint: [0, 0, 0, 500000 - 30 * 10, 6000000, 0],
+        GeoKeyDirectory: keys,
+      },
+      { width: 21, height: 21 },
+    );
+    assert.equal(georef.crs.kind, "projected");
+    assert.equal(georef.crs.epsg, undefined);
+    assert.deepEqual(georef.crs.ellipsoid, { a: 6378137, rf: 298.257222101 });
+    const { x, y, b } = steps(spacingModel(georef), 10);
+    close(x[9], 30 / 0.9996, 1e-6, "x"); // pixels 9 and 10 straddle the meridian
+    close(y[10], 30 / 0.9996, 1e-6, "y");
+    assert.ok(Math.abs(b[10]) < 1e-5);
+  });
+  test("grid north bearing: γ = atan(tan Δλ sin φ), clockwise of true north east of the meridian in the north", () => {
+    const cases = [
+      [18, 45, 1],
+      [12, 45, -1],
+      [18, -45, -1],
+      [12, -45, 1],
+    ];
+    for (const [lon0, lat0, sign] of cases) {
+      const south = lat0 < 0;
+      const def = south ? "+proj=utm +zone=33 +south +datum=WGS84 +units=m +no_defs" : UTM33;
+      const [e0, n0] = proj4("EPSG:4326", def).forward([lon0, lat0]);
+      const g = grid(south ? 32733 : 32633, false, [e0, 30, 0, n0, 0, -30], 5, 5);
+      const { b } = steps(spacingModel(g), 0);
+      const [lon, lat] = proj4(def, "EPSG:4326").forward([e0 + 15, n0 - 15]);
+      const gamma = Math.atan(Math.tan(rad(lon - 15)) * Math.sin(rad(lat)));
+      assert.equal(Math.sign(b[0]), sign, `sign at ${lon0}, ${lat0}`);
+      assert.ok(Math.abs(b[0] - gamma) < 2e-5, `convergence ${b[0]} vs ${gamma}`);
+      assert.ok(Math.abs(b[0]) > rad(2), "about 2.1°");
+    }
+  });
+  test("Web Mercator: steps shrink with latitude like N cos φ / a and M cos φ / a (k ≈ sec φ)", () => {
+    for (const lat of [0, 45, 60]) {
+      const [x0, y0] = proj4("EPSG:4326", "EPSG:3857").forward([10, lat]);
+      const model = spacingModel(grid(3857, false, [x0, 50, 0, y0, 0, -50]));
+      const { x, y, b } = steps(model, 0);
+      // Each step is measured at its midpoint latitude: row 0's centre for x, between rows 0 and 1 for y.
+      const radii = (northing) => {
+        const phi = rad(proj4("EPSG:3857", "EPSG:4326").forward([x0, northing])[1]);
+        const w = Math.sqrt(1 - e2 * Math.sin(phi) ** 2);
+        return { N: a / w, M: (a * (1 - e2)) / w ** 3, cos: Math.cos(phi) };
+      };
+      const rx = radii(y0 - 25);
+      const ry = radii(y0 - 50);
+      close(x[0], (50 * rx.N * rx.cos) / a, 1e-6, `x at ${lat}`);
+      close(y[0], (50 * ry.M * ry.cos) / a, 1e-6, `y at ${lat}`);
+      assert.ok(Math.abs(b[0]) < 1e-12, "meridians are grid north");
+    }
+  });
+  test("US survey feet (EPSG:2263 with ProjLinearUnitsGeoKey 9003): step = pixel · 1200/3937 m / k (Snyder's LCC)", () => {
+    const lcc =
+      "+proj=lcc +lat_0=40.1666666666667 +lon_0=-74 +lat_1=41.0333333333333 +lat_2=40.6666666666667 " +
+      "+x_0=300000 +y_0=0 +ellps=GRS80 +units=us-ft +no_defs";
+    const gt = [980000, 10, 0, 210000, 0, -10]; // feet, around Manhattan
+    const georef = grid(2263, false, gt, 300, 200, [[3076, 9003]]);
+    assert.equal(georef.crs.linearUnit, US_FT);
+    const model = spacingModel(georef);
+    const grs80 = new geographiclib.Geodesic.Geodesic(6378137, 1 / 298.257222101);
+    const E2 = (1 / 298.257222101) * (2 - 1 / 298.257222101);
+    const e = Math.sqrt(E2);
+    const m = (phi) => Math.cos(phi) / Math.sqrt(1 - E2 * Math.sin(phi) ** 2);
+    const t = (phi) =>
+      Math.tan(Math.PI / 4 - phi / 2) / ((1 - e * Math.sin(phi)) / (1 + e * Math.sin(phi))) ** (e / 2);
+    const [p1, p2] = [rad(41.0333333333333), rad(40.6666666666667)];
+    const n = (Math.log(m(p1)) - Math.log(m(p2))) / (Math.log(t(p1)) - Math.log(t(p2)));
+    const F = m(p1) / (n * t(p1) ** n);
+    for (const [row, col] of [
+      [0, 0],
+      [100, 150],
+      [198, 298],
+    ]) {
+      const { x, y } = steps(model, row);
+      const [, lat] = proj4(lcc, "EPSG:4326").forward([gt[0] + (col + 0.5) * 10, gt[3] - (row + 0.5) * 10]);
+      const k = (F * t(rad(lat)) ** n * n) / m(rad(lat)); // Snyder (15-4): k = ρ n / (a m), ρ = a F tⁿ
+      close(x[col], (10 * US_FT) / k, 2e-6, `x (${row}, ${col})`);
+      close(y[col], (10 * US_FT) / k, 2e-6, `y (${row}, ${col})`);
+      const exact = exactSteps(lcc, gt, row, col, grs80);
+      close(x[col], exact.x, 1e-6, `x vs geodesic (${row}, ${col})`);
+      close(y[col], exact.y, 1e-6, `y vs geodesic (${row}, ${col})`);
+    }
+  });
+});
+
+test("a datum shift (+towgs84) does not move the points: lon/lat on the CRS's own datum, distances on its ellipsoid", {
+  skip: !HAS_GDAL && "gdal-bin not installed",
+}, async () => {
+  const aea = "+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=0 +y_0=0 +ellps=clrk66";
+  const dir = mkdtempSync(`${tmpdir()}/demgrad-spacing-`);
+  try {
+    const path = gdalGeoTiff(
+      dir,
+      "aea",
+      `${aea} +towgs84=-8,160,176,0,0,0,0 +units=m`,
+      [1500000, 2500000, 1500040, 2499970],
+    );
+    const { tags, width, height } = await readTags(path);
+    const georef = georefFromTags(tags, { width, height });
+    assert.match(georef.crs.proj4, /\+towgs84=/);
+    const { x, y } = steps(spacingModel(georef), 1);
+    const clarke = new geographiclib.Geodesic.Geodesic(6378206.4, 1 / 294.978698213898);
+    const exact = exactSteps(`${aea} +units=m`, georef.geoTransform, 1, 2, clarke);
+    close(x[2], exact.x, 1e-9, "x");
+    close(y[2], exact.y, 1e-9, "y");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test("nominal mode: gdaldem's pixel size, GDAL 3.11's geographic auto-scale", async () => {
-  const n43 = await readDem(`${SAMPLES}N43E006.tiff`);
-  const nominal = spacingModel(n43.georef, { mode: "nominal" });
-  const { x, y } = steps(nominal, 0);
-  const yscale = (Math.PI / 180) * 6378137; // 111319.49
-  const gt = n43.georef.geoTransform;
-  close(x[0], gt[1] * yscale * Math.cos(((gt[3] + (n43.height * gt[5]) / 2) * Math.PI) / 180), 1e-12, "x");
-  close(y[0], -gt[5] * yscale, 1e-12, "y");
-  close(yscale * Math.cos((43.5 * Math.PI) / 180), 80748.3, 1e-6, "GDAL's xscale for n43");
-  const explicit = spacingModel(n43.georef, { xscale: 111120, yscale: 111120 });
-  close(steps(explicit, 0).x[0], gt[1] * 111120, 1e-12, "explicit");
+describe("coarse-grid interpolation", () => {
+  const cases = [
+    ["EPSG:3857 at 60°N", 3857, "EPSG:3857", [20, 60.5], 30],
+    ["EPSG:3857 at 70°N, 500 m pixels", 3857, "EPSG:3857", [20, 70], 500],
+    ["UTM 33N 3.5° from its meridian", 32633, UTM33, [18.5, 47], 30],
+    ["UTM 33N, 1 km pixels", 32633, UTM33, [17, 50], 1000],
+  ];
+  for (const [name, epsg, def, lonLat, pixel] of cases) {
+    test(`${name}: within 1e-6 of exact per-pixel geodesics`, () => {
+      const [x0, y0] = proj4("EPSG:4326", def).forward(lonLat);
+      const gt = [x0, pixel, 0, y0, 0, -pixel];
+      const model = spacingModel(grid(epsg, false, gt, 300, 200));
+      for (const row of [0, 37, 131, 198, 199]) {
+        const { x, y } = steps(model, row);
+        for (const col of [0, 33, 150, 298]) {
+          const exact = exactSteps(def, gt, row, col);
+          close(x[col], exact.x, 1e-6, `x (${row}, ${col})`);
+          close(y[col], exact.y, 1e-6, `y (${row}, ${col})`);
+        }
+      }
+    });
+  }
+  test("rows in any order, and windows, give the whole model's values", () => {
+    const [x0, y0] = proj4("EPSG:4326", UTM33).forward([18.5, 47]);
+    const georef = grid(32633, false, [x0, 30, 0, y0, 0, -30], 300, 200);
+    const inOrder = [];
+    const model = spacingModel(georef);
+    for (let r = 0; r < 200; r++) inOrder.push(steps(model, r));
+    const shuffled = spacingModel(georef);
+    for (const r of [199, 3, 150, 64, 0, 128, 127, 65])
+      assert.deepEqual(steps(shuffled, r), inOrder[r], `row ${r}`);
+    const window = spacingModel(georef, { window: { x: 70, y: 100, width: 100, height: 60 } });
+    for (const r of [0, 27, 59]) {
+      const w = steps(window, r);
+      assert.deepEqual(w.x, inOrder[r + 100].x.subarray(70, 169));
+      assert.deepEqual(w.y, inOrder[r + 100].y.subarray(70, 170));
+      assert.deepEqual(w.b, inOrder[r + 100].b.subarray(70, 170));
+    }
+  });
+  test("south-up: the same spacing as the north-up raster, bearing 0 on the meridian", () => {
+    const northUp = spacingModel(grid(32633, false, [500000 - 30 * 5, 30, 0, 5000000, 0, -30], 10, 10));
+    const southUp = spacingModel(grid(32633, false, [500000 - 30 * 5, 30, 0, 5000000 - 300, 0, 30], 10, 10));
+    for (let r = 0; r < 9; r++) {
+      close(steps(southUp, r).y[5], steps(northUp, 8 - r).y[5], 1e-9, `y row ${r}`);
+      close(steps(southUp, r).x[5], steps(northUp, 9 - r).x[5], 1e-9, `x row ${r}`);
+      assert.ok(Math.abs(steps(southUp, r).b[5]) < 1e-5);
+    }
+  });
 });
 
-test("no usable georeferencing: an error that says what to pass", async () => {
-  const whitebox = await readDem(`${SAMPLES}whitebox_DEM.tif`);
-  assert.throws(
-    () => spacingModel(whitebox.georef),
-    (e) => e instanceof GeorefError && /--xscale\/--yscale/.test(e.message),
-  );
-  assert.equal(spacingModel(whitebox.georef, { mode: "nominal", warn: () => {} }).mode, "nominal");
-  const bare = georefFromTags({}, { width: 3, height: 3 });
-  assert.throws(
-    () => spacingModel(bare),
-    (e) => e instanceof GeorefError && /no georeferencing/.test(e.message),
-  );
-  const rotated = georefFromTags(
-    {
-      ModelTransformation: [30, 5, 0, 1000, 5, -30, 0, 2000, 0, 0, 0, 0, 0, 0, 0, 1],
-      GeoKeyDirectory: [1, 1, 0, 2, 1024, 0, 1, 1, 3072, 0, 1, 32611],
-    },
-    { width: 3, height: 3 },
-  );
-  assert.throws(() => spacingModel(rotated, { mode: "nominal" }), /rotated or sheared/);
+describe("nominal and explicit modes", () => {
+  test("geographic: GDAL 3.11's auto-scale; the gdaldem notes' n43 numbers", async () => {
+    const { tags, width, height } = await readTags(`${SAMPLES}N43E006.tiff`);
+    const georef = georefFromTags(tags, { width, height });
+    const nominal = spacingModel(georef, { mode: "nominal" });
+    assert.equal(nominal.mode, "nominal");
+    const { x, y, b } = steps(nominal, 0);
+    const gt = georef.geoTransform;
+    close(111319.49, (Math.PI / 180) * 6378137, 1e-8, "gdaldem's yscale");
+    close(x[0], gt[1] * 80748.3, 1e-6, "x: gdaldem's xscale for the n43 tile's centre 43.5°");
+    close(y[0], -gt[5] * 111319.49, 1e-7, "y");
+    assert.equal(b[0], 0);
+  });
+  test("geographic beyond 80°: a warning", () => {
+    const warnings = [];
+    spacingModel(grid(4326, true, [0, 0.01, 0, 85, 0, -0.01]), {
+      mode: "nominal",
+      warn: (m) => warnings.push(m),
+    });
+    assert.equal(warnings.length, 1);
+  });
+  test("projected: pixel size × linear unit, no projection distortion", () => {
+    const feet = spacingModel(grid(2263, false, [980000, 10, 0, 210000, 0, -10], 5, 5, [[3076, 9003]]), {
+      mode: "nominal",
+    });
+    const { x, y } = steps(feet, 2);
+    assert.equal(x[0], 10 * US_FT);
+    assert.equal(y[4], 10 * US_FT);
+    const mercator = spacingModel(grid(3857, false, [0, 50, 0, 8000000, 0, -25], 5, 5), { mode: "nominal" });
+    assert.deepEqual([steps(mercator, 0).x[0], steps(mercator, 0).y[0]], [50, 25]);
+  });
+  test("local CRS (whitebox_DEM.tif): grid units as metres, with a warning", async () => {
+    const { tags, width, height } = await readTags(`${SAMPLES}whitebox_DEM.tif`);
+    const georef = georefFromTags(tags, { width, height });
+    const warnings = [];
+    const model = spacingModel(georef, { mode: "nominal", warn: (m) => warnings.push(m) });
+    assert.equal(warnings.length, 1);
+    assert.equal(steps(model, 0).x[0], Math.abs(georef.geoTransform[1]));
+    assert.equal(steps(model, 0).y[0], Math.abs(georef.geoTransform[5]));
+  });
+  test("explicit scales: |gt| × scale, with or without a CRS, whatever the mode", () => {
+    const noCrs = georefFromTags(
+      { ModelPixelScale: [2, 3, 0], ModelTiepoint: [0, 0, 0, 0, 0, 0] },
+      { width: 4, height: 4 },
+    );
+    assert.equal(noCrs.crs.kind, "none");
+    const model = spacingModel(noCrs, { xscale: 10, yscale: 100 });
+    assert.equal(model.mode, "explicit");
+    const { x, y, b } = steps(model, 1);
+    assert.deepEqual([x[0], y[0], b[0]], [20, 300, 0]);
+    const degrees = spacingModel(grid(4326, true, [10, 0.001, 0, 45, 0, -0.001]), {
+      xscale: 111120,
+      yscale: 111120,
+    });
+    close(steps(degrees, 0).x[0], 111.12, 1e-12, "degrees × 111120");
+  });
+});
+
+describe("spacingRange", () => {
+  test("the extremes of a full scan (UTM far from its meridian, geographic)", () => {
+    const [x0, y0] = proj4("EPSG:4326", UTM33).forward([18.5, 47]);
+    const rasters = [
+      grid(32633, false, [x0, 30, 0, y0, 0, -30], 300, 500),
+      grid(4326, true, [10, 0.01, 0, 60, 0, -0.01], 40, 300),
+    ];
+    for (const georef of rasters) {
+      const model = spacingModel(georef);
+      const full = { dxMin: Infinity, dxMax: -Infinity, dyMin: Infinity, dyMax: -Infinity };
+      for (let r = 0; r < georef.height; r++) {
+        const { x, y } = steps(model, r);
+        for (const v of x) [full.dxMin, full.dxMax] = [Math.min(full.dxMin, v), Math.max(full.dxMax, v)];
+        if (r < georef.height - 1)
+          for (const v of y) [full.dyMin, full.dyMax] = [Math.min(full.dyMin, v), Math.max(full.dyMax, v)];
+      }
+      const range = spacingRange(model);
+      for (const key of Object.keys(full)) close(range[key], full[key], 1e-9, key);
+    }
+  });
+});
+
+describe("errors", () => {
+  test("rotated or sheared transforms, in every mode", () => {
+    const rotated = georefFromTags(
+      {
+        ModelTransformation: [30, 5, 0, 1000, 5, -30, 0, 2000, 0, 0, 0, 0, 0, 0, 0, 1],
+        GeoKeyDirectory: keysFor(32611, false),
+      },
+      { width: 3, height: 3 },
+    );
+    for (const options of [{}, { mode: "nominal" }, { xscale: 1, yscale: 1 }]) {
+      assert.throws(
+        () => spacingModel(rotated, options),
+        (e) => e instanceof GeorefError && /rotated or sheared geotransform is not supported/.test(e.message),
+      );
+    }
+  });
+  test("local CRS or no transform in ground mode: says what to pass", async () => {
+    const { tags, width, height } = await readTags(`${SAMPLES}whitebox_DEM.tif`);
+    const local = georefFromTags(tags, { width, height });
+    assert.equal(local.crs.kind, "local");
+    const bare = georefFromTags({ GeoKeyDirectory: keysFor(32633, false) }, { width: 3, height: 3 });
+    for (const georef of [local, bare]) {
+      assert.throws(
+        () => spacingModel(georef),
+        (e) =>
+          e instanceof GeorefError &&
+          /--xscale\/--yscale/.test(e.message) &&
+          /--spacing nominal/.test(e.message),
+      );
+    }
+    assert.throws(() => spacingModel(bare), /no georeferencing/);
+  });
 });

@@ -1,0 +1,166 @@
+/**
+ * GeoKeys → `Crs`: kind, EPSG code, a proj4 definition that takes raster coordinates as they are, units and the
+ * ellipsoid to measure ground distances on.
+ */
+import geokeysToProj4 from "geotiff-geokeys-to-proj4";
+import proj4 from "proj4";
+import type { GeoKeys } from "./geokeys.js";
+import type { Crs } from "./types.js";
+import { linearUnitFromCode, US_SURVEY_FOOT } from "./units.js";
+
+const USER_DEFINED = 32767;
+const MODEL_PROJECTED = 1;
+const MODEL_GEOGRAPHIC = 2;
+
+/** Angular unit codes (GeogAngularUnitsGeoKey) to radians; anything else is taken as degrees. */
+const ANGULAR_UNITS: Record<number, number> = { 9101: 1, 9102: Math.PI / 180, 9105: Math.PI / 200 };
+
+/**
+ * The CRS described by decoded GeoKeys. Keys without a projected or geographic model type (engineering CRSs,
+ * malformed directories) give `kind: "local"`; no keys at all give `kind: "none"`.
+ *
+ * @example
+ * ```ts
+ * crsFromKeys({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: 32611 });
+ * // { kind: "projected", epsg: 32611, proj4: "+proj=tmerc … +units=m +no_defs", linearUnit: 1, … }
+ * ```
+ */
+export function crsFromKeys(keys: GeoKeys): Crs {
+  const modelType = keys["GTModelTypeGeoKey"];
+  const name = citation(keys);
+  if (modelType !== MODEL_PROJECTED && modelType !== MODEL_GEOGRAPHIC) {
+    if (Object.keys(keys).length === 0) return { kind: "none" };
+    return name ? { kind: "local", name } : { kind: "local" };
+  }
+  const projected = modelType === MODEL_PROJECTED;
+  const input: GeoKeys = { ...keys };
+  // geotiff-geokeys-to-proj4 answers lon/lat when a projected EPSG code and a geographic key are both set.
+  if (projected && isEpsgCode(keys["ProjectedCSTypeGeoKey"])) delete input["GeographicTypeGeoKey"];
+  let definition: string;
+  try {
+    ({ proj4: definition } = geokeysToProj4.toProj4(input as never) as { proj4: string });
+    proj4.Proj(definition); // a definition proj4js cannot parse is as good as none
+  } catch {
+    return name ? { kind: "local", name } : { kind: "local" };
+  }
+  // Raster coordinates are always easting/northing (lon/lat): an +axis=ne from the EPSG tables would swap them.
+  definition = definition.replace(/\s\+axis=\S+/, "").trim();
+  const code = projected ? keys["ProjectedCSTypeGeoKey"] : keys["GeographicTypeGeoKey"];
+  const crs: Crs = { kind: projected ? "projected" : "geographic" };
+  if (isEpsgCode(code)) crs.epsg = code;
+  if (name) crs.name = name;
+  if (projected) {
+    crs.linearUnit = linearUnitOf(definition, keys);
+    crs.proj4 = withLinearUnit(definition, crs.linearUnit);
+  } else {
+    crs.proj4 = definition;
+    const unit = keys["GeogAngularUnitsGeoKey"];
+    crs.angularUnit = (typeof unit === "number" && ANGULAR_UNITS[unit]) || Math.PI / 180;
+  }
+  crs.coordinateFactor = 1;
+  crs.ellipsoid = ellipsoidOf(crs.proj4);
+  return crs;
+}
+
+function isEpsgCode(code: unknown): code is number {
+  return typeof code === "number" && code > 0 && code !== USER_DEFINED;
+}
+
+function citation(keys: GeoKeys): string | undefined {
+  const c = keys["GTCitationGeoKey"] ?? keys["GeogCitationGeoKey"];
+  return typeof c === "string" && c !== "" ? c : undefined;
+}
+
+/** Metres per raster coordinate unit: the GeoKey names it exactly; proj4 strings carry it rounded. */
+function linearUnitOf(definition: string, keys: GeoKeys): number {
+  const code = keys["ProjLinearUnitsGeoKey"];
+  const fromKey = typeof code === "number" ? linearUnitFromCode(code) : undefined;
+  if (fromKey) return fromKey.metres;
+  const toMeter = parameter(definition, "to_meter");
+  if (toMeter !== undefined && Number(toMeter) > 0) return Number(toMeter);
+  const units = parameter(definition, "units");
+  if (units === "us-ft") return US_SURVEY_FOOT;
+  if (units === "ft") return 0.3048;
+  return 1;
+}
+
+/**
+ * The definition with one unit statement: geotiff-geokeys-to-proj4 puts `+to_meter` into EPSG definitions but asks
+ * callers to scale coordinates for user-defined ones; demgrad states the unit in the definition, exactly, always.
+ */
+function withLinearUnit(definition: string, metres: number): string {
+  const bare = definition
+    .replace(/\s\+(to_meter|units)=\S+/g, "")
+    .replace(/\s*\+no_defs\s*$/, "")
+    .trim();
+  return `${bare} ${metres === 1 ? "+units=m" : `+to_meter=${metres}`} +no_defs`;
+}
+
+function parameter(definition: string, name: string): string | undefined {
+  return new RegExp(`(?:^|\\s)\\+${name}=(\\S+)`).exec(definition)?.[1];
+}
+
+/** Exact parameters of common named ellipsoids (proj4js keeps only a and b, losing the last digits of 1/f). */
+const NAMED_ELLIPSOIDS: Record<string, { a: number; rf: number }> = {
+  WGS84: { a: 6378137, rf: 298.257223563 },
+  GRS80: { a: 6378137, rf: 298.257222101 },
+  clrk66: { a: 6378206.4, rf: 294.978698213898 },
+  intl: { a: 6378388, rf: 297 },
+  bessel: { a: 6377397.155, rf: 299.1528128 },
+  airy: { a: 6377563.396, rf: 299.3249646 },
+  krass: { a: 6378245, rf: 298.3 },
+  WGS72: { a: 6378135, rf: 298.26 },
+};
+
+/** a and 1/f (0 for a sphere) of a proj4js-parsed definition. */
+function parsedEllipsoid(definition: string): { a: number; rf: number } {
+  const { a, b } = proj4.Proj(definition) as unknown as { a: number; b: number };
+  return { a, rf: a === b ? 0 : a / (a - b) };
+}
+
+/**
+ * The ellipsoid to measure ground distances on: the datum's named ellipsoid when there is one — EPSG:3857 projects
+ * with a sphere (`+a=6378137 +b=6378137`) but its coordinates are WGS84 lon/lat — else the definition's own.
+ *
+ * @example
+ * ```ts
+ * ellipsoidOf("+proj=merc +ellps=WGS84 +a=6378137 +b=6378137 +no_defs"); // { a: 6378137, rf: 298.257223563 }
+ * ellipsoidOf("+proj=longlat +a=6376428 +rf=311.5 +no_defs");            // { a: 6376428, rf: 311.5 }
+ * ```
+ */
+export function ellipsoidOf(definition: string): { a: number; rf: number } {
+  const named = parameter(definition, "ellps");
+  if (named !== undefined) {
+    const known = NAMED_ELLIPSOIDS[named];
+    if (known) return known;
+    try {
+      return parsedEllipsoid(`+proj=longlat +ellps=${named} +no_defs`);
+    } catch {
+      // An ellipsoid name proj4js does not know: fall back to the definition's own numbers.
+    }
+  }
+  const rf = parameter(definition, "rf");
+  const a = parameter(definition, "a");
+  if (rf !== undefined && a !== undefined) return { a: Number(a), rf: Number(rf) };
+  return parsedEllipsoid(definition);
+}
+
+/**
+ * The definition without datum-shift parameters: inverse projection then yields lon/lat on the CRS's own datum and
+ * ellipsoid — the one distances are measured on — instead of lon/lat shifted to WGS84.
+ *
+ * @example
+ * ```ts
+ * withoutDatumShift("+proj=aea +lat_1=29.5 +lat_2=45.5 +ellps=clrk66 +towgs84=-8,160,176 +units=m");
+ * // "+proj=aea +lat_1=29.5 +lat_2=45.5 +ellps=clrk66 +units=m"
+ * ```
+ */
+export function withoutDatumShift(definition: string): string {
+  const ellipsoidGiven = /(?:^|\s)\+(ellps|a|R)=/.test(definition);
+  const datum = parameter(definition, "datum");
+  // A datum name also names an ellipsoid: keep that when nothing else gives one.
+  const ellps =
+    datum !== undefined && !ellipsoidGiven ? (proj4.Proj(definition) as { ellps?: string }).ellps : "";
+  const bare = definition.replace(/\s?\+(towgs84|nadgrids|datum)=\S+/g, "").trim();
+  return ellps ? `${bare} +ellps=${ellps}` : bare;
+}
