@@ -1,56 +1,82 @@
-/** Aspect: the compass direction a slope faces (downhill), clockwise from north. */
+/** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
+import { boolean, invalid, number } from "../validate.js";
 import type { GradientLike } from "./slope.js";
-
-const DEGREES = 180 / Math.PI;
 
 export interface AspectOptions {
   /** Counter-clockwise angle from east instead of a compass bearing (gdaldem's -trigonometric). */
   trigonometric?: boolean;
-  /** Flat cells get 0 instead of nodata. */
+  /** Flat cells get 0 instead of nodata (gdaldem's -zero_for_flat). */
   zeroForFlat?: boolean;
-  /** Output nodata (default −9999). */
+  /** Output value where the gradient is undefined or flat (default −9999). */
   nodata?: number;
   /** Per cell, the compass bearing (radians) of the grid's +y axis: gives true-north aspect. Omitted: grid north. */
   northBearing?: ArrayLike<number> | undefined;
 }
 
+export type ResolvedAspectOptions = Required<Omit<AspectOptions, "northBearing">> &
+  Pick<AspectOptions, "northBearing">;
+
+const DEGREES = 180 / Math.PI;
+
 /**
- * Aspect in degrees, 0 ≤ a < 360: `atan2(−dzdx, −dzdy)` plus the bearing of grid north where given.
- * A plane rising to the east faces west: 270.
+ * Checks raw aspect options and fills in the defaults; `cells` is the number of cells `northBearing` must cover.
  *
  * @example
  * ```ts
- * import { aspect } from "demgrad";
- * aspect({ dzdx: [0.5], dzdy: [0] }); // Float32Array [270]
+ * validateAspectOptions({ trigonometric: "true" });
+ * // { trigonometric: true, zeroForFlat: false, nodata: -9999, northBearing: undefined }
+ * ```
+ */
+export function validateAspectOptions(
+  raw: { trigonometric?: unknown; zeroForFlat?: unknown; nodata?: unknown; northBearing?: unknown } = {},
+  cells = 0,
+): ResolvedAspectOptions {
+  const bearing = raw.northBearing;
+  const isArray = ArrayBuffer.isView(bearing) || Array.isArray(bearing);
+  if (bearing !== undefined && !(isArray && (bearing as ArrayLike<number>).length >= cells)) {
+    invalid("northBearing", `an array of at least ${cells} bearings`, bearing);
+  }
+  return {
+    trigonometric: boolean("trigonometric", raw.trigonometric ?? false),
+    zeroForFlat: boolean("zeroForFlat", raw.zeroForFlat ?? false),
+    nodata: number("nodata", raw.nodata ?? -9999),
+    northBearing: bearing as ArrayLike<number> | undefined,
+  };
+}
+
+/**
+ * Aspect in degrees, 0 ≤ a < 360: `atan2(−dzdx, −dzdy)` plus the bearing of grid north where given; or, with
+ * `trigonometric`, 90° minus that (counter-clockwise from east). Flat cells → `nodata`, or 0 with `zeroForFlat`.
+ *
+ * @example
+ * ```ts
+ * aspect({ dzdx: [0.5], dzdy: [0] }); // Float32Array [270]: rising to the east, facing west
  * aspect({ dzdx: [0.5], dzdy: [0] }, { trigonometric: true }); // [180]
  * ```
  */
 export function aspect(grad: GradientLike, options: AspectOptions = {}): Float32Array {
   const { dzdx, dzdy } = grad;
-  const nodata = options.nodata ?? -9999;
-  const flat = options.zeroForFlat ? 0 : nodata;
-  const bearing = options.northBearing;
-  const trig = options.trigonometric === true;
+  const { trigonometric, zeroForFlat, nodata, northBearing } = validateAspectOptions(options, dzdx.length);
+  const flat = zeroForFlat ? 0 : nodata;
+  // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.
+  const sign = trigonometric ? -DEGREES : DEGREES;
+  const offset = trigonometric ? 90 : 0;
   const out = new Float32Array(dzdx.length);
   for (let i = 0; i < out.length; i++) {
     const x = dzdx[i]!;
     const y = dzdy[i]!;
     if (x !== x || y !== y) {
       out[i] = nodata;
-      continue;
-    }
-    if (x === 0 && y === 0) {
+    } else if (x === 0 && y === 0) {
       out[i] = flat;
-      continue;
+    } else {
+      const compass = Math.atan2(-x, -y) + (northBearing ? northBearing[i]! : 0);
+      let a = offset + sign * compass;
+      if (a < 0 || a >= 360) a -= 360 * Math.floor(a / 360);
+      // Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0.
+      const f = Math.fround(a);
+      out[i] = f >= 360 ? 0 : f + 0;
     }
-    let a = Math.atan2(-x, -y) * DEGREES;
-    if (bearing) a += bearing[i]! * DEGREES;
-    if (trig) a = 90 - a;
-    a %= 360;
-    if (a < 0) a += 360;
-    // Rounding to float32 can turn 359.99999999 into 360.
-    const f = Math.fround(a);
-    out[i] = f >= 360 ? 0 : f + 0; // + 0 turns −0 (due north) into 0
   }
   return out;
 }

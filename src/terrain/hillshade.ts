@@ -1,7 +1,11 @@
 /**
  * Hillshade with gdaldem's definitions and formulas (regular, combined, multidirectional, igor). Azimuth is
- * clockwise from north relative to the map; output 1..255, 0 = nodata. Elevations reach the kernels already
- * multiplied by the z-factor, so gdaldem's `zf·X` is our gradient here.
+ * clockwise from north relative to the map (+y up on a north-up image); output 1..255, 0 = nodata.
+ *
+ * Mapping to gdaldem's terms: its X = hx/ewres with hx the west − east sums and Y = hy/nsres with hy the
+ * bottom − top sums (nsres signed: < 0 north-up, > 0 south-up); with its kernel constant k, X/k = −dz/dx (east) and
+ * Y/k = dz/dy (north) whatever the raster's orientation. Elevations reach us already multiplied by the z-factor, so
+ * gdaldem's `zf·X` (zf = z/k) is −dzdx here and `zf·Y` is dzdy.
  */
 import { number, oneOf } from "../validate.js";
 import type { GradientLike } from "./slope.js";
@@ -9,110 +13,163 @@ import type { GradientLike } from "./slope.js";
 export type HillshadeVariant = "regular" | "combined" | "multidirectional" | "igor";
 
 export interface HillshadeOptions {
-  /** Direction of the light, degrees clockwise from north (default 315). */
+  /** Direction the light comes from, degrees clockwise from north (default 315); ignored by multidirectional. */
   azimuth?: number;
-  /** Height of the light above the horizon, 0–90 degrees (default 45). */
+  /** Height of the light above the horizon, 0 < altitude ≤ 90 degrees (default 45); ignored by igor. */
   altitude?: number;
   variant?: HillshadeVariant;
   /**
-   * igor only: ground height ÷ width of a pixel, to take the aspect in image space as gdaldem does (default 1:
-   * the true aspect).
+   * igor only: pixel height ÷ pixel width, to take the aspect in image space as gdaldem does (default 1: the
+   * true aspect).
    */
   pixelAspect?: number;
 }
 
 const RAD = Math.PI / 180;
-
-/** Validates hillshade options once, with the project's one kind of message. */
-export function resolveHillshadeOptions(options: HillshadeOptions = {}): Required<HillshadeOptions> {
-  return {
-    pixelAspect: number("pixel aspect", options.pixelAspect ?? 1, { min: 0, exclusiveMin: true }),
-    azimuth: number("azimuth", options.azimuth ?? 315),
-    altitude: number("altitude", options.altitude ?? 45, { min: 0, max: 90 }),
-    variant: oneOf("variant", options.variant ?? "regular", [
-      "regular",
-      "combined",
-      "multidirectional",
-      "igor",
-    ]),
-  };
-}
-
-/** GDAL's Float → Byte conversion: round half up, clamp. */
-function toByte(v: number): number {
-  if (v !== v) return 0;
-  const r = Math.floor(Math.fround(v) + 0.5);
-  return r < 0 ? 0 : Math.min(r, 255);
-}
+const VARIANTS = ["regular", "combined", "multidirectional", "igor"] as const;
 
 /**
- * Shaded relief of every cell (Uint8Array, 0 where the gradient is undefined).
+ * Checks raw hillshade options and fills in the defaults; azimuth is normalised to [0, 360). An azimuth given with
+ * `multidirectional`, or an altitude with `igor`, is accepted and ignored: gdaldem 3.6 rejects them, but options
+ * reaching a kernel carry resolved defaults, so "given" cannot be told from "default" here.
  *
  * @example
  * ```ts
- * import { hillshade, readDem, terrainGradient } from "demgrad";
- * const shade = hillshade(terrainGradient(await readDem("dem.tif")), { azimuth: 315, altitude: 45 });
+ * validateHillshadeOptions({ azimuth: -45 }); // { azimuth: 315, altitude: 45, variant: "regular", pixelAspect: 1 }
+ * validateHillshadeOptions({ altitude: 95 }); // throws UsageError: Expected number between 0 and 90 for altitude …
  * ```
  */
-export function hillshade(grad: GradientLike, options: HillshadeOptions = {}): Uint8Array {
-  const { azimuth, altitude, variant, pixelAspect } = resolveHillshadeOptions(options);
-  const { dzdx, dzdy } = grad;
-  const out = new Uint8Array(dzdx.length);
-  const az = azimuth * RAD;
-  const alt = altitude * RAD;
+export function validateHillshadeOptions(
+  raw: { azimuth?: unknown; altitude?: unknown; variant?: unknown; pixelAspect?: unknown } = {},
+): Required<HillshadeOptions> {
+  const azimuth = number("azimuth", raw.azimuth ?? 315);
+  return {
+    azimuth: azimuth - 360 * Math.floor(azimuth / 360),
+    altitude: number("altitude", raw.altitude ?? 45, { min: 0, max: 90, exclusiveMin: true }),
+    variant: oneOf("variant", raw.variant ?? "regular", VARIANTS),
+    pixelAspect: number("pixelAspect", raw.pixelAspect ?? 1, { min: 0, exclusiveMin: true }),
+  };
+}
+
+/** GDAL's Float → Byte conversion: round half up in float32, clamp; NaN → 0. */
+function toByte(v: number): number {
+  if (v !== v) return 0;
+  const r = Math.floor(Math.fround(v) + 0.5);
+  return r < 0 ? 0 : r > 255 ? 255 : r;
+}
+
+/** gdaldem's standard shading: 1 + 254·cos(angle to the light), at least 1. */
+function regular(dzdx: ArrayLike<number>, dzdy: ArrayLike<number>, out: Uint8Array, az: number, alt: number) {
+  const sin254 = 254 * Math.sin(alt);
+  const cosAz254 = Math.cos(az) * Math.cos(alt) * 254;
+  const sinAz254 = Math.sin(az) * Math.cos(alt) * 254;
+  for (let i = 0; i < out.length; i++) {
+    const x = -dzdx[i]!;
+    const y = dzdy[i]!;
+    const c = (sin254 - (y * cosAz254 - x * sinAz254)) / Math.sqrt(1 + x * x + y * y);
+    out[i] = c !== c ? 0 : toByte(c <= 0 ? 1 : 1 + c);
+  }
+}
+
+/** gdaldem -combined: the light angle, darkened by the slope. */
+function combined(
+  dzdx: ArrayLike<number>,
+  dzdy: ArrayLike<number>,
+  out: Uint8Array,
+  az: number,
+  alt: number,
+) {
   const sinAlt = Math.sin(alt);
-  const cosAlt = Math.cos(alt);
-  const cosAzCosAlt = Math.cos(az) * cosAlt;
-  const sinAzCosAlt = Math.sin(az) * cosAlt;
-  // Multidirectional constants (USGS OF 92-422 weights, as gdaldem).
-  const s127 = 127 * sinAlt;
-  const c127 = 127 * cosAlt;
-  const c225 = 127 * Math.cos(225 * RAD) * cosAlt;
-  // Igor: the direction the light comes from, as an angle counter-clockwise from east.
-  const lightAngle = norm2pi(1.5 * Math.PI - az);
+  const cosAzCosAlt = Math.cos(az) * Math.cos(alt);
+  const sinAzCosAlt = Math.sin(az) * Math.cos(alt);
+  const quarterPi2 = (Math.PI * Math.PI) / 4;
+  for (let i = 0; i < out.length; i++) {
+    const x = -dzdx[i]!;
+    const y = dzdy[i]!;
+    const s = x * x + y * y;
+    // Clamped: rounding can push the cosine a hair above 1 where the light meets the surface head on.
+    const angle = Math.acos(Math.min(1, (sinAlt - (y * cosAzCosAlt - x * sinAzCosAlt)) / Math.sqrt(1 + s)));
+    const c = 1 - (angle * Math.atan(Math.sqrt(s))) / quarterPi2;
+    out[i] = s !== s ? 0 : toByte(c <= 0 ? 1 : 1 + 254 * c);
+  }
+}
+
+/** gdaldem -multidirectional: lights at 225°, 270°, 315° and 360° weighted by aspect (USGS OF 92-422). */
+function multidirectional(dzdx: ArrayLike<number>, dzdy: ArrayLike<number>, out: Uint8Array, alt: number) {
+  const s127 = 127 * Math.sin(alt);
+  const c127 = 127 * Math.cos(alt);
+  const c225 = 127 * Math.cos(225 * RAD) * Math.cos(alt);
+  const flat = toByte(1 + 254 * Math.sin(alt));
+  for (let i = 0; i < out.length; i++) {
+    const x = -dzdx[i]!;
+    const y = dzdy[i]!;
+    const g2 = x * x + y * y;
+    if (g2 !== g2) {
+      out[i] = 0;
+    } else if (g2 === 0) {
+      out[i] = flat;
+    } else {
+      const w225 = 0.5 * g2 - x * y;
+      const w270 = x * x;
+      const w315 = g2 - w225;
+      const w360 = y * y;
+      const v225 = Math.max(0, s127 + (x - y) * c225);
+      const v270 = Math.max(0, s127 - x * c127);
+      const v315 = Math.max(0, s127 + (x + y) * c225);
+      const v360 = Math.max(0, s127 - y * c127);
+      out[i] = toByte(1 + (w225 * v225 + w270 * v270 + w315 * v315 + w360 * v360) / g2 / Math.sqrt(1 + g2));
+    }
+  }
+}
+
+/** gdaldem -igor (Maperitive): darkened by slope, less so where the slope faces the light; no +1 offset. */
+function igor(
+  dzdx: ArrayLike<number>,
+  dzdy: ArrayLike<number>,
+  out: Uint8Array,
+  az: number,
+  pixelAspect: number,
+) {
+  // The direction the light comes from, as an angle counter-clockwise from east.
+  const light = norm2pi(1.5 * Math.PI - az);
   for (let i = 0; i < out.length; i++) {
     const e = dzdx[i]!;
     const n = dzdy[i]!;
-    if (e !== e || n !== n) continue;
-    // gdaldem's X (west minus east) and Y (north minus south) per metre.
-    const x = -e;
-    const y = n;
-    const g2 = x * x + y * y;
-    let v: number;
-    if (variant === "regular") {
-      const c = (254 * sinAlt - (y * cosAzCosAlt * 254 - x * sinAzCosAlt * 254)) / Math.sqrt(1 + g2);
-      v = c <= 0 ? 1 : 1 + c;
-    } else if (variant === "combined") {
-      const ang = Math.acos((sinAlt - (y * cosAzCosAlt - x * sinAzCosAlt)) / Math.sqrt(1 + g2));
-      const c = 1 - (ang * Math.atan(Math.sqrt(g2))) / ((Math.PI * Math.PI) / 4);
-      v = c <= 0 ? 1 : 1 + 254 * c;
-    } else if (variant === "multidirectional") {
-      if (g2 === 0) {
-        v = 1 + 254 * sinAlt;
-      } else {
-        const w225 = 0.5 * g2 - x * y;
-        const w270 = x * x;
-        const w315 = g2 - w225;
-        const w360 = y * y;
-        const v225 = Math.max(0, s127 + (x - y) * c225);
-        const v270 = Math.max(0, s127 - x * c127);
-        const v315 = Math.max(0, s127 + (x + y) * c225);
-        const v360 = Math.max(0, s127 - y * c127);
-        v = 1 + (w225 * v225 + w270 * v270 + w315 * v315 + w360 * v360) / g2 / Math.sqrt(1 + g2);
-      }
-    } else {
-      const slopeDegrees = Math.atan(Math.sqrt(g2)) / RAD;
-      // gdaldem's aspect angle atan2(dy, −dx) in image terms is atan2(−dz/dy, −dz/dx) here.
-      let d = Math.abs(norm2pi(Math.atan2(-n * pixelAspect, -e)) - lightAngle);
-      if (d > Math.PI) d = 2 * Math.PI - d;
-      v = 255 * (1 - (slopeDegrees / 90) * (1 - d / Math.PI));
+    if (e !== e || n !== n) {
+      out[i] = 0;
+      continue;
     }
-    out[i] = toByte(v);
+    const slopeDegrees = Math.atan(Math.sqrt(e * e + n * n)) / RAD;
+    // gdaldem's image-space aspect atan2(dy, −dx) is atan2(−dz/dy, −dz/dx) in map terms.
+    let d = Math.abs(norm2pi(Math.atan2(-n * pixelAspect, -e)) - light);
+    if (d > Math.PI) d = 2 * Math.PI - d;
+    out[i] = toByte(255 * (1 - (slopeDegrees / 90) * (1 - d / Math.PI)));
   }
-  return out;
 }
 
 function norm2pi(a: number): number {
   const r = a % (2 * Math.PI);
   return r < 0 ? r + 2 * Math.PI : r;
+}
+
+/**
+ * Shaded relief of every cell (Uint8Array 1..255, 0 where the gradient is undefined).
+ *
+ * @example
+ * ```ts
+ * hillshade({ dzdx: [0, Number.NaN], dzdy: [0, 0] }); // Uint8Array [181, 0]: flat at 45° is 1 + 254·sin 45°
+ * hillshade(grad, { variant: "multidirectional", altitude: 30 });
+ * ```
+ */
+export function hillshade(grad: GradientLike, options: HillshadeOptions = {}): Uint8Array {
+  const { azimuth, altitude, variant, pixelAspect } = validateHillshadeOptions(options);
+  const { dzdx, dzdy } = grad;
+  const out = new Uint8Array(dzdx.length);
+  const az = azimuth * RAD;
+  const alt = altitude * RAD;
+  if (variant === "regular") regular(dzdx, dzdy, out, az, alt);
+  else if (variant === "combined") combined(dzdx, dzdy, out, az, alt);
+  else if (variant === "multidirectional") multidirectional(dzdx, dzdy, out, alt);
+  else igor(dzdx, dzdy, out, az, pixelAspect);
+  return out;
 }

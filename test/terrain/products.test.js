@@ -1,50 +1,121 @@
-// Slope, aspect and hillshade conventions (DESIGN §2) on hand-made gradients.
+// Slope, aspect and hillshade conventions (DESIGN §2) on hand-made gradients, and their option validation.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { aspect, hillshade, slope, UsageError } from "../../dist/index.js";
+import { UsageError } from "../../dist/errors.js";
+import { aspect, validateAspectOptions } from "../../dist/terrain/aspect.js";
+import { hillshade, validateHillshadeOptions } from "../../dist/terrain/hillshade.js";
+import { slope, validateSlopeOptions } from "../../dist/terrain/slope.js";
+
+const usage = (message) => (e) => e instanceof UsageError && e.message === message;
 
 test("slope in degrees and percent; nodata where the gradient is undefined", () => {
-  const grad = { dzdx: [0.3, 0, Number.NaN], dzdy: [0.4, 0, 1] };
+  const grad = { dzdx: [0.3, 0, Number.NaN, 1], dzdy: [0.4, 0, 1, Number.NaN] };
   const deg = slope(grad);
-  assert.ok(Math.abs(deg[0] - (Math.atan(0.5) * 180) / Math.PI) < 1e-5);
-  assert.equal(deg[1], 0);
-  assert.equal(deg[2], -9999);
-  assert.ok(Math.abs(slope(grad, { unit: "percent" })[0] - 50) < 1e-5);
+  assert.equal(deg[0], Math.fround((Math.atan(0.5) * 180) / Math.PI));
+  assert.deepEqual([...deg.slice(1)], [0, -9999, -9999]);
+  assert.deepEqual([...slope(grad, { unit: "percent", nodata: -1 })], [50, 0, -1, -1]);
+});
+
+test("gdaldem's measured plane (dz/dx 0.3, dz/dy 0.2): slope 19.827°, aspect 236.310°, hillshade 182", () => {
+  const grad = { dzdx: [0.3], dzdy: [0.2] };
+  assert.ok(Math.abs(slope(grad)[0] - 19.827) < 5e-4);
+  assert.ok(Math.abs(aspect(grad)[0] - 236.31) < 5e-4);
+  assert.equal(hillshade(grad)[0], 182);
 });
 
 test("aspect faces downhill, clockwise from north; trigonometric, flat and true-north variants", () => {
   // Rising to the east faces west; rising to the north faces south.
-  const grad = { dzdx: [1, 0, -1, 0, 0, 1], dzdy: [0, 1, 0, -1, 0, 1] };
-  assert.deepEqual([...aspect(grad)], [270, 180, 90, 0, -9999, 225]);
-  assert.deepEqual([...aspect(grad, { trigonometric: true })], [180, 270, 0, 90, -9999, 225]);
-  assert.equal(aspect(grad, { zeroForFlat: true })[4], 0);
-  // Grid north 3° east of true north: a bearing measured on the grid grows by 3°.
-  const bearing = new Float64Array(6).fill((3 * Math.PI) / 180);
+  const grad = { dzdx: [1, 0, -1, 0, 0, 1, Number.NaN], dzdy: [0, 1, 0, -1, 0, 1, 0] };
+  assert.deepEqual([...aspect(grad)], [270, 180, 90, 0, -9999, 225, -9999]);
+  assert.ok(Object.is(aspect(grad)[3], 0), "due north is +0, not −0");
+  assert.deepEqual([...aspect(grad, { trigonometric: true })], [180, 270, 0, 90, -9999, 225, -9999]);
+  assert.deepEqual([...aspect(grad, { zeroForFlat: true, nodata: -1 })], [270, 180, 90, 0, 0, 225, -1]);
+  // Grid north 3° east of true north: a bearing measured on the grid grows by 3° (and wraps past 360).
+  const bearing = new Float64Array(7).fill((3 * Math.PI) / 180);
   const trueNorth = aspect(grad, { northBearing: bearing });
   assert.ok(Math.abs(trueNorth[0] - 273) < 1e-4 && Math.abs(trueNorth[3] - 3) < 1e-4);
+  // Trigonometric angles turn the other way: east-facing is 0 on the grid, −3° → 357 from true east.
+  const trig = aspect(grad, { northBearing: bearing, trigonometric: true });
+  assert.ok(Math.abs(trig[2] - 357) < 1e-4 && Math.abs(trig[1] - 267) < 1e-4, `${trig}`);
+  // A bearing of −3° moves a north-facing slope to 357.
+  const west = aspect({ dzdx: [0], dzdy: [-1] }, { northBearing: [(-3 * Math.PI) / 180] });
+  assert.ok(Math.abs(west[0] - 357) < 1e-4);
+  // Just west of north rounds to 360 in float32: reported as 0, never 360.
+  assert.equal(aspect({ dzdx: [1e-12], dzdy: [-1] })[0], 0);
 });
 
 test("hillshade: flat is 1 + 254·sin(altitude), nodata is 0, slopes facing the light are brighter", () => {
   const grad = { dzdx: [0, Number.NaN, 0.5, -0.5], dzdy: [0, 0, 0, 0] };
   const shade = hillshade(grad);
-  assert.equal(shade[0], 181);
-  assert.equal(shade[1], 0);
+  assert.deepEqual([shade[0], shade[1]], [181, 0]);
   // Light from the north-west (315°): a slope rising to the east faces west and is lit.
   assert.ok(shade[2] > shade[0] && shade[3] < shade[0]);
-  assert.equal(hillshade({ dzdx: [0], dzdy: [0] }, { variant: "multidirectional" })[0], 181);
-  assert.equal(hillshade({ dzdx: [0], dzdy: [0] }, { variant: "combined" })[0], 255);
-  assert.equal(hillshade({ dzdx: [0], dzdy: [0] }, { altitude: 90 })[0], 255);
+  const flat = { dzdx: [0], dzdy: [0] };
+  assert.equal(hillshade(flat, { variant: "multidirectional" })[0], 181);
+  assert.equal(hillshade(flat, { variant: "combined" })[0], 255);
+  assert.equal(hillshade(flat, { variant: "igor" })[0], 255);
+  assert.equal(hillshade(flat, { altitude: 90 })[0], 255);
+  for (const variant of ["regular", "combined", "multidirectional", "igor"]) {
+    assert.equal(hillshade({ dzdx: [Number.NaN], dzdy: [0] }, { variant })[0], 0, variant);
+  }
+  // Light from the east (90°) lights a slope rising to the west; azimuth is taken mod 360.
+  const eastFacing = { dzdx: [-0.5], dzdy: [0] };
+  assert.ok(hillshade(eastFacing, { azimuth: 90 })[0] > 181);
+  assert.deepEqual(hillshade(grad, { azimuth: -270 }), hillshade(grad, { azimuth: 90 }));
+  // multidirectional ignores the azimuth, igor the altitude (gdaldem's exclusions, accepted and ignored here).
+  const rough = { dzdx: [0.3, -0.7, 0.1], dzdy: [0.2, 0.4, -0.9] };
+  const md = (azimuth) => hillshade(rough, { variant: "multidirectional", azimuth });
+  assert.deepEqual(md(0), md(123));
+  const ig = (altitude) => hillshade(rough, { variant: "igor", altitude });
+  assert.deepEqual(ig(10), ig(80));
 });
 
-test("option values are validated with one kind of message", () => {
+test("option validation: defaults, normalised azimuth, and one kind of message for bad values", () => {
+  assert.deepEqual(validateSlopeOptions(), { unit: "degree", nodata: -9999 });
+  assert.deepEqual(validateAspectOptions({ trigonometric: "true" }), {
+    trigonometric: true,
+    zeroForFlat: false,
+    nodata: -9999,
+    northBearing: undefined,
+  });
+  assert.deepEqual(validateHillshadeOptions({ azimuth: -45, altitude: "30" }), {
+    azimuth: 315,
+    altitude: 30,
+    variant: "regular",
+    pixelAspect: 1,
+  });
+  assert.equal(validateHillshadeOptions({ azimuth: 720 }).azimuth, 0);
   assert.throws(
     () => hillshade({ dzdx: [0], dzdy: [0] }, { altitude: 95 }),
-    (e) =>
-      e instanceof UsageError &&
-      e.message === "Expected number between 0 and 90 for altitude but received 95",
+    usage("Expected number between 0 and 90 for altitude but received 95"),
+  );
+  // gdaldem's newer parser rejects altitude ≤ 0.
+  assert.throws(
+    () => validateHillshadeOptions({ altitude: 0 }),
+    usage("Expected number between 0 and 90 for altitude but received 0"),
+  );
+  assert.throws(
+    () => validateHillshadeOptions({ azimuth: Number.POSITIVE_INFINITY }),
+    usage("Expected number for azimuth but received Infinity"),
   );
   assert.throws(
     () => hillshade({ dzdx: [0], dzdy: [0] }, { variant: "fancy" }),
-    /Expected one of regular, combined/,
+    usage('Expected one of regular, combined, multidirectional, igor for variant but received "fancy"'),
+  );
+  assert.throws(
+    () => slope({ dzdx: [0], dzdy: [0] }, { unit: "grad" }),
+    usage('Expected one of degree, percent for unit but received "grad"'),
+  );
+  assert.throws(
+    () => slope({ dzdx: [0], dzdy: [0] }, { nodata: "x" }),
+    usage('Expected number for nodata but received "x"'),
+  );
+  assert.throws(
+    () => aspect({ dzdx: [0], dzdy: [0] }, { zeroForFlat: "yes" }),
+    usage('Expected boolean for zeroForFlat but received "yes"'),
+  );
+  assert.throws(
+    () => aspect({ dzdx: [0, 1], dzdy: [0, 1] }, { northBearing: [0] }),
+    usage("Expected an array of at least 2 bearings for northBearing but received an array"),
   );
 });

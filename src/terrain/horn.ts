@@ -1,0 +1,134 @@
+/**
+ * gdaldem's 3×3 window methods, Horn and Zevenbergen–Thorne, on one window driver: the same gathering, nodata and
+ * edge rules; only the neighbour differences differ.
+ *
+ * Window, in strip order (row index growing downwards):
+ * ```
+ * w0 w1 w2
+ * w3 w4 w5
+ * w6 w7 w8
+ * ```
+ */
+import type { GridSteps } from "./grid-steps.js";
+import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
+
+const f32 = Math.fround;
+
+/**
+ * gdaldem's neighbour difference `(a0 + a1 + a1 + a2) − (b0 + b1 + b1 + b2)` for Horn (middle cells weighted twice,
+ * summed left to right), `a1 − b1` for Zevenbergen–Thorne; in float32 steps when `single`, as gdaldem does for
+ * non-integer samples.
+ */
+function difference(
+  horn: boolean,
+  single: boolean,
+  a0: number,
+  a1: number,
+  a2: number,
+  b0: number,
+  b1: number,
+  b2: number,
+): number {
+  if (!horn) return single ? f32(a1 - b1) : a1 - b1;
+  if (!single) return a0 + a1 + a1 + a2 - (b0 + b1 + b1 + b2);
+  return f32(f32(f32(f32(a0 + a1) + a1) + a2) - f32(f32(f32(b0 + b1) + b1) + b2));
+}
+
+/**
+ * Fills `w` for a cell on the DEM's border: a missing neighbour is extrapolated linearly, 2a − b, from the nearest
+ * cell a and the one beyond it, b, mirrored through a (gdaldem's compute_edges). At the four corners the corner
+ * neighbour is extrapolated diagonally and each side neighbour along its own axis, so a plane stays exact.
+ * gdaldem duplicates the missing column at corners instead, which halves dz/dx there: our one intended difference.
+ */
+function gatherBorder(w: Float64Array, strip: ElevationStrip, row: number, col: number): void {
+  const { data, width, demHeight, firstRow } = strip;
+  for (let dr = -1; dr <= 1; dr++) {
+    const r = row + dr;
+    const ar = r < 0 ? 0 : r >= demHeight ? demHeight - 1 : r;
+    const br = 2 * ar - r;
+    for (let dc = -1; dc <= 1; dc++) {
+      const c = col + dc;
+      const ac = c < 0 ? 0 : c >= width ? width - 1 : c;
+      const a = data[(ar - firstRow) * width + ac]!;
+      w[(dr + 1) * 3 + dc + 1] =
+        ar === r && ac === c ? a : 2 * a - data[(br - firstRow) * width + 2 * ac - c]!;
+    }
+  }
+}
+
+/**
+ * Fills `out` for its rows with gdaldem's kernels: Horn dz/dx = ((w2+2w5+w8) − (w0+2w3+w6)) / (8·pixel width),
+ * Zevenbergen–Thorne (w5 − w3) / (2·pixel width), likewise along y, signs from xSign/ySign. Pixel sizes come from
+ * the spacing model as the sum of the steps either side (so uniform spacing divides by gdaldem's 8·ewres exactly).
+ * Nodata as gdaldem: a nodata centre → nodata; a nodata neighbour → nodata, or the centre value in its place when
+ * `edges` is on. Border cells are nodata without `edges` (classic gdaldem) and extrapolated with it.
+ *
+ * @example
+ * ```ts
+ * windowMethod(strip, out, new GridSteps(spacing, width, strip.demHeight, out, 1), options);
+ * ```
+ */
+export function windowMethod(
+  strip: ElevationStrip,
+  out: GradientStrip,
+  steps: GridSteps,
+  options: DerivativeOptions,
+): void {
+  const { width, data, demHeight } = strip;
+  const { dzdx, dzdy } = out;
+  const horn = options.method === "horn";
+  const single = options.float32Sums === true;
+  const { edges, xSign, ySign } = options;
+  const extrapolate = edges && width >= 2 && demHeight >= 2;
+  // Horn's difference spans 4 pairs of steps (weights 1, 2, 1); Zevenbergen–Thorne's one pair.
+  const spans = horn ? 4 : 1;
+  const xs = steps.x;
+  const ys = steps.y;
+  const w = new Float64Array(9);
+  for (let k = 0; k < out.rows; k++) {
+    const row = out.firstRow + k;
+    const mid = (row - strip.firstRow) * width;
+    const o = k * width;
+    const xo = steps.xOffset(row);
+    const rowBorder = row === 0 || row === demHeight - 1;
+    const yUp = steps.yOffset(row > 0 ? row - 1 : row);
+    const yDown = steps.yOffset(row < demHeight - 1 ? row : row - 1);
+    for (let c = 0; c < width; c++) {
+      const centre = data[mid + c]!;
+      dzdx[o + c] = Number.NaN;
+      dzdy[o + c] = Number.NaN;
+      if (centre !== centre) continue;
+      if (rowBorder || c === 0 || c === width - 1) {
+        if (!extrapolate) continue;
+        gatherBorder(w, strip, row, c);
+      } else {
+        const up = mid - width + c;
+        const down = mid + width + c;
+        w[0] = data[up - 1]!;
+        w[1] = data[up]!;
+        w[2] = data[up + 1]!;
+        w[3] = data[mid + c - 1]!;
+        w[5] = data[mid + c + 1]!;
+        w[6] = data[down - 1]!;
+        w[7] = data[down]!;
+        w[8] = data[down + 1]!;
+      }
+      const sum = w[0]! + w[1]! + w[2]! + w[3]! + w[5]! + w[6]! + w[7]! + w[8]!;
+      if (sum !== sum) {
+        // A nodata neighbour: nodata, or (edges) the centre value in its place, as gdaldem.
+        if (!edges) continue;
+        for (let i = 0; i < 9; i++) if (w[i] !== w[i]) w[i] = centre;
+      }
+      if (single) for (let i = 0; i < 9; i++) w[i] = f32(w[i]!);
+      const left = xs[xo + (c > 0 ? c - 1 : 0)]!;
+      const right = xs[xo + (c < width - 1 ? c : c - 1)]!;
+      const above = ys[yUp + c]!;
+      const below = ys[yDown + c]!;
+      // Rise along increasing column (east − west sums) and along increasing row (lower − upper sums).
+      const dCol = difference(horn, single, w[2]!, w[5]!, w[8]!, w[0]!, w[3]!, w[6]!);
+      const dRow = difference(horn, single, w[6]!, w[7]!, w[8]!, w[0]!, w[1]!, w[2]!);
+      dzdx[o + c] = (xSign * dCol) / (spans * (left + right));
+      dzdy[o + c] = (ySign * dRow) / (spans * (above + below));
+    }
+  }
+}
