@@ -1,39 +1,58 @@
 /**
- * Hillshade PNGs for people and web maps (DESIGN §7): 8-bit grey, plus alpha where nodata exists; a world file
- * (`.pgw`) and a `.png.aux.xml` with the CRS so GDAL and QGIS place the image. sharp needs the whole image at once,
- * so the writer collects rows (1 byte per pixel) and encodes on `finish`; all three files appear atomically.
+ * Georeferenced PNGs for people and web maps (DESIGN §7): 8-bit grey, plus alpha when a nodata pixel was
+ * written; a world file (`.pgw`) and a `.png.aux.xml` naming the CRS, so GDAL and QGIS place the image.
+ *
+ * sharp encodes a whole image at once, so the writer takes rows in order like the GeoTIFF writer but keeps them:
+ * memory is 1 byte per pixel, 2 when there is nodata (the alpha plane is made on `finish`). All three files are
+ * written under temporary names and appear together on `finish`.
  */
-import { constants } from "node:fs";
-import { access, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { constants as bufferLimits } from "node:buffer";
+import { open, writeFile } from "node:fs/promises";
 import sharp from "sharp";
-import { AbortError, OutputError, UsageError } from "../errors.js";
+import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
-import { commitAll, discardAll, outputError, temporaryName } from "./atomic.js";
+import { AtomicFiles, outputError } from "./atomic.js";
 import type { RasterWriter, RasterWriterOptions } from "./geotiff-writer.js";
+import { outputFormat } from "./output-format.js";
+import { escapeXml } from "./tiff-tags.js";
 
-/** sharp (libvips/libspng) refuses larger PNG dimensions. */
-const PNG_MAX_DIMENSION = 0x3fff_ffff;
+/** sharp takes raw images up to 100 million pixels on a side; one Buffer holds the image. */
+const SHARP_MAX_SIDE = 100_000_000;
 
-/** The ESRI world file: pixel size, rotation and the centre of the upper-left pixel. */
+/**
+ * The ESRI world file: six lines A (x pixel size), D, B (rotation terms), E (y pixel size, negative for north-up),
+ * C, F (the map coordinates of the centre of the upper-left pixel).
+ *
+ * @example
+ * ```ts
+ * worldFile([500000, 30, 0, 4100000, 0, -30]); // "30\n0\n0\n-30\n500015\n4099985\n"
+ * ```
+ */
 export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
   const x = gt[0] + 0.5 * gt[1] + 0.5 * gt[2];
   const y = gt[3] + 0.5 * gt[4] + 0.5 * gt[5];
-  return (
-    [gt[1], gt[4], gt[2], gt[5], x, y].map((v) => v.toPrecision(17).replace(/\.?0+$/, "")).join("\n") + "\n"
-  );
-}
-
-/** GDAL's PAM sidecar naming the CRS (any user input GDAL understands: EPSG:n or a proj4 string). */
-export function auxXml(georef: Georef): string | undefined {
-  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : georef.crs.proj4;
-  if (!srs) return undefined;
-  const escaped = srs.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  return `<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping="1,2">${escaped}</SRS>\n</PAMDataset>\n`;
+  return `${[gt[1], gt[4], gt[2], gt[5], x, y].map(String).join("\n")}\n`;
 }
 
 /**
- * Opens a PNG writer (single band, Byte values).
+ * GDAL's PAM sidecar naming the CRS as a user input GDAL understands (`EPSG:n`, else the proj4 string), or
+ * undefined without one. No `dataAxisToSRSAxisMapping`: GDAL then takes x as easting/longitude for every CRS,
+ * where a fixed "1,2" would swap latitude and longitude for EPSG:4326.
+ *
+ * @example
+ * ```ts
+ * auxXml(georef); // <PAMDataset>\n  <SRS>EPSG:32611</SRS>\n</PAMDataset>\n
+ * ```
+ */
+export function auxXml(georef: Georef): string | undefined {
+  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : georef.crs.proj4;
+  if (!srs) return undefined;
+  return `<PAMDataset>\n  <SRS>${escapeXml(srs)}</SRS>\n</PAMDataset>\n`;
+}
+
+/**
+ * Opens a PNG writer: one band of Byte values (others are clamped to 0–255 and rounded). `nodata`, an integer
+ * 0–255, makes those pixels transparent.
  *
  * @example
  * ```ts
@@ -43,97 +62,117 @@ export function auxXml(georef: Georef): string | undefined {
  * ```
  */
 export async function createPngWriter(path: string, options: RasterWriterOptions): Promise<RasterWriter> {
-  const { width, height, nodata, georef, signal } = options;
-  if ((options.bands ?? 1) !== 1) throw new UsageError("PNG output holds one band: use .tif", { file: path });
-  if (width > PNG_MAX_DIMENSION || height > PNG_MAX_DIMENSION || width * height > 2 ** 31) {
-    throw new OutputError(`${width}×${height} is too large for PNG: write a .tif instead`, { file: path });
-  }
-  try {
-    await access(dirname(path), constants.W_OK);
-  } catch (error) {
-    throw outputError(path, error);
-  }
-  let grey: Uint8Array;
-  try {
-    grey = new Uint8Array(width * height);
-  } catch {
-    throw new OutputError(`not enough memory for a ${width}×${height} PNG: write a .tif instead`, {
+  const { width, height, nodata, georef } = options;
+  if (outputFormat(path) !== "png") throw new UsageError("a PNG needs a .png name", { file: path });
+  if ((options.bands ?? 1) !== 1)
+    throw new UsageError("a PNG holds one band: use a .tif name", { file: path });
+  if (nodata !== undefined && !(Number.isInteger(nodata) && nodata >= 0 && nodata <= 255)) {
+    throw new UsageError(`Expected integer between 0 and 255 for PNG nodata but received ${nodata}`, {
       file: path,
     });
   }
+  for (const [name, value] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new UsageError(`Expected integer of at least 1 for ${name} but received ${value}`, {
+        file: path,
+      });
+    }
+  }
+  if (width > SHARP_MAX_SIDE || height > SHARP_MAX_SIDE || width * height > bufferLimits.MAX_LENGTH) {
+    throw new OutputError(`${width}×${height} pixels is too large for a PNG: write a .tif instead`, {
+      file: path,
+    });
+  }
+  const files = new AtomicFiles(path, options.signal);
+  const png = files.add(path);
+  try {
+    // Created now, so a missing or read-only folder is reported before any work.
+    await (await open(png, "wx")).close();
+  } catch (error) {
+    await files.discard();
+    throw outputError(path, error);
+  }
+  const grey = new Uint8ClampedArray(width * height);
   let rows = 0;
   let hasNodata = false;
-  const temporaries: string[] = [];
-  let done = false;
+
+  const failed = async (error: unknown): Promise<DemgradError> => {
+    await files.discard();
+    if (options.signal?.aborted) return new AbortError(undefined, { file: path });
+    if (error instanceof DemgradError || (error as NodeJS.ErrnoException)?.code)
+      return outputError(path, error);
+    // sharp/libvips failures (sizes, memory) say what they are in their message.
+    const reason = String((error as Error)?.message ?? error).split("\n")[0];
+    return new OutputError(`cannot encode the PNG (${reason}): write a .tif instead`, { file: path });
+  };
 
   return {
-    async writeRows([band], rowCount) {
-      if (signal?.aborted) throw new AbortError();
-      const src = band!;
-      const start = rows * width;
-      for (let i = 0; i < rowCount * width; i++) {
-        const v = src[i]!;
-        if (v === nodata) hasNodata = true;
-        grey[start + i] = v;
-      }
-      rows += rowCount;
-    },
-    async finish() {
-      if (done) return;
+    async writeRows(data, rowCount) {
       try {
-        if (rows !== height) throw new Error(`only ${rows} of ${height} rows were written`);
-        const png = temporaryName(path);
-        temporaries.push(png);
-        let image: ReturnType<typeof sharp>;
-        if (hasNodata) {
-          const pixels = Buffer.alloc(width * height * 2);
-          for (let i = 0; i < grey.length; i++) {
-            pixels[2 * i] = grey[i]!;
-            pixels[2 * i + 1] = grey[i] === nodata ? 0 : 255;
-          }
-          image = sharp(pixels, {
-            raw: { width, height, channels: 2 },
-            limitInputPixels: false,
-          }).toColourspace("b-w");
-        } else {
-          image = sharp(grey, { raw: { width, height, channels: 1 }, limitInputPixels: false }).toColourspace(
-            "b-w",
+        files.check();
+        if (data.length !== 1) throw new UsageError(`a PNG holds one band but received ${data.length}`);
+        const band = data[0]!;
+        if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > height - rows) {
+          throw new UsageError(
+            `Expected integer between 0 and ${height - rows} for rowCount but received ${rowCount}`,
           );
         }
-        await image.png({ compressionLevel: 6 }).toFile(png);
-        const pairs: Array<[string, string]> = [[png, path]];
-        const gt = georef?.geoTransform;
-        if (georef && gt) {
-          const world = temporaryName(path.replace(/\.png$/i, ".pgw"));
-          temporaries.push(world);
-          await writeFile(world, worldFile(gt));
-          pairs.push([world, path.replace(/\.png$/i, ".pgw")]);
-          const xml = auxXml(georef);
-          if (xml) {
-            const aux = temporaryName(`${path}.aux.xml`);
-            temporaries.push(aux);
-            await writeFile(aux, xml);
-            pairs.push([aux, `${path}.aux.xml`]);
-          }
+        if (band.length < rowCount * width) {
+          throw new UsageError(
+            `the band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`,
+          );
         }
-        // Sidecars first, so a PNG never appears without its georeferencing.
-        await commitAll(pairs.reverse());
-        done = true;
+        const at = rows * width;
+        const count = rowCount * width;
+        if (ArrayBuffer.isView(band)) grey.set((band as unknown as Float64Array).subarray(0, count), at);
+        else for (let i = 0; i < count; i++) grey[at + i] = band[i]!;
+        if (nodata !== undefined && !hasNodata) hasNodata = grey.subarray(at, at + count).includes(nodata);
+        rows += rowCount;
       } catch (error) {
-        await discardAll(temporaries);
-        done = true;
-        throw error instanceof OutputError ? error : outputError(path, error);
+        throw await failed(error);
       }
     },
-    async abort() {
-      done = true;
-      await discardAll(temporaries);
+
+    async finish() {
+      try {
+        files.check();
+        if (rows !== height)
+          throw new OutputError(`only ${rows} of ${height} rows were written`, { file: path });
+        const raw = { width, height, channels: 1 as const };
+        let image = sharp(grey, { raw, limitInputPixels: false });
+        if (hasNodata) {
+          const alpha = Buffer.alloc(grey.length);
+          for (let i = 0; i < grey.length; i++) alpha[i] = grey[i] === nodata ? 0 : 255;
+          image = image.joinChannel(alpha, { raw, limitInputPixels: false });
+        }
+        // "b-w", or sharp writes RGB.
+        await image.toColourspace("b-w").png({ compressionLevel: 6 }).toFile(png);
+        files.check();
+        const gt = georef?.geoTransform;
+        if (georef && gt) {
+          const sidecars: Array<[string, string | undefined]> = [
+            [path.replace(/\.png$/i, ".pgw"), worldFile(gt)],
+            [`${path}.aux.xml`, auxXml(georef)],
+          ];
+          for (const [final, text] of sidecars)
+            if (text !== undefined) await writeFile(files.add(final), text);
+        }
+        await files.commit();
+      } catch (error) {
+        throw await failed(error);
+      }
     },
+
+    abort: () => files.discard(),
   };
 }
 
 /**
- * Writes a whole Byte raster as a georeferenced PNG.
+ * Writes a whole Byte raster as a georeferenced PNG (with `.pgw` and `.png.aux.xml` when `like` has a
+ * geotransform).
  *
  * @example
  * ```ts
@@ -146,7 +185,7 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
 export async function writePng(
   path: string,
   raster: { width: number; height: number; data: ArrayLike<number> },
-  options: { like?: Georef; nodata?: number } = {},
+  options: { like?: Georef | undefined; nodata?: number | undefined } = {},
 ): Promise<void> {
   const writer = await createPngWriter(path, {
     width: raster.width,

@@ -1,0 +1,164 @@
+/** The tags of an output GeoTIFF: layout, georeferencing copied from the source, and GDAL's private tags. */
+import type { Georef } from "../geo/types.js";
+import { COMPRESSION_CODE, type Codec, type Predictor } from "./tiff-compress.js";
+import { FieldType, type TiffField } from "./tiff-directory.js";
+
+/** What the image file directory describes. */
+export interface TiffLayout {
+  width: number;
+  height: number;
+  bands: number;
+  tileSize: number;
+  bitsPerSample: number;
+  /** TIFF SampleFormat: 1 unsigned integer, 2 signed integer, 3 floating point. */
+  sampleFormat: 1 | 2 | 3;
+  codec: Codec;
+  predictor: Predictor;
+  bigTiff: boolean;
+}
+
+/**
+ * Every field of the output's directory (unsorted; `encodeDirectory` sorts them).
+ *
+ * @example
+ * ```ts
+ * const fields = imageFields(layout, offsets, byteCounts, { georef, nodata: -9999, units: ["degree"] });
+ * ```
+ */
+export function imageFields(
+  layout: TiffLayout,
+  tileOffsets: number[],
+  tileByteCounts: number[],
+  extra: {
+    georef?: Georef | undefined;
+    nodata?: number | undefined;
+    descriptions?: string[];
+    units?: string[];
+  },
+): TiffField[] {
+  const { bands } = layout;
+  const offsetType = layout.bigTiff ? FieldType.LONG8 : FieldType.LONG;
+  const fields: TiffField[] = [
+    { tag: 256, type: FieldType.LONG, values: [layout.width] },
+    { tag: 257, type: FieldType.LONG, values: [layout.height] },
+    { tag: 258, type: FieldType.SHORT, values: Array(bands).fill(layout.bitsPerSample) },
+    { tag: 259, type: FieldType.SHORT, values: [COMPRESSION_CODE[layout.codec]] },
+    { tag: 262, type: FieldType.SHORT, values: [1] }, // BlackIsZero
+    { tag: 277, type: FieldType.SHORT, values: [bands] },
+    // Band-separate tiles (PlanarConfiguration 2) keep each band's tile row independent while streaming.
+    { tag: 284, type: FieldType.SHORT, values: [bands > 1 ? 2 : 1] },
+    { tag: 322, type: FieldType.LONG, values: [layout.tileSize] },
+    { tag: 323, type: FieldType.LONG, values: [layout.tileSize] },
+    { tag: 324, type: offsetType, values: tileOffsets },
+    { tag: 325, type: offsetType, values: tileByteCounts },
+    { tag: 339, type: FieldType.SHORT, values: Array(bands).fill(layout.sampleFormat) },
+    ...georeferencingFields(extra.georef),
+  ];
+  if (layout.predictor !== 1) fields.push({ tag: 317, type: FieldType.SHORT, values: [layout.predictor] });
+  // Bands beyond the first of a grey image are "unspecified" extra samples, as GDAL writes them.
+  if (bands > 1) fields.push({ tag: 338, type: FieldType.SHORT, values: Array(bands - 1).fill(0) });
+  const metadata = gdalMetadataXml(extra.descriptions, extra.units);
+  if (metadata) fields.push({ tag: 42112, type: FieldType.ASCII, values: metadata });
+  if (extra.nodata !== undefined)
+    fields.push({ tag: 42113, type: FieldType.ASCII, values: nodataText(extra.nodata) });
+  return fields;
+}
+
+/**
+ * GDAL_NODATA text as GDAL writes it ("-9999", "0", "nan", "inf"); other numbers in the shortest form that reads
+ * back to the same double.
+ *
+ * @example
+ * ```ts
+ * nodataText(Number.NaN); // "nan"
+ * ```
+ */
+export function nodataText(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  return String(value);
+}
+
+/**
+ * GDAL_METADATA XML with each band's description and unit (GDAL shows them as the band description and
+ * `unit`), or undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * gdalMetadataXml(["slope"], ["degree"]);
+ * // <GDALMetadata>
+ * //   <Item name="DESCRIPTION" sample="0" role="description">slope</Item>
+ * //   <Item name="UNITTYPE" sample="0" role="unittype">degree</Item>
+ * // </GDALMetadata>
+ * ```
+ */
+export function gdalMetadataXml(descriptions: string[] = [], units: string[] = []): string | undefined {
+  // GDAL escapes item text twice (the value, then the XML) and unescapes it twice when reading: so do we.
+  const text = (s: string) => escapeXml(escapeXml(s));
+  const items: string[] = [];
+  descriptions.forEach((d, i) => {
+    if (d) items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${text(d)}</Item>`);
+  });
+  units.forEach((u, i) => {
+    if (u) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${text(u)}</Item>`);
+  });
+  return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>\n` : undefined;
+}
+
+/**
+ * Text made safe for GDAL's XML (GDAL_METADATA, PAM sidecars).
+ *
+ * @example
+ * ```ts
+ * escapeXml("m < 5 & up"); // "m &lt; 5 &amp; up"
+ * ```
+ */
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Georeferencing fields. The GeoKeys and their parameters are copied verbatim (user-defined CRSs survive). The
+ * raster-to-model transform comes from the geotransform when there is one — the output may be a window of the
+ * source — written as scale + tiepoint when axis-aligned, else as a ModelTransformation; with PixelIsPoint the
+ * tiepoint is the centre of the first pixel, as the GeoTIFF spec says. Without a geotransform the source's
+ * transform tags are copied as they are.
+ */
+function georeferencingFields(georef: Georef | undefined): TiffField[] {
+  if (!georef) return [];
+  const { tags, geoTransform: gt } = georef;
+  const fields: TiffField[] = [];
+  if (gt) {
+    const half = pixelIsPoint(tags.GeoKeyDirectory) ? 0.5 : 0;
+    const x0 = gt[0] + half * (gt[1] + gt[2]);
+    const y0 = gt[3] + half * (gt[4] + gt[5]);
+    if (gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0) {
+      fields.push({ tag: 33550, type: FieldType.DOUBLE, values: [gt[1], -gt[5], 0] });
+      fields.push({ tag: 33922, type: FieldType.DOUBLE, values: [0, 0, 0, x0, y0, 0] });
+    } else {
+      const matrix = [gt[1], gt[2], 0, x0, gt[4], gt[5], 0, y0, 0, 0, 0, 0, 0, 0, 0, 1];
+      fields.push({ tag: 34264, type: FieldType.DOUBLE, values: matrix });
+    }
+  } else {
+    if (tags.ModelPixelScale)
+      fields.push({ tag: 33550, type: FieldType.DOUBLE, values: tags.ModelPixelScale });
+    if (tags.ModelTiepoint) fields.push({ tag: 33922, type: FieldType.DOUBLE, values: tags.ModelTiepoint });
+    if (tags.ModelTransformation)
+      fields.push({ tag: 34264, type: FieldType.DOUBLE, values: tags.ModelTransformation });
+  }
+  if (tags.GeoKeyDirectory) fields.push({ tag: 34735, type: FieldType.SHORT, values: tags.GeoKeyDirectory });
+  if (tags.GeoDoubleParams) fields.push({ tag: 34736, type: FieldType.DOUBLE, values: tags.GeoDoubleParams });
+  // The encoder adds the terminating NUL; readers may have kept the source's.
+  if (tags.GeoAsciiParams !== undefined)
+    fields.push({ tag: 34737, type: FieldType.ASCII, values: tags.GeoAsciiParams.replace(/\0+$/, "") });
+  return fields;
+}
+
+/** Whether GTRasterTypeGeoKey (1025) says RasterPixelIsPoint (2). */
+function pixelIsPoint(keys: number[] | undefined): boolean {
+  if (!keys) return false;
+  for (let k = 4; k + 3 < keys.length; k += 4)
+    if (keys[k] === 1025 && keys[k + 1] === 0) return keys[k + 3] === 2;
+  return false;
+}

@@ -1,0 +1,137 @@
+// The PNG writer: grey without alpha unless a nodata pixel was written, grey + alpha with nodata transparent,
+// and a world file + .aux.xml that make GDAL place the image exactly where the source is (projected, geographic
+// and a custom CRS with no EPSG code).
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { after, describe, test } from "node:test";
+import sharp from "sharp";
+import { createRasterWriter, OutputError, UsageError, writePng } from "../../dist/index.js";
+import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { readPng } from "../helpers/raster.js";
+import { same, sampleGeoref } from "./write-support.js";
+
+const dir = mkdtempSync(`${tmpdir()}/demgrad-write-png-`);
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const gdalinfo = (path) => {
+  const { stdout, stderr } = gdal("gdalinfo", ["-json", path]);
+  return { info: JSON.parse(stdout), stderr };
+};
+
+/** Bytes 1…254 made from a sample's elevations (never 0, the nodata value used below). */
+const shade = (data) => Uint8Array.from(data, (v) => 1 + (Math.abs(Math.round(v)) % 254));
+
+describe("PNG placement", { skip: !HAS_GDAL && "gdal-bin not installed" }, () => {
+  for (const [file, crs] of [
+    ["srtm_bigtujunga30m_utm11.tif", "EPSG"], // UTM 11N
+    ["N43E006.tiff", "EPSG"], // EPSG:4326: x is longitude
+    ["inldata_dem.tif", "proj4"], // custom Albers: the SRS is GDAL's proj4 text
+  ]) {
+    test(`${file}: gdalinfo reports the source's geotransform and CRS`, async () => {
+      const source = SAMPLES + file;
+      const { georef, data } = await sampleGeoref(source, { withProj4: true });
+      if (crs === "proj4") assert.equal(georef.crs.epsg, undefined);
+      const path = `${dir}/${file}.png`;
+      await writePng(
+        path,
+        { width: georef.width, height: georef.height, data: shade(data) },
+        { like: georef },
+      );
+      const src = gdalinfo(source).info;
+      const { info, stderr } = gdalinfo(path);
+      assert.equal(stderr, "");
+      assert.deepEqual(info.size, src.size);
+      for (let k = 0; k < 6; k++) {
+        assert.ok(
+          Math.abs(info.geoTransform[k] - src.geoTransform[k]) <= 1e-9 * Math.abs(src.geoTransform[k]),
+        );
+      }
+      // The same CRS: equal proj4 definitions, and the same EPSG code where the source has one. (The WKT texts
+      // differ only in how GDAL names WGS 84's datum: from GeoKeys or from the EPSG database.)
+      const proj4 = (p) => gdal("gdalsrsinfo", ["-o", "proj4", p]).stdout;
+      assert.equal(proj4(path), proj4(source));
+      const epsg = (wkt) => /ID\["EPSG",(\d+)\]\]$/.exec(wkt)?.[1];
+      assert.equal(epsg(info.coordinateSystem.wkt), epsg(src.coordinateSystem.wkt));
+      if (crs === "EPSG") assert.ok(epsg(src.coordinateSystem.wkt));
+      // Longitude stays x: the footprint on the globe is the source's.
+      for (let k = 0; k < 5; k++) {
+        for (let axis = 0; axis < 2; axis++) {
+          const a = info.wgs84Extent.coordinates[0][k][axis];
+          assert.ok(Math.abs(a - src.wgs84Extent.coordinates[0][k][axis]) < 1e-7, "wgs84Extent");
+        }
+      }
+    });
+  }
+});
+
+describe("PNG pixels", () => {
+  test("grey without alpha when nodata is set but no pixel has it", async () => {
+    const { georef, data } = await sampleGeoref(SAMPLES + "storml_elev.tif");
+    const grey = shade(data);
+    const path = `${dir}/grey.png`;
+    const writer = await createRasterWriter(path, {
+      width: georef.width,
+      height: georef.height,
+      sampleType: "Byte",
+      nodata: 0,
+      georef,
+    });
+    // Rows arrive in strips, like the GeoTIFF writer's.
+    for (let row = 0; row < georef.height; row += 10) {
+      const rows = Math.min(10, georef.height - row);
+      await writer.writeRows([grey.subarray(row * georef.width, (row + rows) * georef.width)], rows);
+    }
+    await writer.finish();
+    const meta = await sharp(path).metadata();
+    assert.deepEqual([meta.channels, meta.space, meta.hasAlpha, meta.depth], [1, "b-w", false, "uchar"]);
+    assert.ok(same((await readPng(path)).grey, grey));
+    assert.equal(readFileSync(`${dir}/grey.pgw`, "utf8").split("\n").length, 7, "six lines");
+    assert.match(readFileSync(`${path}.aux.xml`, "utf8"), /<SRS>EPSG:26912<\/SRS>/);
+  });
+
+  test("grey + alpha with nodata pixels transparent", async () => {
+    const data = Uint8Array.from({ length: 50 * 40 }, (_, i) => (i % 7 === 0 ? 0 : 100 + (i % 50)));
+    const path = `${dir}/alpha.png`;
+    await writePng(path, { width: 50, height: 40, data }, { nodata: 0 });
+    const meta = await sharp(path).metadata();
+    assert.deepEqual([meta.channels, meta.hasAlpha], [2, true], "grey + alpha in the file");
+    const { grey, alpha } = await readPng(path);
+    for (let i = 0; i < data.length; i++) {
+      assert.equal(alpha[i], data[i] === 0 ? 0 : 255);
+      if (data[i] !== 0) assert.equal(grey[i], data[i]);
+    }
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith("alpha")),
+      ["alpha.png"],
+      "no sidecars",
+    );
+  });
+
+  test("values outside 0–255 are clamped and rounded", async () => {
+    const path = `${dir}/clamped.png`;
+    await writePng(path, { width: 4, height: 1, data: [-20, 300, 7.6, 255] });
+    assert.deepEqual([...(await readPng(path)).grey], [0, 255, 8, 255]);
+  });
+});
+
+describe("PNG errors", () => {
+  test("too large for sharp: an OutputError suggesting GeoTIFF, nothing written", async () => {
+    await assert.rejects(
+      createRasterWriter(`${dir}/huge.png`, { width: 200_000_000, height: 1, sampleType: "Byte" }),
+      (e) => e instanceof OutputError && /too large for a PNG: write a \.tif/.test(e.message),
+    );
+    assert.equal(existsSync(`${dir}/huge.png`), false);
+  });
+
+  test("more than one band, or nodata that no byte can hold, is a usage error", async () => {
+    await assert.rejects(
+      createRasterWriter(`${dir}/two.png`, { width: 2, height: 2, bands: 2, sampleType: "Byte" }),
+      UsageError,
+    );
+    await assert.rejects(
+      createRasterWriter(`${dir}/nd.png`, { width: 2, height: 2, sampleType: "Byte", nodata: -9999 }),
+      /Expected integer between 0 and 255 for PNG nodata but received -9999/,
+    );
+  });
+});
