@@ -3,29 +3,14 @@
 import { writeFileSync } from "node:fs";
 import { fromFile } from "geotiff";
 import { gdal } from "../helpers/cli.js";
-
-const TAG_NAMES = [
-  "ModelPixelScale",
-  "ModelTiepoint",
-  "ModelTransformation",
-  "GeoKeyDirectory",
-  "GeoDoubleParams",
-  "GeoAsciiParams",
-];
+import { geoTiffTags } from "../helpers/raster.js";
 
 /** The raw georeferencing tags and raster size of a GeoTIFF's first image, as georefFromTags takes them. */
 export async function readTags(path) {
   const tiff = await fromFile(path);
   try {
     const image = await tiff.getImage();
-    const ifd = image.fileDirectory;
-    const tags = {};
-    for (const name of TAG_NAMES) {
-      if (!ifd.hasTag(name)) continue;
-      const value = await ifd.loadValue(name);
-      tags[name] = typeof value === "string" ? value : Array.from(value, Number);
-    }
-    return { tags, width: image.getWidth(), height: image.getHeight() };
+    return { tags: await geoTiffTags(image), width: image.getWidth(), height: image.getHeight() };
   } finally {
     await tiff.close?.();
   }

@@ -45,3 +45,23 @@ export const TYPED_ARRAYS = {
   Float32: Float32Array,
   Float64: Float64Array,
 };
+
+/** The raw georeferencing tags of an open geotiff.js image, as georefFromTags takes them (read with geotiff.js, not
+ * with demgrad's reader). */
+export async function geoTiffTags(image) {
+  const ifd = image.fileDirectory;
+  const tags = {};
+  for (const name of [
+    "ModelPixelScale",
+    "ModelTiepoint",
+    "ModelTransformation",
+    "GeoKeyDirectory",
+    "GeoDoubleParams",
+    "GeoAsciiParams",
+  ]) {
+    if (!ifd.hasTag(name)) continue;
+    const value = await ifd.loadValue(name);
+    tags[name] = typeof value === "string" ? value : Array.from(value, Number);
+  }
+  return tags;
+}

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { fromFile } from "geotiff";
 import { writeGeoTiff } from "../../dist/index.js";
 import { gdal, HAS_GDAL } from "../helpers/cli.js";
-import { TYPED_ARRAYS } from "../helpers/raster.js";
+import { geoTiffTags, TYPED_ARRAYS } from "../helpers/raster.js";
 
 /** Deterministic pseudo-random values of a sample type over its whole range; floats include NaN and ±0. */
 export function values(type, n, seed) {
@@ -57,15 +57,6 @@ export function gdalBands(path, type, bands, n, scratch) {
 export const same = (a, b) =>
   a.length === b.length && Array.prototype.every.call(a, (v, i) => Object.is(v, b[i]));
 
-const TAGS = [
-  "ModelPixelScale",
-  "ModelTiepoint",
-  "ModelTransformation",
-  "GeoKeyDirectory",
-  "GeoDoubleParams",
-  "GeoAsciiParams",
-];
-
 /**
  * A Georef for a sample: tags verbatim from geotiff.js, the geotransform computed from scale + tiepoint (pixel
  * corner, PixelIsPoint shifted as GDAL does), the CRS as EPSG code or GDAL's proj4 text. Also the source's
@@ -76,11 +67,7 @@ export async function sampleGeoref(path, { withProj4 = false } = {}) {
   try {
     const image = await tiff.getImage();
     const fd = image.fileDirectory;
-    const tags = {};
-    for (const name of TAGS) {
-      const value = fd.getValue(name);
-      if (value !== undefined) tags[name] = typeof value === "string" ? value : Array.from(value);
-    }
+    const tags = await geoTiffTags(image);
     const keys = image.getGeoKeys();
     const [sx, sy] = tags.ModelPixelScale;
     const [i, j, , x, y] = tags.ModelTiepoint;
