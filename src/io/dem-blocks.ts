@@ -4,18 +4,12 @@
  * are kept, so reading strips in order decodes every block once and memory stays bounded by one block row.
  */
 import type { BaseDecoder, GeoTIFFImage } from "geotiff";
+import type { NumericArray } from "../core/ndarray.js";
 import { InputError } from "../errors.js";
 import type { SampleType } from "./sample-types.js";
 
-type SampleArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array;
+/** The typed arrays TIFF samples decode into. */
+type SampleArray = Exclude<NumericArray, Uint8ClampedArray>;
 
 interface SampleArrayType {
   new (buffer: ArrayBufferLike, offset: number, length: number): SampleArray;
