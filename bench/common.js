@@ -18,16 +18,6 @@ export function timeCommand(command, args, options = {}) {
   return { seconds, rssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: result.stdout };
 }
 
-/** Best of `n` runs (least disturbed by other load on a shared machine). */
-export function best(n, run) {
-  let best;
-  for (let i = 0; i < n; i++) {
-    const r = run();
-    if (!best || r.seconds < best.seconds) best = r;
-  }
-  return best;
-}
-
 export function has(command) {
   return spawnSync(command, ["--version"]).error === undefined;
 }

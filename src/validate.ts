@@ -8,6 +8,7 @@ function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean" || value == null) return String(value);
   if (Array.isArray(value)) return "an array";
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of length ${(value as Uint8Array).length}`;
   return typeof value;
 }
 
@@ -68,4 +69,23 @@ export function boolean(name: string, value: unknown): boolean {
   if (value === true || value === "true") return true;
   if (value === false || value === "false") return false;
   return invalid(name, "boolean", value);
+}
+
+/**
+ * The array a kernel writes into: `out` when given (it must be a `type` of exactly `length` values), else a new one.
+ *
+ * @example
+ * ```ts
+ * const out = outputArray("out", given, Float32Array, grad.dzdx.length);
+ * ```
+ */
+export function outputArray<T extends Float32Array | Uint8Array>(
+  name: string,
+  out: unknown,
+  type: new (length: number) => T,
+  length: number,
+): T {
+  if (out === undefined) return new type(length);
+  if (!(out instanceof type) || out.length !== length) invalid(name, `${type.name} of length ${length}`, out);
+  return out as T;
 }

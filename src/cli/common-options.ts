@@ -37,7 +37,10 @@ const COMMON: Option[] = [
   new Option("--compress <codec>", "GeoTIFF output compression")
     .choices(["deflate", "lzw", "none"])
     .default("deflate"),
-  new Option("--threads <n>", "worker threads (default: number of cores)"),
+  new Option(
+    "--threads <n>",
+    "threads computing strips (default: cores − 1, leaving one for decoding and compression)",
+  ),
   new Option("-q, --quiet", "no progress bar"),
 ];
 

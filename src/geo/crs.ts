@@ -5,6 +5,7 @@
 import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import proj4 from "proj4";
 import type { GeoKeys } from "./geokeys.js";
+import { proj4Parameter } from "./proj4-definition.js";
 import type { Crs } from "./types.js";
 import { linearUnitFromCode, US_SURVEY_FOOT } from "./units.js";
 
@@ -76,9 +77,9 @@ function linearUnitOf(definition: string, keys: GeoKeys): number {
   const code = keys["ProjLinearUnitsGeoKey"];
   const fromKey = typeof code === "number" ? linearUnitFromCode(code) : undefined;
   if (fromKey) return fromKey.metres;
-  const toMeter = parameter(definition, "to_meter");
+  const toMeter = proj4Parameter(definition, "to_meter");
   if (toMeter !== undefined && Number(toMeter) > 0) return Number(toMeter);
-  const units = parameter(definition, "units");
+  const units = proj4Parameter(definition, "units");
   if (units === "us-ft") return US_SURVEY_FOOT;
   if (units === "ft") return 0.3048;
   return 1;
@@ -94,10 +95,6 @@ function withLinearUnit(definition: string, metres: number): string {
     .replace(/\s*\+no_defs\s*$/, "")
     .trim();
   return `${bare} ${metres === 1 ? "+units=m" : `+to_meter=${metres}`} +no_defs`;
-}
-
-function parameter(definition: string, name: string): string | undefined {
-  return new RegExp(`(?:^|\\s)\\+${name}=(\\S+)`).exec(definition)?.[1];
 }
 
 /** Exact parameters of common named ellipsoids (proj4js keeps only a and b, losing the last digits of 1/f). */
@@ -129,7 +126,7 @@ function parsedEllipsoid(definition: string): { a: number; rf: number } {
  * ```
  */
 export function ellipsoidOf(definition: string): { a: number; rf: number } {
-  const named = parameter(definition, "ellps");
+  const named = proj4Parameter(definition, "ellps");
   if (named !== undefined) {
     const known = NAMED_ELLIPSOIDS[named];
     if (known) return known;
@@ -139,28 +136,8 @@ export function ellipsoidOf(definition: string): { a: number; rf: number } {
       // An ellipsoid name proj4js does not know: fall back to the definition's own numbers.
     }
   }
-  const rf = parameter(definition, "rf");
-  const a = parameter(definition, "a");
+  const rf = proj4Parameter(definition, "rf");
+  const a = proj4Parameter(definition, "a");
   if (rf !== undefined && a !== undefined) return { a: Number(a), rf: Number(rf) };
   return parsedEllipsoid(definition);
-}
-
-/**
- * The definition without datum-shift parameters: inverse projection then yields lon/lat on the CRS's own datum and
- * ellipsoid — the one distances are measured on — instead of lon/lat shifted to WGS84.
- *
- * @example
- * ```ts
- * withoutDatumShift("+proj=aea +lat_1=29.5 +lat_2=45.5 +ellps=clrk66 +towgs84=-8,160,176 +units=m");
- * // "+proj=aea +lat_1=29.5 +lat_2=45.5 +ellps=clrk66 +units=m"
- * ```
- */
-export function withoutDatumShift(definition: string): string {
-  const ellipsoidGiven = /(?:^|\s)\+(ellps|a|R)=/.test(definition);
-  const datum = parameter(definition, "datum");
-  // A datum name also names an ellipsoid: keep that when nothing else gives one.
-  const ellps =
-    datum !== undefined && !ellipsoidGiven ? (proj4.Proj(definition) as { ellps?: string }).ellps : "";
-  const bare = definition.replace(/\s?\+(towgs84|nadgrids|datum)=\S+/g, "").trim();
-  return ellps ? `${bare} +ellps=${ellps}` : bare;
 }

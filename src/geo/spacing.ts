@@ -5,8 +5,8 @@
 import geographiclib from "geographiclib-geodesic";
 import proj4 from "proj4";
 import { GeorefError, type WarningHandler } from "../errors.js";
-import { withoutDatumShift } from "./crs.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
+import { withoutDatumShift } from "./proj4-definition.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
 export interface SpacingOptions {
@@ -175,7 +175,7 @@ const sampledRow = (n: number): SampledRow => ({
 /**
  * Projected CRS: pixel centres and their +x/+y neighbours inverse-projected to lon/lat on the CRS's own datum and
  * measured as geodesics on its ellipsoid, on a coarse grid (always including the last row and column),
- * interpolated bilinearly. Coarse rows are computed when first needed and only a few are kept, so memory does not
+ * interpolated bilinearly. Coarse rows are computed when first needed and only those around the rows in use are kept, so memory does not
  * grow with the raster's height; the values interpolated for the last row asked for serve all three fields.
  */
 function projectedModel(
@@ -204,6 +204,7 @@ function projectedModel(
     geodesic.Inverse(a[1], a[0], b[1], b[0], outputs);
 
   const coarseRows = new Map<number, SampledRow>();
+  const keptCoarseRows = Math.ceil(1032 / step) + 2;
   function coarseRow(row: number): SampledRow {
     let sampled = coarseRows.get(row);
     if (sampled) return sampled;
@@ -215,8 +216,9 @@ function projectedModel(
       sampled.y[i] = inverse(here, lonLat(col, row + 1)).s12!;
       sampled.bearing[i] = ((inverse(here, lonLat(col, row + rowTowardsNorth)).azi1 ?? 0) * Math.PI) / 180;
     }
-    // Rows are mostly visited in order: keep the two bracketing coarse rows and a spare.
-    if (coarseRows.size >= 3) coarseRows.delete(coarseRows.keys().next().value!);
+    // Rows are visited strip by strip, each strip's rows twice (x steps, then y steps): keep the coarse rows of
+    // the largest strip the pipeline reads (1024 rows and its halo), so none is computed twice.
+    if (coarseRows.size >= keptCoarseRows) coarseRows.delete(coarseRows.keys().next().value!);
     coarseRows.set(row, sampled);
     return sampled;
   }

@@ -1,15 +1,24 @@
 /**
- * Block decoding for the reader: DEFLATE through node:zlib (native, in the calling thread) instead of geotiff.js's
+ * Block decoding for the reader: DEFLATE through node:zlib (native, on libuv's threadpool) instead of geotiff.js's
  * pako-in-a-worker, and predictors and byte order handled here, so every decoded block comes out in the host's
  * (little-endian) byte order with the predictor undone — also for big-endian files, where geotiff.js's own
  * predictor code assumes little-endian samples.
  */
-import { inflateSync } from "node:zlib";
+import { promisify } from "node:util";
+import { inflate } from "node:zlib";
 import { addDecoder, BaseDecoder, getDecoder } from "geotiff";
 
+const inflateAsync = promisify(inflate);
+
+/** Inflates on libuv's threadpool, so the blocks of a strip decode in parallel. */
 class ZlibDeflateDecoder extends BaseDecoder {
-  override decodeBlock(buffer: ArrayBufferLike): ArrayBufferLike {
-    const out = inflateSync(new Uint8Array(buffer));
+  override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    // One output chunk for the whole block: one threadpool job, no round trip to JavaScript per 16 KiB.
+    const { tileWidth, tileHeight, bitsPerSample, samplesPerPixel } = this.parameters;
+    const bits = Number(Array.from(bitsPerSample as ArrayLike<number>)[0] ?? 8);
+    const blockBytes = Math.ceil((tileWidth * tileHeight * (samplesPerPixel ?? 1) * bits) / 8);
+    const chunkSize = Math.max(16384, blockBytes + 1024);
+    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize });
     // A large result owns its memory: hand it over without a copy (small ones may share Node's buffer pool).
     if (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength) return out.buffer;
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
@@ -114,14 +123,30 @@ function undoHorizontalDifferencing(
   bytesPerSample: number,
 ): void {
   // Unsigned views: the sums wrap modulo 2^bits exactly as the encoder's differences did.
-  const samples =
-    bytesPerSample === 1
-      ? new Uint8Array(block)
-      : bytesPerSample === 2
-        ? new Uint16Array(block, 0, block.byteLength >> 1)
-        : new Uint32Array(block, 0, block.byteLength >> 2);
+  if (bytesPerSample === 1) prefixSums(new Uint8Array(block), rowSamples, stride);
+  else if (bytesPerSample === 2)
+    prefixSums(new Uint16Array(block, 0, block.byteLength >> 1), rowSamples, stride);
+  else prefixSums(new Uint32Array(block, 0, block.byteLength >> 2), rowSamples, stride);
+}
+
+/** Running sums along each row, `stride` samples apart (a single-band row keeps its running sum in a register). */
+function prefixSums(
+  samples: Uint8Array | Uint16Array | Uint32Array,
+  rowSamples: number,
+  stride: number,
+): void {
   for (let start = 0; start + rowSamples <= samples.length; start += rowSamples) {
-    for (let i = start + stride; i < start + rowSamples; i++) samples[i] = samples[i]! + samples[i - stride]!;
+    if (stride === 1) {
+      // | 0 wraps modulo 2^32, which keeps every narrower modulus; the store wraps to the sample's width.
+      let sum = samples[start]! | 0;
+      for (let i = start + 1; i < start + rowSamples; i++) {
+        sum = (sum + samples[i]!) | 0;
+        samples[i] = sum;
+      }
+    } else {
+      for (let i = start + stride; i < start + rowSamples; i++)
+        samples[i] = samples[i]! + samples[i - stride]!;
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Copying raster rows out of decoded TIFF blocks (tiles or strips): whole runs with `TypedArray.set` where a band's
- * samples are contiguous, a tight strided loop where bands are interleaved. The decoded blocks of one block row
- * are kept, so reading strips in order decodes every block once and memory stays bounded by one block row.
+ * samples are contiguous, a tight strided loop where bands are interleaved. The decoded block rows the last read
+ * touched are kept, so strips read in order — each overlapping the one before by its halo rows — decode every
+ * block once, and memory stays bounded by the block rows one read spans.
  */
 import type { BaseDecoder, GeoTIFFImage } from "geotiff";
 import type { NumericArray } from "../core/ndarray.js";
@@ -52,8 +53,8 @@ export interface BandLayout {
 export class BlockRows {
   private readonly blockWidth: number;
   private readonly blockHeight: number;
-  private cachedBlockRow = -1;
-  private cached: (Promise<SampleArray> | undefined)[] = [];
+  /** Decoded blocks by block row, then block column. */
+  private cached = new Map<number, (Promise<SampleArray> | undefined)[]>();
 
   constructor(
     private readonly image: GeoTIFFImage,
@@ -75,7 +76,11 @@ export class BlockRows {
     const { pixelStride, sampleOffset } = this.band;
     const firstBx = Math.floor(x / bw);
     const lastBx = Math.floor((x + width - 1) / bw);
-    for (let by = Math.floor(firstRow / bh); by * bh < firstRow + rowCount; by++) {
+    const firstBy = Math.floor(firstRow / bh);
+    const lastBy = Math.floor((firstRow + rowCount - 1) / bh);
+    // Block rows this read does not touch are dropped: the next strip starts at most a halo above this one's end.
+    for (const by of this.cached.keys()) if (by < firstBy || by > lastBy) this.cached.delete(by);
+    for (let by = firstBy; by <= lastBy; by++) {
       // All blocks of the row at once: their reads and decoding overlap instead of waiting on each other.
       const pending: Promise<SampleArray>[] = [];
       for (let bx = firstBx; bx <= lastBx; bx++) pending.push(this.block(bx, by));
@@ -109,22 +114,21 @@ export class BlockRows {
     }
   }
 
-  /** Forgets the cached block row. */
+  /** Forgets the cached blocks. */
   clear(): void {
-    this.cachedBlockRow = -1;
-    this.cached = [];
+    this.cached.clear();
   }
 
-  /** The decoded block (bx, by) as the band's typed array, from the cache of the current block row. */
+  /** The decoded block (bx, by) as the band's typed array, from the cache. */
   private block(bx: number, by: number): Promise<SampleArray> {
-    if (by !== this.cachedBlockRow) {
-      this.cachedBlockRow = by;
-      this.cached = [];
+    let cached = this.cached.get(by);
+    if (!cached) {
+      cached = [];
+      this.cached.set(by, cached);
     }
-    let block = this.cached[bx];
+    let block = cached[bx];
     if (block === undefined) {
       block = this.decode(bx, by);
-      const cached = this.cached;
       cached[bx] = block;
       // A failed read is not kept: the next call tries again (and reports the error again).
       block.catch(() => {

@@ -165,6 +165,8 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
   );
   const tileRow = Array.from({ length: bands }, () => new sample.array(stride * TILE));
   let rowsWritten = 0;
+  // Tile buffers back from the compressor, for the next tiles: no allocation (and no GC) per tile.
+  const freeTiles: Uint8Array[] = [];
 
   /** Queues every tile of the tile row that ends at `lastRow`; returns once all were cut out of `tileRow`. */
   async function flushTileRow(lastRow: number) {
@@ -174,12 +176,19 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
     if (filled < TILE) for (const buffer of tileRow) buffer.fill(0, filled * stride);
     for (let band = 0; band < bands; band++) {
       for (let across = 0; across < tilesAcross; across++) {
-        await tiles!.submit(band * tilesAcross * tilesDown + down * tilesAcross + across, () => {
+        await tiles!.submit(band * tilesAcross * tilesDown + down * tilesAcross + across, async () => {
           files.check();
-          return compressTile(
-            predictTile(tileRow[band]!, stride, across * TILE, TILE, layout.predictor),
-            codec,
+          const tile = predictTile(
+            tileRow[band]!,
+            stride,
+            across * TILE,
+            TILE,
+            layout.predictor,
+            freeTiles.pop(),
           );
+          const encoded = await compressTile(tile, codec);
+          if (encoded !== tile) freeTiles.push(tile);
+          return encoded;
         });
       }
     }

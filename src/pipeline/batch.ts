@@ -1,5 +1,5 @@
 /**
- * Batch processing of DEM tiles (DESIGN §9): a pool of worker threads, resume (outputs are atomic, so existing ones
+ * Batch processing of DEM tiles (DESIGN §9): a pool of worker processes, resume (outputs are atomic, so existing ones
  * are finished work), failure isolation, a JSON report, and deterministic shards for cluster job arrays.
  */
 
@@ -22,7 +22,7 @@ import { type Shard, shardInputs } from "./shard.js";
 export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
   outputDir: string;
   products?: Product[];
-  /** Tiles processed at once (worker threads; default: number of cores). */
+  /** Tiles processed at once (worker processes; default: number of cores). */
   jobs?: number | string;
   overwrite?: boolean;
   shard?: Shard;
@@ -166,7 +166,8 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
                 id,
                 input: tile.input,
                 outputs: tile.outputs,
-                options: processOptions,
+                // Tiles already run in parallel, one per process: one thread each unless asked otherwise.
+                options: { ...processOptions, threads: processOptions.threads ?? 1 },
                 ...(plan ? { seamless: plan } : {}),
               };
               pending.set(id, { tile, start: performance.now(), resolve: send });

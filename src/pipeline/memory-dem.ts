@@ -3,7 +3,8 @@ import type { Dem } from "../io/dem-reader.js";
 import { computeDerivatives } from "../terrain/derivatives.js";
 import type { ProcessOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
-import { derivativeContext, scaleGradient } from "./process.js";
+import { derivativeContext } from "./process.js";
+import { scaleGradient } from "./strip-products.js";
 
 /**
  * dz/dx (east) and dz/dy (north) of a whole in-memory DEM in metres per metre (NaN where undefined),

@@ -4,7 +4,6 @@
  * the merged DEM at once.
  */
 import type { WarningHandler } from "../errors.js";
-import { spacingModel } from "../geo/spacing.js";
 import type { Georef } from "../geo/types.js";
 import { type DemHandle, openDem } from "../io/dem-reader.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
@@ -181,12 +180,8 @@ export async function openSeamless(
       await Promise.all(handles.map((h) => h.dem.close()));
     },
   };
-  const spacing = spacingModel(plan.mosaic, {
-    mode: opts.spacing,
-    xscale: opts.xscale,
-    yscale: opts.yscale,
-    window,
-    warn: opts.warn,
-  });
-  return { handle, part: { crop: plan.crop, georef: plan.tileGeoref, spacing } };
+  return {
+    handle,
+    part: { crop: plan.crop, georef: plan.tileGeoref, spacingFrame: { georef: plan.mosaic, window } },
+  };
 }

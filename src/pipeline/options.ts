@@ -2,6 +2,7 @@
  * The options of every terrain command, validated once at the boundary (library and CLI alike) and resolved
  * into the plain values the pipeline and the kernels use.
  */
+import { availableParallelism } from "node:os";
 import type { WarningHandler } from "../errors.js";
 import { UsageError, warnToStderr } from "../errors.js";
 import type { Method } from "../terrain/types.js";
@@ -27,7 +28,13 @@ export interface ProcessOptions {
   verticalUnit?: "m" | "ft" | "us-ft";
   nodata?: number | string;
   compress?: "deflate" | "lzw" | "none";
+  /**
+   * Threads computing strips, the calling thread included (default: one less than the number of cores, at least
+   * 1: decoding and DEFLATE run on libuv's threadpool, which needs a core of its own).
+   */
   threads?: number | string;
+  /** Rows per strip (default: about one million pixels' worth). Smaller strips use less memory. */
+  stripRows?: number | string;
   /** slope */
   unit?: "degree" | "percent";
   /** aspect */
@@ -59,6 +66,7 @@ export interface ResolvedOptions {
   nodata: number | undefined;
   compress: "deflate" | "lzw" | "none";
   threads: number;
+  stripRows: number | undefined;
   unit: "degree" | "percent";
   zeroForFlat: boolean;
   trigonometric: boolean;
@@ -81,7 +89,7 @@ const defined = (v: unknown) => v !== undefined && v !== null;
  * // o.method === "horn", o.spacing === "nominal", o.trueNorth === false, o.edges === false
  * ```
  */
-export function resolveOptions(raw: ProcessOptions = {}, cores = 2): ResolvedOptions {
+export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
   const compat = oneOf("compat", raw.compat ?? "none", ["gdaldem", "none"]) === "gdaldem";
   const hasScale = defined(raw.scale);
   const hasX = defined(raw.xscale);
@@ -111,7 +119,8 @@ export function resolveOptions(raw: ProcessOptions = {}, cores = 2): ResolvedOpt
       : undefined,
     nodata: defined(raw.nodata) ? nodataValue(raw.nodata) : undefined,
     compress: oneOf("compress", raw.compress ?? "deflate", ["deflate", "lzw", "none"]),
-    threads: integer("threads", raw.threads ?? cores, { min: 1, max: 256 }),
+    threads: integer("threads", raw.threads ?? Math.max(1, availableParallelism() - 1), { min: 1, max: 256 }),
+    stripRows: defined(raw.stripRows) ? integer("strip rows", raw.stripRows, { min: 1 }) : undefined,
     unit: oneOf("unit", raw.unit ?? "degree", ["degree", "percent"]),
     zeroForFlat: boolean("zero-for-flat", raw.zeroForFlat ?? false),
     trigonometric: boolean("trigonometric", raw.trigonometric ?? false),

@@ -7,8 +7,7 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { AbortError, DemgradError, UsageError } from "../errors.js";
 import { verticalUnitFromName } from "../geo/georef.js";
-import { spacingModel } from "../geo/spacing.js";
-import type { Georef, SpacingModel } from "../geo/types.js";
+import type { Georef } from "../geo/types.js";
 import type { DemHandle, DemSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import {
@@ -17,34 +16,35 @@ import {
   type RasterWriter,
   type RasterWriterOptions,
 } from "../io/geotiff-writer.js";
-import { aspect } from "../terrain/aspect.js";
-import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
-import { hillshade } from "../terrain/hillshade.js";
-import { slope } from "../terrain/slope.js";
-import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
+import { derivativeHalo } from "../terrain/derivatives.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
+import {
+  type DerivativeContext,
+  FLOAT_NODATA,
+  PRODUCTS,
+  type Product,
+  type ProductOutputs,
+  type ProductRows,
+  planSpacing,
+  type SpacingFrame,
+  type StripJob,
+  type StripPlan,
+  StripProducts,
+} from "./strip-products.js";
+
+export { FLOAT_NODATA, PRODUCTS, type Product, type ProductOutputs } from "./strip-products.js";
 
 /**
  * Writing only part of what is read: a tile processed with a halo from its neighbours reads a larger window of the
- * mosaic (`dem`), takes its ground spacing from the mosaic (`spacing`), and writes just its own cells (`crop`) with
- * its own georeferencing.
+ * mosaic (`dem`), takes its ground spacing from the mosaic (`spacingFrame`), and writes just its own cells (`crop`)
+ * with its own georeferencing.
  */
 export interface OutputPart {
   crop: { x: number; y: number; width: number; height: number };
   georef: Georef;
-  spacing: SpacingModel;
+  spacingFrame: SpacingFrame;
 }
-
-/** The products of DESIGN §1 and where to write each (any subset, at least one). */
-export interface ProductOutputs {
-  slope?: string;
-  aspect?: string;
-  hillshade?: string;
-  gradient?: string;
-}
-
-export type Product = keyof ProductOutputs;
-export const PRODUCTS: readonly Product[] = ["slope", "aspect", "hillshade", "gradient"];
 
 /** What a run did. */
 export interface ProcessResult {
@@ -54,11 +54,9 @@ export interface ProcessResult {
   seconds: number;
 }
 
-/** Slope, aspect and gradient nodata (DESIGN §2); hillshade uses 0. */
-export const FLOAT_NODATA = -9999;
-
 /**
- * Computes the requested products of one DEM in a single streaming pass.
+ * Computes the requested products of one DEM in a single streaming pass, on `threads` threads (this one and
+ * `threads − 1` workers; default: one less than the number of cores).
  *
  * @example
  * ```ts
@@ -86,21 +84,23 @@ export async function processDem(
     ? input
     : await openDem(input, { band: opts.band, nodata: opts.nodata, warn: opts.warn });
   const writers: RasterWriter[] = [];
+  let runner: StripRunner | undefined;
   try {
-    const context = derivativeContext(dem, opts, part?.spacing);
     const crop = part?.crop ?? { x: 0, y: 0, width: dem.width, height: dem.height };
-    const georef = part?.georef ?? dem.georef;
-    const sinks = await openSinks({ ...crop, georef }, context.spacing, outputs, wanted, opts, writers);
-    await streamStrips(
-      dem,
-      context,
+    const plan = stripPlan(dem, opts, wanted, crop, part?.spacingFrame ?? { georef: dem.georef });
+    // Built here first so that georeferencing problems and warnings surface once, before any output exists.
+    const spacing = planSpacing(plan, opts.warn);
+    const sinks = await openWriters(
+      { ...crop, georef: part?.georef ?? dem.georef },
+      outputs,
+      wanted,
       opts,
-      async (grad, bearings) => {
-        for (const sink of sinks) await sink(grad, bearings);
-      },
-      stripRowsFor(dem.width),
-      crop,
+      writers,
     );
+    const stripRows = opts.stripRows ?? stripRowsFor(dem.width);
+    const threads = Math.min(opts.threads, Math.ceil(crop.height / stripRows));
+    runner = stripRunner(plan, new StripProducts(plan, spacing), threads);
+    await streamStrips(dem, plan, runner, opts, sinks, stripRows, crop);
     for (const writer of writers) await writer.finish();
     return { width: crop.width, height: crop.height, outputs, seconds: (performance.now() - started) / 1000 };
   } catch (error) {
@@ -109,6 +109,7 @@ export async function processDem(
     if (error instanceof DemgradError && error.file === undefined) error.file = dem.source;
     throw error;
   } finally {
+    await runner?.close();
     if (ownsHandle) await dem.close();
   }
 }
@@ -148,39 +149,21 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError();
 }
 
-/** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
-export interface DerivativeContext {
-  derivative: DerivativeOptions;
-  /** Multiplies stored elevations into metres times the z-factor. */
-  zMultiplier: number;
-  spacing: SpacingModel;
-}
-
-export function derivativeContext(
+/** The derivative options without the spacing model, and the gradient's unit factor. */
+function derivativeSettings(
   dem: Pick<DemHandle, "georef" | "sampleType">,
   opts: ResolvedOptions,
-  spacingOverride?: SpacingModel,
-): DerivativeContext {
+): Pick<StripPlan, "derivative" | "zMultiplier"> {
   const unitMetres = opts.verticalUnit
     ? verticalUnitFromName(opts.verticalUnit).metres
     : dem.georef.verticalUnit.metres;
-  const spacing =
-    spacingOverride ??
-    spacingModel(dem.georef, {
-      mode: opts.spacing,
-      xscale: opts.xscale,
-      yscale: opts.yscale,
-      warn: opts.warn,
-    });
   const gt = dem.georef.geoTransform;
   return {
-    spacing,
     zMultiplier: unitMetres * opts.zFactor,
     derivative: {
       method: opts.method,
       edgeOrder: opts.edgeOrder,
       edges: opts.edges,
-      spacing,
       xSign: gt && gt[1] < 0 ? -1 : 1,
       ySign: gt && gt[5] > 0 ? 1 : -1,
       float32Sums: opts.compat && !["UInt8", "Int16", "UInt16"].includes(dem.sampleType),
@@ -188,17 +171,59 @@ export function derivativeContext(
   };
 }
 
-type Sink = (grad: GradientStrip, northBearing: Float64Array | undefined) => Promise<void>;
+/** Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). */
+export function derivativeContext(
+  dem: Pick<DemHandle, "georef" | "sampleType">,
+  opts: ResolvedOptions,
+): DerivativeContext {
+  const { derivative, zMultiplier } = derivativeSettings(dem, opts);
+  const spacing = planSpacing({ spacingFrame: { georef: dem.georef }, options: opts }, opts.warn);
+  return { derivative: { ...derivative, spacing }, zMultiplier, spacing };
+}
 
-/** Opens one writer per product and returns the functions that turn a gradient strip into its rows. */
-async function openSinks(
+/** The plain-data description of the strip computation, shared with the worker threads. */
+function stripPlan(
+  dem: DemHandle,
+  opts: ResolvedOptions,
+  products: Product[],
+  crop: { x: number; width: number },
+  spacingFrame: SpacingFrame,
+): StripPlan {
+  const { spacing, xscale, yscale, compat, trueNorth, unit, zeroForFlat, trigonometric } = opts;
+  const { azimuth, altitude, variant } = opts;
+  return {
+    products,
+    width: dem.width,
+    demHeight: dem.height,
+    crop: { x: crop.x, width: crop.width },
+    spacingFrame,
+    ...derivativeSettings(dem, opts),
+    options: {
+      spacing,
+      xscale,
+      yscale,
+      compat,
+      trueNorth,
+      unit,
+      zeroForFlat,
+      trigonometric,
+      azimuth,
+      altitude,
+      variant,
+    },
+  };
+}
+
+type Sink = (rows: ProductRows, count: number) => Promise<void>;
+
+/** Opens one writer per product and returns the function that writes a strip's product rows. */
+async function openWriters(
   dem: { width: number; height: number; georef: Georef },
-  spacing: SpacingModel,
   outputs: ProductOutputs,
   wanted: Product[],
   opts: ResolvedOptions,
   writers: RasterWriter[],
-): Promise<Sink[]> {
+): Promise<Sink> {
   const base = {
     width: dem.width,
     height: dem.height,
@@ -206,114 +231,36 @@ async function openSinks(
     compress: opts.compress,
     signal: opts.signal,
   };
-  const sinks: Sink[] = [];
-  const open = async (path: string, options: Omit<RasterWriterOptions, "width" | "height">) => {
-    const writer = await createRasterWriter(path, { ...base, ...options });
-    writers.push(writer);
-    return writer;
-  };
-  for (const product of wanted) {
-    const path = outputs[product]!;
-    if (product === "slope") {
-      const w = await open(path, {
-        sampleType: "Float32",
-        nodata: FLOAT_NODATA,
-        bandDescriptions: ["slope"],
-        units: [opts.unit === "percent" ? "percent" : "degree"],
-      });
-      sinks.push((g) => w.writeRows([slope(g, { unit: opts.unit, nodata: FLOAT_NODATA })], g.rows));
-    } else if (product === "aspect") {
+  const float = { sampleType: "Float32", nodata: FLOAT_NODATA } as const;
+  const settings: Record<Product, Omit<RasterWriterOptions, "width" | "height">> = {
+    slope: { ...float, bandDescriptions: ["slope"], units: [opts.unit === "percent" ? "percent" : "degree"] },
+    aspect: {
+      ...float,
       // gdaldem -zero_for_flat sets no nodata and writes 0 for flat cells, borders and nodata windows alike.
-      const gdaldemZero = opts.compat && opts.zeroForFlat;
-      const nodata = gdaldemZero ? 0 : FLOAT_NODATA;
-      const w = await open(path, {
-        sampleType: "Float32",
-        nodata: gdaldemZero ? undefined : nodata,
-        bandDescriptions: [opts.trigonometric ? "aspect (counter-clockwise from east)" : "aspect"],
-        units: ["degree"],
-      });
-      const aspectOptions = { trigonometric: opts.trigonometric, zeroForFlat: opts.zeroForFlat, nodata };
-      const imageSpace = opts.compat ? pixelSpaceGradient(spacing) : (g: GradientStrip) => g;
-      sinks.push((g, northBearing) =>
-        w.writeRows([aspect(imageSpace(g), { ...aspectOptions, northBearing })], g.rows),
-      );
-    } else if (product === "hillshade") {
-      const w = await open(path, { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] });
-      const shadeOptions = {
-        azimuth: opts.azimuth,
-        altitude: opts.altitude,
-        variant: opts.variant,
-        // gdaldem's igor takes the aspect in image space.
-        pixelAspect: opts.compat ? pixelAspectRatio(spacing) : 1,
-      };
-      sinks.push((g) => w.writeRows([hillshade(g, shadeOptions)], g.rows));
-    } else {
-      const w = await open(path, {
-        sampleType: "Float32",
-        bands: 2,
-        nodata: FLOAT_NODATA,
-        bandDescriptions: ["dz/dx (east)", "dz/dy (north)"],
-        units: ["m/m", "m/m"],
-      });
-      sinks.push((g) => w.writeRows([toFloat32(g.dzdx), toFloat32(g.dzdy)], g.rows));
-    }
-  }
-  return sinks;
-}
-
-/**
- * gdaldem computes aspect in image space: from the raw neighbour differences, ignoring the pixel size. With
- * `--compat gdaldem` we do the same by scaling the derivatives back by the (nominal) pixel steps.
- */
-function pixelSpaceGradient(spacing: SpacingModel): (g: GradientStrip) => GradientStrip {
-  const [xStep, yStep] = nominalSteps(spacing);
-  return (g) => {
-    const dzdx = new Float64Array(g.dzdx.length);
-    const dzdy = new Float64Array(g.dzdy.length);
-    for (let i = 0; i < dzdx.length; i++) {
-      dzdx[i] = g.dzdx[i]! * xStep;
-      dzdy[i] = g.dzdy[i]! * yStep;
-    }
-    return { ...g, dzdx, dzdy };
+      nodata: opts.compat && opts.zeroForFlat ? undefined : FLOAT_NODATA,
+      bandDescriptions: [opts.trigonometric ? "aspect (counter-clockwise from east)" : "aspect"],
+      units: ["degree"],
+    },
+    hillshade: { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] },
+    gradient: {
+      ...float,
+      bands: 2,
+      bandDescriptions: ["dz/dx (east)", "dz/dy (north)"],
+      units: ["m/m", "m/m"],
+    },
   };
-}
-
-/** The (uniform) pixel steps of a nominal or explicit spacing model. */
-function nominalSteps(spacing: SpacingModel): [number, number] {
-  const xSteps = new Float64Array(Math.max(1, spacing.width - 1));
-  const ySteps = new Float64Array(spacing.width);
-  if (spacing.width > 1) spacing.xSteps(0, xSteps);
-  if (spacing.height > 1) spacing.ySteps(0, ySteps);
-  const x = spacing.width > 1 ? xSteps[0]! : ySteps[0]!;
-  const y = spacing.height > 1 ? ySteps[0]! : x;
-  return [x || 1, y || x || 1];
-}
-
-function pixelAspectRatio(spacing: SpacingModel): number {
-  const [x, y] = nominalSteps(spacing);
-  return y / x;
-}
-
-/** Float32 copy with NaN replaced by the float nodata value. */
-function toFloat32(values: Float64Array): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    out[i] = v === v ? v : FLOAT_NODATA;
+  const open: [Product, RasterWriter][] = [];
+  for (const product of wanted) {
+    const writer = await createRasterWriter(outputs[product]!, { ...base, ...settings[product] });
+    writers.push(writer);
+    open.push([product, writer]);
   }
-  return out;
-}
-
-/**
- * Derivatives are linear in the elevations, so vertical unit and z-factor scale the gradient afterwards: flat stays
- * exactly flat and integer DEMs keep exact neighbour sums (as gdaldem computes them).
- */
-export function scaleGradient(grad: GradientStrip, factor: number): void {
-  if (factor === 1) return;
-  for (let i = 0; i < grad.dzdx.length; i++) {
-    grad.dzdx[i]! *= factor;
-    grad.dzdy[i]! *= factor;
-  }
+  return async (rows, count) => {
+    for (const [product, writer] of open) {
+      const bands = product === "gradient" ? rows.gradient! : [rows[product]!];
+      await writer.writeRows(bands, count);
+    }
+  };
 }
 
 /** Rows per strip: about 1 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
@@ -322,59 +269,63 @@ export function stripRowsFor(width: number): number {
 }
 
 /**
- * Walks the DEM in strips, calling `consume` with each strip's derivatives (and, for true-north aspect, the
- * per-pixel bearing of grid north). Reports progress in rows.
+ * Walks the DEM in strips with the halo the method needs: the next strip is being read (its blocks decoding on
+ * libuv's threadpool) while the runner computes the current one, and results are written in order. Reports
+ * progress in rows written.
  */
-export async function streamStrips(
+async function streamStrips(
   dem: DemHandle,
-  context: DerivativeContext,
-  opts: Pick<ResolvedOptions, "trueNorth" | "signal" | "onProgress">,
-  consume: (grad: GradientStrip, northBearing: Float64Array | undefined) => Promise<void>,
-  stripRows = stripRowsFor(dem.width),
-  crop = { x: 0, y: 0, width: dem.width, height: dem.height },
+  plan: StripPlan,
+  runner: StripRunner,
+  opts: Pick<ResolvedOptions, "signal" | "onProgress">,
+  write: Sink,
+  stripRows: number,
+  crop: { y: number; height: number },
 ): Promise<void> {
   const { width, height } = dem;
-  const halo = derivativeHalo(context.derivative);
-  // One elevation buffer for every strip (the kernels finish with it before the next read).
-  const buffer = new Float64Array((Math.min(stripRows, height) + 2 * halo) * width);
-  const cropEnd = crop.y + crop.height;
-  for (let first = crop.y; first < cropEnd; first += stripRows) {
-    throwIfAborted(opts.signal);
-    const rows = Math.min(stripRows, cropEnd - first);
+  const halo = derivativeHalo(plan.derivative);
+  const strips: Omit<StripJob, "data">[] = [];
+  for (let first = crop.y; first < crop.y + crop.height; first += stripRows) {
+    const rows = Math.min(stripRows, crop.y + crop.height - first);
     const readFirst = Math.max(0, first - halo);
-    const readRows = Math.min(height, first + rows + halo) - readFirst;
-    const data = await dem.readRows(readFirst, readRows, buffer.subarray(0, readRows * width));
-    const grad = computeDerivatives(
-      { data, width, rows: readRows, firstRow: readFirst, demHeight: height },
-      { firstRow: first, rows },
-      context.derivative,
-    );
-    scaleGradient(grad, context.zMultiplier);
-    let bearings: Float64Array | undefined;
-    if (opts.trueNorth) {
-      bearings = new Float64Array(rows * width);
-      for (let r = 0; r < rows; r++)
-        context.spacing.gridNorthBearing(first + r, bearings.subarray(r * width));
-    }
-    if (crop.x === 0 && crop.width === width) {
-      await consume(grad, bearings);
-    } else {
-      const columns = (a: Float64Array) => cropColumns(a, width, rows, crop.x, crop.width);
-      const cropped = { ...grad, dzdx: columns(grad.dzdx), dzdy: columns(grad.dzdy), width: crop.width };
-      await consume(cropped, bearings && columns(bearings));
-    }
-    opts.onProgress?.(first + rows - crop.y, crop.height);
+    strips.push({ first, rows, readFirst, readRows: Math.min(height, first + rows + halo) - readFirst });
   }
-}
-
-function cropColumns(
-  values: Float64Array,
-  width: number,
-  rows: number,
-  x: number,
-  count: number,
-): Float64Array {
-  const out = new Float64Array(rows * count);
-  for (let r = 0; r < rows; r++) out.set(values.subarray(r * width + x, r * width + x + count), r * count);
-  return out;
+  // Elevation buffers go to the runner and come back, so a run allocates only as many as strips in flight.
+  const free: Float64Array[] = [];
+  const bufferLength = (Math.min(stripRows, height) + 2 * halo) * width;
+  const startRead = (strip: Omit<StripJob, "data">) => {
+    const buffer = free.pop() ?? new Float64Array(bufferLength);
+    const read = dem.readRows(strip.readFirst, strip.readRows, buffer.subarray(0, strip.readRows * width));
+    read.catch(() => {}); // awaited below; this only tells Node a failure is handled
+    return read;
+  };
+  const inFlight: { rows: number; result: Promise<StripResult> }[] = [];
+  let written = 0;
+  const writeOldest = async () => {
+    const { rows, result } = inFlight.shift()!;
+    const done = await result;
+    free.push(new Float64Array(done.data.buffer as ArrayBuffer));
+    await write(done.rows, rows);
+    runner.recycle(done);
+    written += rows;
+    opts.onProgress?.(written, crop.height);
+  };
+  let nextRead = strips.length > 0 ? startRead(strips[0]!) : undefined;
+  try {
+    for (let i = 0; i < strips.length; i++) {
+      throwIfAborted(opts.signal);
+      const data = await nextRead!;
+      nextRead = i + 1 < strips.length ? startRead(strips[i + 1]!) : undefined;
+      const result = runner.run({ data, ...strips[i]! });
+      // Failures are taken up in order by writeOldest; until then they must not count as unhandled.
+      result.catch(() => {});
+      inFlight.push({ rows: strips[i]!.rows, result });
+      while (inFlight.length > runner.parallelism) await writeOldest();
+    }
+    while (inFlight.length > 0) await writeOldest();
+  } finally {
+    inFlight.length = 0;
+    // Never leave a read running into the DEM's close.
+    await nextRead?.catch(() => {});
+  }
 }

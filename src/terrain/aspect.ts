@@ -1,5 +1,5 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
-import { boolean, invalid, number } from "../validate.js";
+import { boolean, invalid, number, outputArray } from "../validate.js";
 import type { GradientLike } from "./slope.js";
 
 export interface AspectOptions {
@@ -47,6 +47,7 @@ export function validateAspectOptions(
 /**
  * Aspect in degrees, 0 ≤ a < 360: `atan2(−dzdx, −dzdy)` plus the bearing of grid north where given; or, with
  * `trigonometric`, 90° minus that (counter-clockwise from east). Flat cells → `nodata`, or 0 with `zeroForFlat`.
+ * Written into `out` when given (a Float32Array as long as the gradient).
  *
  * @example
  * ```ts
@@ -54,29 +55,29 @@ export function validateAspectOptions(
  * aspect({ dzdx: [0.5], dzdy: [0] }, { trigonometric: true }); // [180]
  * ```
  */
-export function aspect(grad: GradientLike, options: AspectOptions = {}): Float32Array {
+export function aspect(grad: GradientLike, options: AspectOptions = {}, out?: Float32Array): Float32Array {
   const { dzdx, dzdy } = grad;
   const { trigonometric, zeroForFlat, nodata, northBearing } = validateAspectOptions(options, dzdx.length);
   const flat = zeroForFlat ? 0 : nodata;
   // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.
   const sign = trigonometric ? -DEGREES : DEGREES;
   const offset = trigonometric ? 90 : 0;
-  const out = new Float32Array(dzdx.length);
-  for (let i = 0; i < out.length; i++) {
+  const result = outputArray("out", out, Float32Array, dzdx.length);
+  for (let i = 0; i < result.length; i++) {
     const x = dzdx[i]!;
     const y = dzdy[i]!;
     if (x !== x || y !== y) {
-      out[i] = nodata;
+      result[i] = nodata;
     } else if (x === 0 && y === 0) {
-      out[i] = flat;
+      result[i] = flat;
     } else {
       const compass = Math.atan2(-x, -y) + (northBearing ? northBearing[i]! : 0);
       let a = offset + sign * compass;
       if (a < 0 || a >= 360) a -= 360 * Math.floor(a / 360);
       // Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0.
       const f = Math.fround(a);
-      out[i] = f >= 360 ? 0 : f + 0;
+      result[i] = f >= 360 ? 0 : f + 0;
     }
   }
-  return out;
+  return result;
 }

@@ -3,7 +3,7 @@
  * with ground-metre coordinates, nodata aware) or gdaldem's `horn` / `zevenbergen-thorne` 3×3 kernels.
  */
 import { gradientMethod } from "./gradient-method.js";
-import { GridSteps } from "./grid-steps.js";
+import { GridSteps, type Workspace } from "./grid-steps.js";
 import { windowMethod } from "./horn.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
 
@@ -24,7 +24,8 @@ export function derivativeHalo(options: Pick<DerivativeOptions, "method" | "edge
 /**
  * dz/dx (east) and dz/dy (north), in m/m, for DEM rows [firstRow, firstRow + rows) of a strip that covers them plus
  * `derivativeHalo()` rows on each side (fewer at the DEM's top and bottom). NaN marks nodata in and out. The result
- * does not depend on how the DEM is cut into strips.
+ * does not depend on how the DEM is cut into strips. With a `workspace` the result lives in its buffers (valid until
+ * the next call with the same workspace) instead of new arrays.
  *
  * @example
  * ```ts
@@ -39,6 +40,7 @@ export function computeDerivatives(
   strip: ElevationStrip,
   output: { firstRow: number; rows: number },
   options: DerivativeOptions,
+  workspace?: Workspace,
 ): GradientStrip {
   const { width, demHeight } = strip;
   const halo = derivativeHalo(options);
@@ -59,10 +61,11 @@ export function computeDerivatives(
       `strip data holds ${strip.data.length} values, fewer than ${strip.rows} rows × ${width}`,
     );
   }
-  const steps = new GridSteps(options.spacing, width, demHeight, output, halo);
+  const steps = new GridSteps(options.spacing, width, demHeight, output, halo, workspace);
+  const cells = output.rows * width;
   const result: GradientStrip = {
-    dzdx: new Float64Array(output.rows * width),
-    dzdy: new Float64Array(output.rows * width),
+    dzdx: workspace ? workspace.float64("dz/dx", cells) : new Float64Array(cells),
+    dzdy: workspace ? workspace.float64("dz/dy", cells) : new Float64Array(cells),
     width,
     rows: output.rows,
     firstRow: output.firstRow,

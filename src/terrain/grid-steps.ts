@@ -2,8 +2,31 @@
 import type { SpacingModel } from "../geo/types.js";
 
 /**
+ * Buffers kept from one call to the next (one workspace per thread), so streaming strips allocates — and
+ * page-faults — nothing in steady state. Arrays taken from it are valid until the same name is taken again.
+ *
+ * @example
+ * ```ts
+ * const workspace = new Workspace();
+ * const a = workspace.float64("dz/dx", 1024); // the same memory on the next call with length ≤ 1024
+ * ```
+ */
+export class Workspace {
+  private readonly arrays = new Map<string, Float64Array>();
+
+  float64(name: string, length: number): Float64Array {
+    let array = this.arrays.get(name);
+    if (!array || array.length < length) {
+      array = new Float64Array(length);
+      this.arrays.set(name, array);
+    }
+    return array.subarray(0, length);
+  }
+}
+
+/**
  * x steps of the output rows and y steps of the rows around them, read from the spacing model once per call into
- * flat arrays (kernels index them by offset: no per-row views or allocations).
+ * flat arrays (kernels index them by offset), in a workspace's buffers when one is given.
  *
  * @example
  * ```ts
@@ -29,30 +52,31 @@ export class GridSteps {
     demHeight: number,
     output: { firstRow: number; rows: number },
     halo: number,
+    workspace?: Workspace,
   ) {
+    const float64 = (name: string, length: number) =>
+      workspace ? workspace.float64(name, length) : new Float64Array(length);
     this.width = width;
     this.xFirst = output.firstRow;
     this.xStride = Math.max(1, width - 1);
-    this.x = new Float64Array(output.rows * this.xStride);
+    this.x = float64("x steps", output.rows * this.xStride);
     this.xUniform = new Uint8Array(output.rows);
-    const xBuffer = new Float64Array(this.xStride);
     if (width > 1) {
       for (let k = 0; k < output.rows; k++) {
-        spacing.xSteps(output.firstRow + k, xBuffer);
-        this.x.set(xBuffer, k * this.xStride);
+        const steps = this.x.subarray(k * this.xStride, (k + 1) * this.xStride);
+        spacing.xSteps(output.firstRow + k, steps);
         let uniform = 1;
-        for (let c = 1; c < width - 1; c++) if (xBuffer[c] !== xBuffer[0]) uniform = 0;
+        for (let c = 1; c < width - 1; c++) if (steps[c] !== steps[0]) uniform = 0;
         this.xUniform[k] = uniform;
       }
     }
     // Steps from row firstRow − halo up to the step into row firstRow + rows − 1 + halo (within the DEM).
     this.yFirst = Math.max(0, output.firstRow - halo);
     const yEnd = Math.max(this.yFirst, Math.min(demHeight - 1, output.firstRow + output.rows + halo - 1));
-    this.y = new Float64Array((yEnd - this.yFirst) * width);
-    const yBuffer = new Float64Array(width);
+    this.y = float64("y steps", (yEnd - this.yFirst) * width);
     for (let row = this.yFirst; row < yEnd; row++) {
-      spacing.ySteps(row, yBuffer);
-      this.y.set(yBuffer, (row - this.yFirst) * width);
+      const offset = (row - this.yFirst) * width;
+      spacing.ySteps(row, this.y.subarray(offset, offset + width));
     }
   }
 

@@ -7,7 +7,7 @@
  * Y/k = dz/dy (north) whatever the raster's orientation. Elevations reach us already multiplied by the z-factor, so
  * gdaldem's `zf·X` (zf = z/k) is −dzdx here and `zf·Y` is dzdy.
  */
-import { number, oneOf } from "../validate.js";
+import { number, oneOf, outputArray } from "../validate.js";
 import type { GradientLike } from "./slope.js";
 
 export type HillshadeVariant = "regular" | "combined" | "multidirectional" | "igor";
@@ -153,7 +153,8 @@ function norm2pi(a: number): number {
 }
 
 /**
- * Shaded relief of every cell (Uint8Array 1..255, 0 where the gradient is undefined).
+ * Shaded relief of every cell (Uint8Array 1..255, 0 where the gradient is undefined), written into `out` when
+ * given (a Uint8Array as long as the gradient).
  *
  * @example
  * ```ts
@@ -161,15 +162,15 @@ function norm2pi(a: number): number {
  * hillshade(grad, { variant: "multidirectional", altitude: 30 });
  * ```
  */
-export function hillshade(grad: GradientLike, options: HillshadeOptions = {}): Uint8Array {
+export function hillshade(grad: GradientLike, options: HillshadeOptions = {}, out?: Uint8Array): Uint8Array {
   const { azimuth, altitude, variant, pixelAspect } = validateHillshadeOptions(options);
   const { dzdx, dzdy } = grad;
-  const out = new Uint8Array(dzdx.length);
+  const result = outputArray("out", out, Uint8Array, dzdx.length);
   const az = azimuth * RAD;
   const alt = altitude * RAD;
-  if (variant === "regular") regular(dzdx, dzdy, out, az, alt);
-  else if (variant === "combined") combined(dzdx, dzdy, out, az, alt);
-  else if (variant === "multidirectional") multidirectional(dzdx, dzdy, out, alt);
-  else igor(dzdx, dzdy, out, az, pixelAspect);
-  return out;
+  if (variant === "regular") regular(dzdx, dzdy, result, az, alt);
+  else if (variant === "combined") combined(dzdx, dzdy, result, az, alt);
+  else if (variant === "multidirectional") multidirectional(dzdx, dzdy, result, alt);
+  else igor(dzdx, dzdy, result, az, pixelAspect);
+  return result;
 }

@@ -1,5 +1,6 @@
 /** Slope from the gradient: atan(|∇z|) in degrees, or 100·|∇z| percent (DESIGN §2). */
-import { number, oneOf } from "../validate.js";
+import { number, oneOf, outputArray } from "../validate.js";
+import { atanOfNonNegative } from "./atan.js";
 
 /** dz/dx (east) and dz/dy (north) per cell, NaN = nodata: what every product reads. */
 export type GradientLike = { dzdx: ArrayLike<number>; dzdy: ArrayLike<number> };
@@ -30,7 +31,8 @@ export function validateSlopeOptions(raw: { unit?: unknown; nodata?: unknown } =
 }
 
 /**
- * Slope of every cell (Float32Array); `nodata` (default −9999) where the gradient is undefined.
+ * Slope of every cell (Float32Array); `nodata` (default −9999) where the gradient is undefined. Written into `out`
+ * when given (a Float32Array as long as the gradient), so a caller streaming strips can reuse one buffer.
  *
  * @example
  * ```ts
@@ -38,16 +40,21 @@ export function validateSlopeOptions(raw: { unit?: unknown; nodata?: unknown } =
  * slope({ dzdx: [0.3], dzdy: [0.4] }, { unit: "percent" }); // Float32Array [50]
  * ```
  */
-export function slope(grad: GradientLike, options: SlopeOptions = {}): Float32Array {
+export function slope(grad: GradientLike, options: SlopeOptions = {}, out?: Float32Array): Float32Array {
   const { unit, nodata } = validateSlopeOptions(options);
   const { dzdx, dzdy } = grad;
-  const out = new Float32Array(dzdx.length);
-  const percent = unit === "percent";
-  for (let i = 0; i < out.length; i++) {
-    const x = dzdx[i]!;
-    const y = dzdy[i]!;
-    const norm = Math.sqrt(x * x + y * y);
-    out[i] = norm !== norm ? nodata : percent ? 100 * norm : Math.atan(norm) * DEGREES;
+  const result = outputArray("out", out, Float32Array, dzdx.length);
+  const n = result.length;
+  if (unit === "percent") {
+    for (let i = 0; i < n; i++) {
+      const norm = Math.sqrt(dzdx[i]! * dzdx[i]! + dzdy[i]! * dzdy[i]!);
+      result[i] = norm !== norm ? nodata : 100 * norm;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const norm = Math.sqrt(dzdx[i]! * dzdx[i]! + dzdy[i]! * dzdy[i]!);
+      result[i] = norm !== norm ? nodata : atanOfNonNegative(norm) * DEGREES;
+    }
   }
-  return out;
+  return result;
 }

@@ -119,3 +119,52 @@ test("option validation: defaults, normalised azimuth, and one kind of message f
     usage("Expected an array of at least 2 bearings for northBearing but received an array"),
   );
 });
+
+test("out: each product fills the caller's array (every cell, so a reused buffer keeps nothing old)", () => {
+  const grad = { dzdx: [0.3, Number.NaN, 0, -1], dzdy: [0.4, 0, 0, 2] };
+  const kernels = [
+    [slope, Float32Array],
+    [aspect, Float32Array],
+    [hillshade, Uint8Array],
+  ];
+  for (const [kernel, Type] of kernels) {
+    const out = new Type(4).fill(7);
+    assert.equal(kernel(grad, {}, out), out, `${kernel.name} returns the array it was given`);
+    assert.deepEqual(Array.from(out), Array.from(kernel(grad)), `${kernel.name} fills every cell`);
+    assert.throws(
+      () => kernel(grad, {}, new Type(3)),
+      (e) =>
+        e instanceof UsageError &&
+        e.message === `Expected ${Type.name} of length 4 for out but received ${Type.name} of length 3`,
+    );
+    const Other = Type === Uint8Array ? Float32Array : Uint8Array;
+    assert.throws(() => kernel(grad, {}, new Other(4)), UsageError);
+  }
+});
+
+test("slope's arctangent equals Math.atan to the last float32 bit over the whole range of gradients", () => {
+  // atanOfNonNegative is Cephes' rational approximation; slopes are stored as float32 degrees.
+  const norms = [
+    0,
+    1e-12,
+    1e-6,
+    0.001,
+    0.3,
+    0.41421356,
+    0.66,
+    0.6600001,
+    1,
+    2.4142135,
+    2.5,
+    10,
+    1e3,
+    1e9,
+    Infinity,
+  ];
+  for (let i = 0; i < 200_000; i++) norms.push(Math.exp(i * 1e-4 - 10));
+  const dzdx = Float64Array.from(norms);
+  const got = slope({ dzdx, dzdy: new Float64Array(norms.length) });
+  for (let i = 0; i < norms.length; i++) {
+    assert.equal(got[i], Math.fround((Math.atan(norms[i]) * 180) / Math.PI), `gradient ${norms[i]}`);
+  }
+});

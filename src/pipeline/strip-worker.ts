@@ -1,0 +1,27 @@
+/**
+ * A strip worker thread: computes the product rows of the strips the main thread sends (see strip-pool.ts) and
+ * takes back their arrays once written. It imports only pure modules — never geotiff.js, whose web-worker
+ * polyfill would take over this thread.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { FromWorker, ToWorker } from "./strip-pool.js";
+import { planSpacing, productBuffers, type StripPlan, StripProducts } from "./strip-products.js";
+
+const plan = workerData as StripPlan;
+const products = new StripProducts(plan, planSpacing(plan));
+const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
+  parentPort!.postMessage(message, transfer);
+
+parentPort!.on("message", (message: ToWorker) => {
+  if (message.kind === "recycle") {
+    products.recycle(message.rows);
+    return;
+  }
+  const { id, job } = message;
+  try {
+    const rows = products.compute(job);
+    reply({ id, rows, data: job.data }, [...productBuffers(rows), job.data.buffer as ArrayBuffer]);
+  } catch (error) {
+    reply({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,40 @@
+/**
+ * arctan for the slope kernel: Cephes' double-precision rational approximation (S. L. Moshier), accurate to about
+ * one unit in the last place of a double — so the float32 slopes equal those from Math.atan — and nearly twice as
+ * fast as V8's Math.atan, which the slope loop otherwise spends most of its time in.
+ */
+
+const P = [
+  -0.8750608600031904, -16.157537187333652, -75.00855792314705, -122.88666844901361, -64.85021904942025,
+];
+const Q = [24.858464901423062, 165.02700983169885, 432.88106049129027, 485.3903996359137, 194.5506571482614];
+/** tan(3π/8) */
+const TAN_3PI_8 = 2.414213562373095;
+/** The part of π/2 a double cannot hold, added back after the reduction. */
+const MORE_BITS = 6.123233995736766e-17;
+
+/**
+ * atan(x) for x ≥ 0 (and +∞); NaN stays NaN.
+ *
+ * @example
+ * ```ts
+ * atanOfNonNegative(1); // 0.7853981633974483 (π/4)
+ * ```
+ */
+export function atanOfNonNegative(x: number): number {
+  let base = 0;
+  let extra = 0;
+  if (x > TAN_3PI_8) {
+    base = Math.PI / 2;
+    extra = MORE_BITS;
+    x = -1 / x;
+  } else if (x > 0.66) {
+    base = Math.PI / 4;
+    extra = 0.5 * MORE_BITS;
+    x = (x - 1) / (x + 1);
+  }
+  const z = x * x;
+  const p = (((P[0]! * z + P[1]!) * z + P[2]!) * z + P[3]!) * z + P[4]!;
+  const q = ((((z + Q[0]!) * z + Q[1]!) * z + Q[2]!) * z + Q[3]!) * z + Q[4]!;
+  return base + (x * ((z * p) / q) + x + extra);
+}

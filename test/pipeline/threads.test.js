@@ -1,0 +1,108 @@
+// Strips and threads change nothing: every product of a run cut into strips of 1, 3 or 7 rows and computed on 1–3
+// threads is byte-for-byte the file of a one-strip, one-thread run — on real DEMs whose nodata crosses the seams,
+// for each derivative method's halo. Also: aborting a threaded run leaves no file and no thread behind.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { after, test } from "node:test";
+import { openDem, processDem, UsageError } from "../../dist/index.js";
+import { ROOT, SAMPLES } from "../helpers/cli.js";
+
+const dir = mkdtempSync(`${tmpdir()}/demgrad-threads-`);
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const DEMS = {
+  // Int16 UTM, nodata collar (5.7 % of cells), stripped file.
+  "storml_elev_orig.tif": {},
+  // Float32 EPSG:4326, 87 % nodata in irregular patches: geographic spacing, holes across every seam.
+  "castro_dem.tiff": {},
+  // NAD27 UTM, nodata quad collar.
+  "sdts_8821_oregon_basin_wy.tif": {},
+};
+const METHODS = [
+  { method: "gradient", edgeOrder: 1 },
+  { method: "gradient", edgeOrder: 2 }, // two rows of halo
+  { method: "horn" },
+];
+const RUNS = [
+  { stripRows: 1, threads: 3 },
+  { stripRows: 3, threads: 2 },
+  { stripRows: 7, threads: 1 },
+  { stripRows: 7, threads: 3 },
+];
+
+function outputsIn(folder) {
+  return {
+    slope: `${folder}/slope.tif`,
+    aspect: `${folder}/aspect.tif`,
+    hillshade: `${folder}/hillshade.png`,
+    gradient: `${folder}/gradient.tif`,
+  };
+}
+
+for (const name of Object.keys(DEMS)) {
+  test(`${name}: strips of 1, 3 and 7 rows on 1–3 threads give the one-strip files byte for byte`, async () => {
+    const dem = `${SAMPLES}${name}`;
+    const handle = await openDem(dem);
+    const { height } = handle;
+    await handle.close();
+    for (const method of METHODS) {
+      const tag = `${name}-${method.method}-${method.edgeOrder ?? ""}`;
+      const reference = outputsIn(`${dir}/${tag}-ref`);
+      mkdir(reference);
+      await processDem(dem, reference, { ...method, threads: 1, stripRows: height, warn: () => {} });
+      for (const run of RUNS) {
+        const outputs = outputsIn(`${dir}/${tag}-${run.stripRows}-${run.threads}`);
+        mkdir(outputs);
+        await processDem(dem, outputs, { ...method, ...run, warn: () => {} });
+        for (const product of Object.keys(outputs)) {
+          assert.ok(
+            readFileSync(outputs[product]).equals(readFileSync(reference[product])),
+            `${tag}: ${product} with strips of ${run.stripRows} rows on ${run.threads} threads differs`,
+          );
+        }
+      }
+    }
+  });
+}
+
+test("aborting a threaded run removes its outputs and leaves no thread running", () => {
+  // In a child process that must end by itself: a worker left running would keep it alive until the timeout.
+  const folder = `${dir}/abort`;
+  mkdirSync(folder);
+  const script = `
+    import { processDem } from ${JSON.stringify(`${ROOT}dist/index.js`)};
+    const controller = new AbortController();
+    const outputs = { slope: "${folder}/slope.tif", hillshade: "${folder}/hillshade.png" };
+    await processDem(${JSON.stringify(`${SAMPLES}sdts_8821_oregon_basin_wy.tif`)}, outputs, {
+      threads: 3, stripRows: 4, signal: controller.signal, warn: () => {},
+      onProgress: (done) => { if (done >= 8) controller.abort(); },
+    }).then(() => console.log("finished"), (error) => console.log(error.name));`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  assert.equal(child.signal, null, "the process did not end by itself");
+  assert.equal(child.stdout.trim(), "AbortError", child.stderr);
+  assert.deepEqual(readdirSync(folder), []);
+});
+
+test("threads and strip rows are validated with the one kind of message", async () => {
+  const dem = `${SAMPLES}storml_elev.tif`;
+  const out = { slope: `${dir}/never.tif` };
+  await assert.rejects(processDem(dem, out, { threads: 0 }), (e) => {
+    assert.ok(e instanceof UsageError);
+    assert.equal(e.message, "Expected integer between 1 and 256 for threads but received 0");
+    return true;
+  });
+  await assert.rejects(
+    processDem(dem, out, { stripRows: "2.5" }),
+    /Expected integer of at least 1 for strip rows/,
+  );
+  assert.equal(existsSync(out.slope), false);
+});
+
+function mkdir(outputs) {
+  mkdirSync(outputs.slope.replace(/\/[^/]+$/, ""), { recursive: true });
+}
