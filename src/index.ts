@@ -41,8 +41,13 @@ export { terrainGradient } from "./pipeline/memory-dem.js";
 export type { ProcessOptions } from "./pipeline/options.js";
 export { type ProcessResult, type Product, type ProductOutputs, processDem } from "./pipeline/process.js";
 export { parseShard, type Shard, shardInputs } from "./pipeline/shard.js";
-export { aspect } from "./terrain/aspect.js";
+export { type AspectOptions, aspect, validateAspectOptions } from "./terrain/aspect.js";
 export { computeDerivatives } from "./terrain/derivatives.js";
-export { type HillshadeVariant, hillshade } from "./terrain/hillshade.js";
-export { slope } from "./terrain/slope.js";
+export {
+  type HillshadeOptions,
+  type HillshadeVariant,
+  hillshade,
+  validateHillshadeOptions,
+} from "./terrain/hillshade.js";
+export { type SlopeOptions, slope, validateSlopeOptions } from "./terrain/slope.js";
 export type { ElevationStrip, GradientStrip, Method } from "./terrain/types.js";

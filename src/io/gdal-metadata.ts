@@ -51,7 +51,8 @@ export function roundToSampleType(value: number, sampleType: SampleType): number
 /**
  * Per-band items of GDAL_METADATA for band `sample` (0-based): upper-cased role (or name when there is no role)
  * → text. GDAL writes a band's scale, offset and unit as
- * `<Item name="SCALE" sample="0" role="scale">0.5</Item>`, `role="offset"`, `role="unittype"`.
+ * `<Item name="SCALE" sample="0" role="scale">0.5</Item>`, `role="offset"`, `role="unittype"`; text such as
+ * `m &amp;amp; m` (GDAL's double escape) reads as `m & m`.
  *
  * @example
  * ```ts
@@ -68,7 +69,8 @@ export function bandMetadata(xml: string | undefined, sample: number): Map<strin
     const key = attribute("role") ?? attribute("name");
     const itemSample = attribute("sample");
     if (key !== undefined && itemSample !== undefined && Number(itemSample) === sample) {
-      items.set(key.toUpperCase(), unescapeXml((match[2] ?? "").trim()));
+      // GDAL escapes item text twice (the value, then the XML), and unescapes it twice when reading.
+      items.set(key.toUpperCase(), unescapeXml(unescapeXml((match[2] ?? "").trim())));
     }
   }
   return items;

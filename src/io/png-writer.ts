@@ -2,21 +2,21 @@
  * Georeferenced PNGs for people and web maps (DESIGN §7): 8-bit grey, plus alpha when a nodata pixel was
  * written; a world file (`.pgw`) and a `.png.aux.xml` naming the CRS, so GDAL and QGIS place the image.
  *
- * sharp encodes a whole image at once, so the writer takes rows in order like the GeoTIFF writer but keeps them:
- * memory is 1 byte per pixel, 2 when there is nodata (the alpha plane is made on `finish`). All three files are
- * written under temporary names and appear together on `finish`.
+ * sharp encodes whole images, so rows go first, in order, into uncompressed scratch GeoTIFFs next to the output (the
+ * grey values, and an alpha plane from the first nodata pixel on); on `finish` sharp reads them sequentially and
+ * encodes the PNG. Memory stays a few tile rows whatever the image's size. The PNG and its sidecars are written
+ * under temporary names and appear together on `finish`; the scratch files never remain.
  */
-import { constants as bufferLimits } from "node:buffer";
-import { open, writeFile } from "node:fs/promises";
+import { open, rm, writeFile } from "node:fs/promises";
 import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
-import { AtomicFiles, outputError } from "./atomic.js";
-import type { RasterWriter, RasterWriterOptions } from "./geotiff-writer.js";
+import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
+import { createGeoTiffWriter, type RasterWriter, type RasterWriterOptions } from "./geotiff-writer.js";
 import { outputFormat } from "./output-format.js";
 import { escapeXml } from "./tiff-tags.js";
 
-/** sharp takes raw images up to 100 million pixels on a side; one Buffer holds the image. */
-const SHARP_MAX_SIDE = 100_000_000;
+/** libvips (under sharp) takes images up to 10 million pixels on a side. */
+const VIPS_MAX_SIDE = 10_000_000;
 
 /**
  * The ESRI world file: six lines A (x pixel size), D, B (rotation terms), E (y pixel size, negative for north-up),
@@ -80,7 +80,7 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
       });
     }
   }
-  if (width > SHARP_MAX_SIDE || height > SHARP_MAX_SIDE || width * height > bufferLimits.MAX_LENGTH) {
+  if (width > VIPS_MAX_SIDE || height > VIPS_MAX_SIDE) {
     throw new OutputError(`${width}×${height} pixels is too large for a PNG: write a .tif instead`, {
       file: path,
     });
@@ -94,18 +94,40 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
     await files.discard();
     throw outputError(path, error);
   }
-  const grey = new Uint8ClampedArray(width * height);
+  // Scratch rows: read back by sharp on finish, removed whatever happens.
+  const scratch = temporaryName(path);
+  const scratchOptions = {
+    width,
+    height,
+    sampleType: "Byte",
+    compress: "none",
+    signal: options.signal,
+  } as const;
+  const greyPath = `${scratch}.grey.tif`;
+  const alphaPath = `${scratch}.alpha.tif`;
+  let grey: RasterWriter | undefined;
+  let alpha: RasterWriter | undefined;
   let rows = 0;
-  let hasNodata = false;
+  const removeScratch = async () => {
+    await Promise.allSettled([grey?.abort(), alpha?.abort()]);
+    await Promise.allSettled([rm(greyPath, { force: true }), rm(alphaPath, { force: true })]);
+  };
 
   const failed = async (error: unknown): Promise<DemgradError> => {
-    await files.discard();
+    await Promise.all([files.discard(), removeScratch()]);
     if (options.signal?.aborted) return new AbortError(undefined, { file: path });
     if (error instanceof DemgradError || (error as NodeJS.ErrnoException)?.code)
       return outputError(path, error);
     // sharp/libvips failures (sizes, memory) say what they are in their message.
     const reason = String((error as Error)?.message ?? error).split("\n")[0];
     return new OutputError(`cannot encode the PNG (${reason}): write a .tif instead`, { file: path });
+  };
+
+  /** Starts the alpha plane at the first nodata pixel: the rows before it are all opaque. */
+  const startAlpha = async () => {
+    alpha = await createGeoTiffWriter(alphaPath, scratchOptions);
+    const opaque = new Uint8Array(Math.min(rows, 256) * width).fill(255);
+    for (let done = 0; done < rows; done += 256) await alpha.writeRows([opaque], Math.min(256, rows - done));
   };
 
   return {
@@ -124,11 +146,20 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
             `the band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`,
           );
         }
-        const at = rows * width;
         const count = rowCount * width;
-        if (ArrayBuffer.isView(band)) grey.set((band as unknown as Float64Array).subarray(0, count), at);
-        else for (let i = 0; i < count; i++) grey[at + i] = band[i]!;
-        if (nodata !== undefined && !hasNodata) hasNodata = grey.subarray(at, at + count).includes(nodata);
+        // Clamped and rounded to bytes (a Byte array passes through unchanged).
+        const bytes =
+          band instanceof Uint8Array || band instanceof Uint8ClampedArray
+            ? band.subarray(0, count)
+            : Uint8ClampedArray.from({ length: count }, (_, i) => band[i]!);
+        grey ??= await createGeoTiffWriter(greyPath, scratchOptions);
+        await grey.writeRows([bytes], rowCount);
+        if (nodata !== undefined && !alpha && bytes.includes(nodata)) await startAlpha();
+        if (alpha) {
+          const opacity = new Uint8Array(count);
+          for (let i = 0; i < count; i++) opacity[i] = bytes[i] === nodata ? 0 : 255;
+          await alpha.writeRows([opacity], rowCount);
+        }
         rows += rowCount;
       } catch (error) {
         throw await failed(error);
@@ -140,15 +171,13 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
         files.check();
         if (rows !== height)
           throw new OutputError(`only ${rows} of ${height} rows were written`, { file: path });
-        const raw = { width, height, channels: 1 as const };
+        await grey!.finish();
+        await alpha?.finish();
         // Loaded on first use: sharp takes a noticeable part of a second to load, and most runs write no PNG.
         const { default: sharp } = await import("sharp");
-        let image = sharp(grey, { raw, limitInputPixels: false });
-        if (hasNodata) {
-          const alpha = Buffer.alloc(grey.length);
-          for (let i = 0; i < grey.length; i++) alpha[i] = grey[i] === nodata ? 0 : 255;
-          image = image.joinChannel(alpha, { raw, limitInputPixels: false });
-        }
+        const input = { sequentialRead: true, limitInputPixels: false } as const;
+        let image = sharp(greyPath, input);
+        if (alpha) image = image.joinChannel(alphaPath, input);
         // "b-w", or sharp writes RGB. zlib level 4, as for GeoTIFF tiles: the encode is the run's serial tail and
         // takes half the time of level 6, for files about as small as gdaldem's.
         await image.toColourspace("b-w").png({ compressionLevel: 4 }).toFile(png);
@@ -163,12 +192,15 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
             if (text !== undefined) await writeFile(files.add(final), text);
         }
         await files.commit();
+        await removeScratch();
       } catch (error) {
         throw await failed(error);
       }
     },
 
-    abort: () => files.discard(),
+    abort: async () => {
+      await Promise.all([files.discard(), removeScratch()]);
+    },
   };
 }
 

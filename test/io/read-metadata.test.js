@@ -59,3 +59,21 @@ test("GDAL_METADATA: the selected band's scale, offset and unit", () => {
   assert.equal(bandMetadata(xml, 2).size, 0);
   assert.equal(bandMetadata(undefined, 0).size, 0);
 });
+
+test("GDAL_METADATA as gdal_translate writes it: text escaped twice reads back as GDAL shows it", () => {
+  // Copied from a GeoTIFF gdal_translate 3.6 made from a VRT whose band description was `a & b <c>`, unit `m&m`
+  // and item NOTE `x < y & z` (gdalinfo shows exactly those).
+  const xml = `<GDALMetadata>
+  <Item name="NOTE" sample="0">x &amp;lt; y &amp;amp; z</Item>
+  <Item name="UNITTYPE" sample="0" role="unittype">m&amp;amp;m</Item>
+  <Item name="DESCRIPTION" sample="0" role="description">a &amp;amp; b &amp;lt;c&amp;gt;</Item>
+</GDALMetadata>`;
+  assert.deepEqual(
+    [...bandMetadata(xml, 0)],
+    [
+      ["NOTE", "x < y & z"],
+      ["UNITTYPE", "m&m"],
+      ["DESCRIPTION", "a & b <c>"],
+    ],
+  );
+});

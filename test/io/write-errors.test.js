@@ -141,7 +141,9 @@ describe("interruptions leave nothing behind", () => {
         signal: controller.signal,
       });
       await writer.writeRows([new Uint8Array(300 * 300)], 300);
-      assert.equal(readdirSync(sub).length, 1, "the temporary file");
+      const during = readdirSync(sub);
+      // The output's temporary file (a PNG also has its scratch rows): hidden names, none final.
+      assert.ok(during.length >= 1 && during.every((f) => f.startsWith(".")), `temporary files: ${during}`);
       controller.abort();
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual(readdirSync(sub), []);

@@ -108,6 +108,29 @@ describe("PNG pixels", () => {
     );
   });
 
+  test("rows streamed in strips: alpha from the first nodata row on, earlier rows opaque; no scratch file left", async () => {
+    // 600 rows (more than one 256-row tile row of the scratch files); the first nodata pixel is in row 300.
+    const width = 37;
+    const height = 600;
+    const data = Uint8Array.from({ length: width * height }, (_, i) =>
+      i >= 300 * width + 5 && i % 11 === 0 ? 0 : 1 + (i % 250),
+    );
+    const folder = mkdtempSync(`${dir}/strips-`);
+    const path = `${folder}/strips.png`;
+    const writer = await createRasterWriter(path, { width, height, sampleType: "Byte", nodata: 0 });
+    for (let row = 0; row < height; row += 7) {
+      const rows = Math.min(7, height - row);
+      await writer.writeRows([data.subarray(row * width, (row + rows) * width)], rows);
+    }
+    await writer.finish();
+    const { grey, alpha } = await readPng(path);
+    for (let i = 0; i < data.length; i++) {
+      assert.equal(alpha[i], data[i] === 0 ? 0 : 255, `alpha of pixel ${i}`);
+      if (data[i] !== 0) assert.equal(grey[i], data[i], `grey of pixel ${i}`);
+    }
+    assert.deepEqual(readdirSync(folder), ["strips.png"]);
+  });
+
   test("values outside 0–255 are clamped and rounded", async () => {
     const path = `${dir}/clamped.png`;
     await writePng(path, { width: 4, height: 1, data: [-20, 300, 7.6, 255] });
