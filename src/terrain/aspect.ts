@@ -1,5 +1,6 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
 import { boolean, invalid, number, outputArray } from "../validate.js";
+import { arctan2 } from "./atan.js";
 import type { GradientLike } from "./slope.js";
 
 export interface AspectOptions {
@@ -71,7 +72,7 @@ export function aspect(grad: GradientLike, options: AspectOptions = {}, out?: Fl
     } else if (x === 0 && y === 0) {
       result[i] = flat;
     } else {
-      const compass = Math.atan2(-x, -y) + (northBearing ? northBearing[i]! : 0);
+      const compass = arctan2(-x, -y) + (northBearing ? northBearing[i]! : 0);
       let a = offset + sign * compass;
       if (a < 0 || a >= 360) a -= 360 * Math.floor(a / 360);
       // Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0.

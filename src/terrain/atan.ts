@@ -1,7 +1,7 @@
 /**
- * arctan for the slope kernel: Cephes' double-precision rational approximation (S. L. Moshier), accurate to about
- * one unit in the last place of a double — so the float32 slopes equal those from Math.atan — and nearly twice as
- * fast as V8's Math.atan, which the slope loop otherwise spends most of its time in.
+ * arctan for the slope and aspect kernels: Cephes' double-precision rational approximation (S. L. Moshier),
+ * accurate to about one unit in the last place of a double — so float32 slopes and aspects equal those from
+ * Math.atan / Math.atan2 — and nearly twice as fast as V8's, which these loops otherwise spend most time in.
  */
 
 const P = [
@@ -37,4 +37,20 @@ export function atanOfNonNegative(x: number): number {
   const p = (((P[0]! * z + P[1]!) * z + P[2]!) * z + P[3]!) * z + P[4]!;
   const q = ((((z + Q[0]!) * z + Q[1]!) * z + Q[2]!) * z + Q[3]!) * z + Q[4]!;
   return base + (x * ((z * p) / q) + x + extra);
+}
+
+/**
+ * atan2(y, x) from the same approximation, with Math.atan2's quadrants and signed zeros; about twice as fast,
+ * within a unit or two in the last place of a double.
+ *
+ * @example
+ * ```ts
+ * arctan2(1, -1); // 2.356194490192345 (3π/4)
+ * arctan2(-0, -1); // -π, as Math.atan2
+ * ```
+ */
+export function arctan2(y: number, x: number): number {
+  const angle = atanOfNonNegative(Math.abs(y) / Math.abs(x));
+  const turned = x < 0 || (x === 0 && 1 / x < 0) ? Math.PI - angle : angle;
+  return y < 0 || (y === 0 && 1 / y < 0) ? -turned : turned;
 }

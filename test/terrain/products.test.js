@@ -168,3 +168,22 @@ test("slope's arctangent equals Math.atan to the last float32 bit over the whole
     assert.equal(got[i], Math.fround((Math.atan(norms[i]) * 180) / Math.PI), `gradient ${norms[i]}`);
   }
 });
+
+test("aspect's arctangent equals Math.atan2 to the last float32 bit in every direction, signed zeros included", () => {
+  const dzdx = [0, -0, 0, -0, 1, -1, 1e-300, -1e-300];
+  const dzdy = [1, 1, -1, -1, -0, 0, 1, -1];
+  for (let i = 0; i < 300_000; i++) {
+    const t = (i * 2 * Math.PI) / 300_000 + 1e-7;
+    const r = Math.exp((i % 89) / 8 - 5);
+    dzdx.push(r * Math.sin(t));
+    dzdy.push(r * Math.cos(t));
+  }
+  const got = aspect({ dzdx: Float64Array.from(dzdx), dzdy: Float64Array.from(dzdy) });
+  for (let i = 0; i < dzdx.length; i++) {
+    // The definition: compass bearing of the downhill direction, in [0, 360).
+    let a = (Math.atan2(-dzdx[i], -dzdy[i]) * 180) / Math.PI;
+    if (a < 0) a += 360;
+    const f = Math.fround(a);
+    assert.equal(got[i], f >= 360 ? 0 : f + 0, `gradient (${dzdx[i]}, ${dzdy[i]})`);
+  }
+});
