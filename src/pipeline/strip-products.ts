@@ -121,6 +121,7 @@ export class StripProducts {
     for (const buffer of productBuffers(rows)) this.pool.give(buffer);
   }
 
+  /** The product rows of one strip, in arrays from the pool: hand them back with `recycle` once written. */
   compute(job: StripJob): ProductRows {
     const { width, demHeight, crop } = this.plan;
     const grad = computeDerivatives(
