@@ -67,6 +67,10 @@ test("invalid option values are usage errors with the validation message", () =>
       'Expected number greater than 0 for z-factor but received "abc"',
     ],
     [["slope", dem, "/tmp/x.tif", "--xscale", "2"], "--xscale and --yscale must be given together"],
+    [
+      ["slope", dem, "/tmp/x.tif", "--threads", "0"],
+      'Expected integer between 1 and 256 for threads but received "0"',
+    ],
   ];
   for (const [args, message] of cases) {
     const { status, stderr } = demgrad(args);
