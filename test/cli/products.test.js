@@ -134,7 +134,12 @@ describe("bad paths leave nothing behind", () => {
     );
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 700));
+    // Interrupt once the run is writing (its temporary file exists): earlier, on a busy machine, the signal could
+    // arrive while Node is still loading modules, before demgrad listens for it.
+    const started = Date.now();
+    while (readdirSync(outDir).length === 0 && Date.now() - started < 30_000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", (c) => r(c)));
     assert.equal(code, 130, stderr);
