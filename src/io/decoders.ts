@@ -12,13 +12,19 @@ const inflateAsync = promisify(inflate);
 
 /** Inflates on libuv's threadpool, so the blocks of a strip decode in parallel. */
 class ZlibDeflateDecoder extends BaseDecoder {
-  override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
-    // One output chunk for the whole block: one threadpool job, no round trip to JavaScript per 16 KiB.
-    const { tileWidth, tileHeight, bitsPerSample, samplesPerPixel } = this.parameters;
+  /** One output chunk for a whole block: one threadpool job, no round trip to JavaScript per 16 KiB. */
+  private readonly chunkSize: number;
+
+  constructor(parameters: ConstructorParameters<typeof BaseDecoder>[0]) {
+    super(parameters);
+    const { tileWidth, tileHeight, bitsPerSample, samplesPerPixel } = parameters;
     const bits = Number(Array.from(bitsPerSample as ArrayLike<number>)[0] ?? 8);
     const blockBytes = Math.ceil((tileWidth * tileHeight * (samplesPerPixel ?? 1) * bits) / 8);
-    const chunkSize = Math.max(16384, blockBytes + 1024);
-    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize });
+    this.chunkSize = Math.max(16384, blockBytes + 1024);
+  }
+
+  override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
+    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize: this.chunkSize });
     // A large result owns its memory: hand it over without a copy (small ones may share Node's buffer pool).
     if (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength) return out.buffer;
     return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);

@@ -108,6 +108,9 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
   let grey: RasterWriter | undefined;
   let alpha: RasterWriter | undefined;
   let rows = 0;
+  // Per-call conversions go into buffers kept for the next call (strips are all about the same size).
+  let clamped = new Uint8ClampedArray(0);
+  let opacity = new Uint8Array(0);
   const removeScratch = async () => {
     await Promise.allSettled([grey?.abort(), alpha?.abort()]);
     await Promise.allSettled([rm(greyPath, { force: true }), rm(alphaPath, { force: true })]);
@@ -148,17 +151,21 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
         }
         const count = rowCount * width;
         // Clamped and rounded to bytes (a Byte array passes through unchanged).
-        const bytes =
-          band instanceof Uint8Array || band instanceof Uint8ClampedArray
-            ? band.subarray(0, count)
-            : Uint8ClampedArray.from({ length: count }, (_, i) => band[i]!);
+        let bytes: Uint8Array | Uint8ClampedArray;
+        if (band instanceof Uint8Array || band instanceof Uint8ClampedArray) {
+          bytes = band.subarray(0, count);
+        } else {
+          if (clamped.length < count) clamped = new Uint8ClampedArray(count);
+          bytes = clamped.subarray(0, count);
+          for (let i = 0; i < count; i++) bytes[i] = band[i]!;
+        }
         grey ??= await createGeoTiffWriter(greyPath, scratchOptions);
         await grey.writeRows([bytes], rowCount);
         if (nodata !== undefined && !alpha && bytes.includes(nodata)) await startAlpha();
         if (alpha) {
-          const opacity = new Uint8Array(count);
+          if (opacity.length < count) opacity = new Uint8Array(count);
           for (let i = 0; i < count; i++) opacity[i] = bytes[i] === nodata ? 0 : 255;
-          await alpha.writeRows([opacity], rowCount);
+          await alpha.writeRows([opacity.subarray(0, count)], rowCount);
         }
         rows += rowCount;
       } catch (error) {

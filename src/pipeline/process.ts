@@ -7,7 +7,7 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { AbortError, DemgradError, UsageError } from "../errors.js";
 import { verticalUnitFromName } from "../geo/georef.js";
-import type { Georef } from "../geo/types.js";
+import type { Georef, SpacingModel } from "../geo/types.js";
 import type { DemHandle, DemSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import {
@@ -17,10 +17,10 @@ import {
   type RasterWriterOptions,
 } from "../io/geotiff-writer.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
+import type { DerivativeOptions } from "../terrain/types.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
-  type DerivativeContext,
   FLOAT_NODATA,
   PRODUCTS,
   type Product,
@@ -169,6 +169,14 @@ function derivativeSettings(
       float32Sums: opts.compat && !["UInt8", "Int16", "UInt16"].includes(dem.sampleType),
     },
   };
+}
+
+/** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
+export interface DerivativeContext {
+  derivative: DerivativeOptions;
+  /** Multiplies stored elevations into metres times the z-factor. */
+  zMultiplier: number;
+  spacing: SpacingModel;
 }
 
 /** Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). */

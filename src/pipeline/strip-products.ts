@@ -222,14 +222,6 @@ class BufferPool {
   }
 }
 
-/** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
-export interface DerivativeContext {
-  derivative: DerivativeOptions;
-  /** Multiplies stored elevations into metres times the z-factor. */
-  zMultiplier: number;
-  spacing: SpacingModel;
-}
-
 /**
  * Derivatives are linear in the elevations, so vertical unit and z-factor scale the gradient afterwards: flat stays
  * exactly flat and integer DEMs keep exact neighbour sums (as gdaldem computes them).
