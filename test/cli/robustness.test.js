@@ -14,8 +14,9 @@ import {
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { georefFromEpsg, readDem, writeGeoTiff } from "../../dist/index.js";
-import { demgrad, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { demgrad, HAS_GDAL } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
+import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-robust-`);
 const outDir = `${dir}/out`;
@@ -39,9 +40,9 @@ before(async () => {
   writeFileSync(`${dir}/empty.tif`, "");
   writeFileSync(`${dir}/text.tif`, "x,y,z\n1,2,3\n");
   copyFileSync(new URL("../../docs/images/relief.png", import.meta.url), `${dir}/png.tif`);
-  writeFileSync(`${dir}/truncated.tif`, readFileSync(`${SAMPLES}storml_elev.tif`).subarray(0, 3000));
+  writeFileSync(`${dir}/truncated.tif`, readFileSync(sample("storml_elev.tif")).subarray(0, 3000));
   // Strip offsets pointing past the end of the file.
-  const bytes = Buffer.from(readFileSync(`${SAMPLES}storml_elev_orig.tif`));
+  const bytes = Buffer.from(readFileSync(sample("storml_elev_orig.tif")));
   const ifd = bytes.readUInt32LE(4);
   for (let i = 0; i < bytes.readUInt16LE(ifd); i++) {
     const e = ifd + 2 + 12 * i;
@@ -82,7 +83,7 @@ describe("bad input", () => {
   }
   test("band out of range", () =>
     fails(
-      ["slope", `${SAMPLES}storml_elev.tif`, `${outDir}/s.tif`, "-b", "2"],
+      ["slope", sample("storml_elev.tif"), `${outDir}/s.tif`, "-b", "2"],
       1,
       /band 2 requested but the file has 1 band/,
     ));
@@ -94,7 +95,7 @@ describe("bad input", () => {
       "-scale",
       "-co",
       "COMPRESS=JPEG",
-      `${SAMPLES}storml_elev.tif`,
+      sample("storml_elev.tif"),
       `${dir}/jpeg.tif`,
     ]);
     fails(["slope", `${dir}/jpeg.tif`, `${outDir}/s.tif`], 1, /jpeg\.tif: unsupported compression JPEG/);
@@ -130,7 +131,7 @@ describe("edge-case DEMs succeed", () => {
 });
 
 describe("bad outputs", () => {
-  const dem = `${SAMPLES}storml_elev.tif`;
+  const dem = sample("storml_elev.tif");
   test("output folder missing", () =>
     fails(["slope", dem, `${outDir}/nope/s.tif`], 1, /nope\/s\.tif: the output folder does not exist/));
   test("output folder is a file", () =>
@@ -172,7 +173,7 @@ describe("bad outputs", () => {
     mkdirSync(full);
     if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", full]).status !== 0) return;
     try {
-      const run = demgrad(["slope", `${SAMPLES}srtm_bigtujunga30m_utm11.tif`, `${full}/s.tif`]);
+      const run = demgrad(["slope", sample("inldata_dem.tif"), `${full}/s.tif`]);
       assert.equal(run.status, 1);
       assert.match(run.stderr, /^demgrad: .*s\.tif: disk full/);
       assert.deepEqual(readdirSync(full), []);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
+import { demgrad, ROOT } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 
 const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, "utf8"));
 
@@ -55,7 +56,7 @@ test("unknown command, missing argument and unknown option are usage errors (exi
 });
 
 test("invalid option values are usage errors with the validation message", () => {
-  const dem = `${SAMPLES}storml_elev.tif`;
+  const dem = sample("storml_elev.tif");
   const cases = [
     [
       ["hillshade", dem, "/tmp/x.png", "--altitude", "95"],
@@ -80,7 +81,7 @@ test("invalid option values are usage errors with the validation message", () =>
 });
 
 test("terrain without any product is a usage error", () => {
-  const { status, stderr } = demgrad(["terrain", `${SAMPLES}storml_elev.tif`]);
+  const { status, stderr } = demgrad(["terrain", sample("storml_elev.tif")]);
   assert.equal(status, 2);
   assert.match(oneErrorLine(stderr), /at least one of --slope/);
 });

@@ -3,7 +3,6 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const SAMPLES = fileURLToPath(new URL("../../../shared/samples/", import.meta.url));
 const BIN = `${ROOT}bin/demgrad.js`;
 
 /** Runs `demgrad ...args`; returns { status, stdout, stderr }. */

@@ -6,18 +6,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, test } from "node:test";
 import { DemgradError, openDem, processDem } from "../../dist/index.js";
-import { SAMPLES } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-fuzz-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SOURCES = [
-  "storml_elev.tif",
-  "storml_elev_orig.tif",
-  "dem-hills.tiff",
-  "whitebox_DEM.tif",
-  "pysheds_dem.tif",
-];
+const SOURCES = ["storml_elev.tif", "storml_elev_orig.tif", "dem-hills.tiff", "whitebox_DEM.tif", "dtm.tif"];
 const CASES = Number(process.env.FUZZ_CASES ?? 400);
 const PER_CASE_MS = 10_000;
 
@@ -60,7 +54,7 @@ async function within(ms, promise) {
 
 test(`${CASES} mutated samples: success or a DemgradError, nothing else`, { timeout: 110_000 }, async () => {
   const random = prng(20261124);
-  const originals = SOURCES.map((f) => readFileSync(SAMPLES + f));
+  const originals = SOURCES.map((f) => readFileSync(sample(f)));
   const outcomes = { ok: 0, rejected: 0 };
   for (let i = 0; i < CASES; i++) {
     const k = i % SOURCES.length;

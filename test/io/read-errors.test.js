@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { fromFile } from "geotiff";
 import { InputError, openDem, readDem } from "../../dist/index.js";
-import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { gdal, HAS_GDAL } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-read-errors-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const STRIPPED = `${SAMPLES}storml_elev.tif`; // 143×107 Int16, DEFLATE strips of 28 rows
+const STRIPPED = sample("storml_elev.tif"); // 143×107 Int16, DEFLATE strips of 28 rows
 
 /** Asserts that `promise` rejects with an InputError of `code` about `file` whose message matches `message`. */
 async function rejectsWith(promise, { file, code = "INPUT", message }) {
@@ -170,7 +171,7 @@ async function serve(t, bytes, { status } = {}) {
 
 describe("http(s) sources", () => {
   test("a URL reads like the file, with range requests", async (t) => {
-    const file = `${SAMPLES}inldata_dem.tif`; // 1145×1142 Int16, tiled 256, DEFLATE + predictor 2
+    const file = sample("inldata_dem.tif"); // 1145×1142 Int16, tiled 256, DEFLATE + predictor 2
     const bytes = readFileSync(file);
     const { url, stats } = await serve(t, bytes);
     const remote = await openDem(url);

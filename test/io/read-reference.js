@@ -5,13 +5,14 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { deflateSync } from "node:zlib";
 import { openDem, readDem } from "../../dist/index.js";
-import { gdal, SAMPLES } from "../helpers/cli.js";
+import { gdal } from "../helpers/cli.js";
 import { TYPED_ARRAYS } from "../helpers/raster.js";
+import { sample } from "../helpers/samples.js";
 
 /** The source of the synthetic layouts: 143×107 Int16. */
-export const SOURCE = `${SAMPLES}storml_elev.tif`;
+export const SOURCE = sample("storml_elev.tif");
 /** The same area with a nodata (32767) border. */
-export const WITH_HOLES = `${SAMPLES}storml_elev_orig.tif`;
+export const WITH_HOLES = sample("storml_elev_orig.tif");
 export const TILED = ["-co", "TILED=YES", "-co", "BLOCKXSIZE=64", "-co", "BLOCKYSIZE=32"];
 
 /**

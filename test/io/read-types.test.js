@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { openDem, readDem } from "../../dist/index.js";
-import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { gdal, HAS_GDAL } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 import { checkAgainstGdal, SOURCE, TILED, testLayouts, WITH_HOLES } from "./read-reference.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-read-types-`);
@@ -82,7 +83,7 @@ describe("sample types and nodata kinds equal GDAL's reading", {
     assert.equal(ignored.nodata, undefined);
     assert.match(warnings.join("\n"), /nodata 0\.5 cannot occur in Int16 data/);
     await ignored.close();
-    const float = await openDem(`${SAMPLES}dtm.tif`, { nodata: 0.1 });
+    const float = await openDem(sample("dtm.tif"), { nodata: 0.1 });
     assert.equal(float.nodata, Math.fround(0.1));
     await float.close();
   });

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import sharp from "sharp";
 import { createRasterWriter, OutputError, UsageError, writePng } from "../../dist/index.js";
-import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { gdal, HAS_GDAL } from "../helpers/cli.js";
 import { readPng } from "../helpers/raster.js";
+import { missing, sample } from "../helpers/samples.js";
 import { same, sampleGeoref } from "./write-support.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-write-png-`);
@@ -26,10 +27,11 @@ describe("PNG placement", { skip: !HAS_GDAL && "gdal-bin not installed" }, () =>
   for (const [file, crs] of [
     ["srtm_bigtujunga30m_utm11.tif", "EPSG"], // UTM 11N
     ["N43E006.tiff", "EPSG"], // EPSG:4326: x is longitude
+    ["sdts_8821_oregon_basin_wy.tif", "EPSG"], // NAD27 UTM 12N, committed
     ["inldata_dem.tif", "proj4"], // custom Albers: the SRS is GDAL's proj4 text
   ]) {
-    test(`${file}: gdalinfo reports the source's geotransform and CRS`, async () => {
-      const source = SAMPLES + file;
+    test(`${file}: gdalinfo reports the source's geotransform and CRS`, { skip: missing(file) }, async () => {
+      const source = sample(file);
       const { georef, data } = await sampleGeoref(source, { withProj4: true });
       if (crs === "proj4") assert.equal(georef.crs.epsg, undefined);
       const path = `${dir}/${file}.png`;
@@ -67,7 +69,7 @@ describe("PNG placement", { skip: !HAS_GDAL && "gdal-bin not installed" }, () =>
 
 describe("PNG pixels", () => {
   test("grey without alpha when nodata is set but no pixel has it", async () => {
-    const { georef, data } = await sampleGeoref(SAMPLES + "storml_elev.tif");
+    const { georef, data } = await sampleGeoref(sample("storml_elev.tif"));
     const grey = shade(data);
     const path = `${dir}/grey.png`;
     const writer = await createRasterWriter(path, {

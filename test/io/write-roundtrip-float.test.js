@@ -3,12 +3,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe } from "node:test";
-import { SAMPLES } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 import { roundTripTests, sampleGeoref } from "./write-support.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-write-float-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
-const like = (await sampleGeoref(SAMPLES + "inldata_dem.tif")).georef;
+const like = (await sampleGeoref(sample("inldata_dem.tif"))).georef;
 
 describe("GeoTIFF round trips, floating point", () => {
   roundTripTests(["Float32", "Float64"], dir, like);

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { createRasterWriter, writeGeoTiff } from "../../dist/index.js";
 import { needsBigTiff } from "../../dist/io/geotiff-writer.js";
-import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { gdal, HAS_GDAL } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 import { gdalBands, readBack, roundTripTests, same, sampleGeoref, values } from "./write-support.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-write-roundtrip-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
-const like = (await sampleGeoref(SAMPLES + "dtm.tif")).georef;
+const like = (await sampleGeoref(sample("dtm.tif"))).georef;
 
 describe("GeoTIFF round trips", () => {
   roundTripTests(["Byte", "Int16", "UInt16", "Int32"], dir, like);

@@ -20,8 +20,9 @@ import {
   UsageError,
   writeGeoTiff,
 } from "../../dist/index.js";
-import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
+import { demgrad, ROOT } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
+import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-`);
 const tiles = `${dir}/tiles`;
@@ -31,7 +32,7 @@ before(async () => {
   // A 600×450 region of a real DEM with a nodata hole across a tile corner, written whole and as a 3×3 grid of
   // tiles (with demgrad's writer), plus one corrupt tile.
   mkdirSync(tiles);
-  const dem = await readDem(`${SAMPLES}srtm_bigtujunga30m_utm11.tif`);
+  const dem = await readDem(sample("inldata_dem.tif"));
   const [tw, th] = [200, 150];
   const [W, H] = [3 * tw, 3 * th];
   const region = new Float32Array(W * H);
