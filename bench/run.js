@@ -1,8 +1,11 @@
 // `npm run bench`: demgrad against gdaldem (same output settings) and the gradient core against numpy.gradient,
-// interleaved in one run on the same generated DEM. Prints wall time, Mpixel/s, peak RSS and the ratio.
-// BENCH_SIZES=4096,16384 npm run bench   (default 4096)
+// interleaved in one run on the same generated DEM. Prints the machine and date, then per task the median wall
+// time, Mpixel/s, peak RSS and the median of the per-round ratios (each round runs both tools back to back, so a
+// noisy neighbour slows both).
+// BENCH_SIZES=4096,16384 BENCH_RUNS=5 npm run bench   (defaults: 4096, 5 runs; 1 run above 8192²)
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { has, table, timeCommand } from "./common.js";
 import { makeDem } from "./make-dem.js";
@@ -10,10 +13,24 @@ import { makeDem } from "./make-dem.js";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = `${ROOT}bin/demgrad.js`;
 const sizes = (process.env.BENCH_SIZES ?? "4096").split(",").map(Number);
-// Best of 3 runs on the 4096² DEM, one run on bigger ones (BENCH_RUNS overrides both).
-const runsFor = (size) => Number(process.env.BENCH_RUNS ?? (size > 8192 ? 1 : 3));
+// 5 rounds on the 4096² DEM, one on bigger ones (BENCH_RUNS overrides both).
+const runsFor = (size) => Number(process.env.BENCH_RUNS ?? (size > 8192 ? 1 : 5));
 const gdaldem = has("gdaldem");
-const python = has("python3");
+// numpy: the system Python (Debian's python3-numpy, beside GDAL's bindings) or the one on PATH.
+const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import numpy"]).status === 0);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const gdalVersion = gdaldem
+  ? spawnSync("gdalinfo", ["--version"], { encoding: "utf8" }).stdout.trim()
+  : "no GDAL";
+console.log(
+  `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores; ${new Date().toISOString()}; ` +
+    `Node ${process.version}; ${gdalVersion}`,
+);
 
 for (const size of sizes) {
   const runs = runsFor(size);
@@ -22,15 +39,20 @@ for (const size of sizes) {
     const dem = makeDem(dir, size, "Int16");
     const mpx = (size * size) / 1e6;
     const rows = [];
-    const row = (task, tool, r, baseline) =>
+    const row = (task, tool, r, ratio) =>
       rows.push({
         task,
         tool,
         "wall s": r.seconds.toFixed(2),
         "Mpx/s": (mpx / r.seconds).toFixed(1),
         "peak RSS MiB": Number.isNaN(r.rssMiB) ? "-" : r.rssMiB.toFixed(0),
-        "ratio to reference": baseline ? (r.seconds / baseline.seconds).toFixed(2) : "1.00",
+        "ratio to reference": ratio === undefined ? "1.00" : ratio.toFixed(2),
       });
+    /** Medians of a tool's rounds: wall time and peak RSS. */
+    const summary = (rounds) => ({
+      seconds: median(rounds.map((r) => r.seconds)),
+      rssMiB: Math.max(...rounds.map((r) => r.rssMiB)),
+    });
     const co = ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES", "-q"];
     const tasks = [
       [
@@ -69,29 +91,31 @@ for (const size of sizes) {
     for (const [task, ours, theirs] of tasks) {
       const variants = [["demgrad", ours]];
       if (cores > 1) variants.push([`demgrad --threads ${cores}`, [...ours, "--threads", String(cores)]]);
-      // Interleaved: each round runs demgrad (each variant) then gdaldem, keeping the best of each.
-      const mine = variants.map(() => undefined);
-      let reference;
+      // Interleaved: each round runs demgrad (each variant) then gdaldem; the ratio is the median of the rounds'.
+      const mine = variants.map(() => []);
+      const reference = [];
       for (let i = 0; i < runs; i++) {
         variants.forEach(([, args], k) => {
-          const m = timeCommand(process.execPath, args);
-          if (!mine[k] || m.seconds < mine[k].seconds) mine[k] = m;
+          mine[k].push(timeCommand(process.execPath, args));
         });
         if (gdaldem) {
           const parts = theirs.map((args) => timeCommand("gdaldem", args));
-          const sum = {
+          reference.push({
             seconds: parts.reduce((s, p) => s + p.seconds, 0),
             rssMiB: Math.max(...parts.map((p) => p.rssMiB)),
-          };
-          if (!reference || sum.seconds < reference.seconds) reference = sum;
+          });
         }
       }
-      if (reference) row(task, "gdaldem", reference);
-      for (const [k, [tool]] of variants.entries()) row(task, tool, mine[k], reference);
+      if (gdaldem)
+        row(task, theirs.length > 1 ? `gdaldem (${theirs.length} runs)` : "gdaldem", summary(reference));
+      for (const [k, [tool]] of variants.entries()) {
+        const ratio = gdaldem ? median(mine[k].map((m, i) => m.seconds / reference[i].seconds)) : undefined;
+        row(task, tool, summary(mine[k]), ratio);
+      }
     }
     if (size <= 8192) coreRows(size, runs, dir, row);
     console.log(
-      `\n${size}×${size} Int16 DEM, DEFLATE-tiled, UTM 30 m (best of ${runs}; ratio < 1 means demgrad is faster)`,
+      `\n${size}×${size} Int16 DEM, DEFLATE-tiled, UTM 30 m (median of ${runs} interleaved rounds; ratio < 1 means demgrad is faster)`,
     );
     table(rows);
   } finally {
@@ -100,7 +124,8 @@ for (const size of sizes) {
 }
 
 /**
- * The gradient core against numpy.gradient on a size² float64 array (in-process timings, best of `runs`). Also run
+ * The gradient core against numpy.gradient on a size² float64 array (in-process timings, best of `runs`: the
+ * JIT and caches warm). Also run
  * with glibc's huge-page tunable: numpy asks the kernel for huge pages for its large arrays (madvise), V8 does not,
  * and where a 4 KiB page fault is slow (virtual machines) filling the fresh output arrays dominates.
  */
@@ -132,8 +157,8 @@ function coreRows(size, runs, dir, row) {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const numpy = inProcess("python3", ["-c", py], env);
+  const numpy = inProcess(python, ["-c", py], env);
   row(task, "numpy.gradient", numpy);
-  row(task, "demgrad gradient()", core, numpy);
-  row(task, "demgrad gradient(), glibc huge pages", hugePages, numpy);
+  row(task, "demgrad gradient()", core, core.seconds / numpy.seconds);
+  row(task, "demgrad gradient(), glibc huge pages", hugePages, hugePages.seconds / numpy.seconds);
 }
