@@ -62,6 +62,8 @@ function exitOf(child, ms) {
 const temporaries = (out) => readdirSync(out).filter((f) => f.includes(".tmp"));
 // A temporary file of src/io/atomic.ts (`.<name>.<pid>.<hex>.tmp`, or the PNG writer's scratch built on one).
 const TEMPORARY = /^\.\.?(t\d)\.[a-z]+\..*?\.(\d+)\.[0-9a-f]{8}\.tmp/;
+// The hillshade PNG's scratch rows, a temporary file of a temporary name: present while strips are written.
+const PNG_SCRATCH = /^\.\.(t\d)\.hillshade\.png\.(\d+)\.[0-9a-f]{8}\.tmp\.grey\.tif\.\d+\.[0-9a-f]{8}\.tmp$/;
 
 function startBatch(args) {
   const child = spawn(process.execPath, [`${ROOT}bin/demgrad.js`, "batch", ...args], {
@@ -78,13 +80,13 @@ function startBatch(args) {
  * Waits until a worker is mid-tile (one of its temporary files exists) and freezes it with SIGSTOP, checking that
  * the file still exists once frozen (if the tile finished in between, the next tile is caught instead).
  */
-async function freezeWorkerMidTile(out) {
+async function freezeWorkerMidTile(out, temporary = TEMPORARY) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const name = await waitFor(
-      () => existsSync(out) && readdirSync(out).find((f) => TEMPORARY.test(f)),
-      "a worker's temporary file",
+      () => existsSync(out) && readdirSync(out).find((f) => temporary.test(f)),
+      `a worker's temporary file like ${temporary}`,
     );
-    const [, tile, pid] = TEMPORARY.exec(name);
+    const [, tile, pid] = temporary.exec(name);
     process.kill(Number(pid), "SIGSTOP");
     if (existsSync(`${out}/${name}`)) return { tile, pid: Number(pid) };
     process.kill(Number(pid), "SIGCONT");
@@ -232,7 +234,17 @@ describe("batch workers", () => {
       if (worker && alive(worker.pid)) process.kill(worker.pid, "SIGKILL");
       if (child.exitCode === null) child.kill("SIGKILL");
     });
-    worker = await freezeWorkerMidTile(out);
+    worker = await freezeWorkerMidTile(out, PNG_SCRATCH);
+    // What the killed worker leaves behind: its outputs' temporary files and the PNG writer's scratch.
+    const left = temporaries(out);
+    assert.ok(
+      left.some((f) => f.startsWith(`.${worker.tile}.slope.tif.${worker.pid}.`)),
+      left.join(" "),
+    );
+    assert.ok(
+      left.some((f) => f.startsWith(`.${worker.tile}.hillshade.png.${worker.pid}.`)),
+      left.join(" "),
+    );
     process.kill(worker.pid, "SIGKILL");
     const code = await exitOf(child, 120_000);
     assert.equal(code, 1, output.stderr);
