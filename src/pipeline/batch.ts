@@ -262,6 +262,9 @@ function deathReason(code: number | null, signal: NodeJS.Signals | null): string
   return `the worker process for this tile ${how}${signal === "SIGKILL" ? " (out of memory?)" : ""}`;
 }
 
+const startFailure = (error: unknown) =>
+  `the worker process for this tile could not start (${(error as Error)?.message ?? error})`;
+
 /**
  * Processes many DEM tiles with the options of a single run.
  *
@@ -353,11 +356,19 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   /**
    * One worker process taking tiles until none is left; resolves once it has exited. A worker that dies (killed,
    * out of memory, a native crash) fails its tile only: its temporary files are removed and a new worker takes
-   * the remaining tiles (each death costs one tile, so this ends).
+   * the remaining tiles (each death costs one tile, so this ends). Never rejects.
    */
   const runWorker = (): Promise<void> =>
     new Promise<void>((resolveWorker) => {
-      const worker = fork(workerScript, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+      let worker: ChildProcess;
+      try {
+        worker = fork(workerScript, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+      } catch (error) {
+        // Not even started (ENOMEM…): like a worker that died at once, it costs the next tile.
+        if (signal?.aborted || next >= todo.length) return resolveWorker();
+        settle(todo[next++]!, performance.now(), startFailure(error));
+        return void runWorker().then(resolveWorker);
+      }
       live.add(worker);
       let current: { tile: TileReport; start: number } | undefined;
       let ended = false;
@@ -402,8 +413,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
       });
       worker.on("error", (error) => {
         // Not started at all (no exit event may follow), or the channel broke (the exit handler cleans up).
-        if (worker.pid === undefined)
-          void onEnd(`the worker process could not start (${error.message})`, undefined);
+        if (worker.pid === undefined) void onEnd(startFailure(error), undefined);
         else worker.kill("SIGKILL");
       });
       worker.on("exit", (code, exitSignal) => void onEnd(deathReason(code, exitSignal), worker.pid));
