@@ -116,7 +116,7 @@ const OUTPUT_NAME = new RegExp(`^(.+)\\.(?:${PRODUCTS.join("|")})\\..+$`);
  * Leaves out demgrad's own outputs found next to their tile (`x.slope.tif`, `x.hillshade.png`, `x.hillshade.pgw`
  * beside `x.tif`): with `-o` at the input folder, a re-run would otherwise take them for new tiles.
  */
-export function withoutOwnOutputs(inputs: string[]): string[] {
+function withoutOwnOutputs(inputs: string[]): string[] {
   const local = inputs.filter((input) => !isUrl(input));
   const tiles = new Set(local.map((input) => join(dirname(resolve(input)), tileName(input))));
   return inputs.filter((input) => {

@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { processBatch } from "../../dist/index.js";
@@ -269,6 +270,47 @@ describe("batch workers", () => {
       ),
     );
     assert.deepEqual(temporaries(out), []);
+  });
+
+  test("Ctrl-C while a tile's server never answers: the batch still ends, exit 130, report with 'interrupted'", async (t) => {
+    const requests = [];
+    // Accepts the request and never answers: a stalled read, which no abort signal reaches.
+    const server = createServer((request) => requests.push(request));
+    await new Promise((r) => server.listen(0, "127.0.0.1", r));
+    t.after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const url = `http://127.0.0.1:${server.address().port}/stalled.tif`;
+    const out = `${dir}/out-stalled`;
+    mkdirSync(out);
+    const report = `${out}/report.json`;
+    const { child, output } = startBatch([
+      `${dir}/small/s1.tif`,
+      url,
+      "-o",
+      out,
+      "--products",
+      "slope",
+      "--jobs",
+      "1",
+      "--report",
+      report,
+      "-q",
+    ]);
+    t.after(() => child.exitCode === null && child.kill("SIGKILL"));
+    await waitFor(() => requests.length > 0 || child.exitCode !== null, "the stalled tile's request");
+    child.kill("SIGINT");
+    const code = await exitOf(child, 30_000);
+    assert.equal(code, 130, output.stderr);
+    const tiles = JSON.parse(readFileSync(report, "utf8")).tiles;
+    assert.deepEqual(
+      tiles.map((tile) => [tile.input, tile.status]),
+      [
+        [`${dir}/small/s1.tif`, "done"],
+        [url, "interrupted"],
+      ],
+    );
   });
 
   test("SIGTERM while a worker hangs: the worker is killed, the report says 'interrupted', exit 130", async (t) => {
