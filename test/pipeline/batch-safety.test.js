@@ -214,7 +214,7 @@ describe("batch never loses a result", () => {
 });
 
 describe("batch workers", () => {
-  test("a worker killed mid-tile fails that tile only: the others finish, report, no temporary file, exit 1; a re-run redoes it", async (t) => {
+  test("a worker killed mid-tile fails that tile only: the tile beside it and the rest finish, report, no temporary file, exit 1; a re-run redoes it", async (t) => {
     const out = `${dir}/out-killed`;
     mkdirSync(out);
     const report = `${out}/report.json`;
@@ -225,7 +225,7 @@ describe("batch workers", () => {
       "--products",
       "slope,aspect,hillshade",
       "--jobs",
-      "1",
+      "2",
       "--report",
       report,
       "-q",
