@@ -79,9 +79,10 @@ function startBatch(args) {
 
 /**
  * Waits until a worker is mid-tile (one of its temporary files exists) and freezes it with SIGSTOP, checking that
- * the file still exists once frozen (if the tile finished in between, the next tile is caught instead).
+ * the file, and those named by the prefixes `alsoLeft(tile, pid)` returns, still exist once frozen (if the tile
+ * was finishing in between, the next tile is caught instead).
  */
-async function freezeWorkerMidTile(out, temporary = TEMPORARY) {
+async function freezeWorkerMidTile(out, temporary = TEMPORARY, alsoLeft = () => []) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const name = await waitFor(
       () => existsSync(out) && readdirSync(out).find((f) => temporary.test(f)),
@@ -89,7 +90,9 @@ async function freezeWorkerMidTile(out, temporary = TEMPORARY) {
     );
     const [, tile, pid] = temporary.exec(name);
     process.kill(Number(pid), "SIGSTOP");
-    if (existsSync(`${out}/${name}`)) return { tile, pid: Number(pid) };
+    const left = readdirSync(out);
+    const prefixes = [name, ...alsoLeft(tile, pid)];
+    if (prefixes.every((prefix) => left.some((f) => f.startsWith(prefix)))) return { tile, pid: Number(pid) };
     process.kill(Number(pid), "SIGCONT");
     await waitFor(() => !existsSync(`${out}/${name}`), "the finished tile's temporary file to go");
   }
@@ -235,17 +238,11 @@ describe("batch workers", () => {
       if (worker && alive(worker.pid)) process.kill(worker.pid, "SIGKILL");
       if (child.exitCode === null) child.kill("SIGKILL");
     });
-    worker = await freezeWorkerMidTile(out, PNG_SCRATCH);
-    // What the killed worker leaves behind: its outputs' temporary files and the PNG writer's scratch.
-    const left = temporaries(out);
-    assert.ok(
-      left.some((f) => f.startsWith(`.${worker.tile}.slope.tif.${worker.pid}.`)),
-      left.join(" "),
-    );
-    assert.ok(
-      left.some((f) => f.startsWith(`.${worker.tile}.hillshade.png.${worker.pid}.`)),
-      left.join(" "),
-    );
+    // Caught with its outputs' temporary files and the PNG writer's scratch present: what a killed worker leaves.
+    worker = await freezeWorkerMidTile(out, PNG_SCRATCH, (tile, pid) => [
+      `.${tile}.slope.tif.${pid}.`,
+      `.${tile}.hillshade.png.${pid}.`,
+    ]);
     process.kill(worker.pid, "SIGKILL");
     const code = await exitOf(child, 120_000);
     assert.equal(code, 1, output.stderr);
