@@ -36,7 +36,7 @@ process.on("disconnect", () => {
   setTimeout(() => process.exit(1), 2000).unref();
 });
 
-/** Sends to the parent while it listens (a dead parent's channel throws). */
+/** Sends to the parent while it listens (sending to a parent that is gone raises an error). */
 function reply(result: TileResult): void {
   if (process.connected) process.send!(result);
 }

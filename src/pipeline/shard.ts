@@ -55,7 +55,7 @@ export function parseShard(
 }
 
 /** Throws a `UsageError` unless K and N are integers with 0 ≤ K < N (any other shard would get no tiles). */
-export function checkShard(shard: Shard): Shard {
+function checkShard(shard: Shard): Shard {
   const { index, count } = shard;
   if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 0 || index >= count) {
     throw new UsageError(`Expected integers 0 ≤ K < N for shard but received ${index}/${count}`);
