@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, UsageError } from "../errors.js";
-import { processBatch, writeBatchReport } from "../pipeline/batch.js";
+import { processBatch } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
 import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
 import { parseShard } from "../pipeline/shard.js";
@@ -83,11 +83,11 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
       ...(typeof raw["shard"] === "string"
         ? { shard: parseShard(raw["shard"], { shardCount: raw["shardCount"] as string | undefined }) }
         : {}),
+      ...(typeof raw["report"] === "string" ? { report: raw["report"] } : {}),
       signal: controller.signal,
       onTile: (done, total) => bar.update(done, total),
     });
     bar.finish();
-    if (typeof raw["report"] === "string") await writeBatchReport(raw["report"], result);
     for (const tile of result.tiles) {
       if (tile.status === "failed") process.stderr.write(`demgrad: ${tile.input}: ${tile.error}\n`);
     }

@@ -29,6 +29,18 @@ let current: AbortController | undefined;
 // removed) and then stops us; dying on the signal here would leave a partial file behind.
 process.on("SIGINT", () => {});
 
+// The parent is gone (killed, or a second Ctrl-C): abort the tile, so no partial file is left and no orphan works
+// on; exit even if the tile does not stop (a stalled read).
+process.on("disconnect", () => {
+  current?.abort();
+  setTimeout(() => process.exit(1), 2000).unref();
+});
+
+/** Sends to the parent while it listens (sending to a parent that is gone raises an error). */
+function reply(result: TileResult): void {
+  if (process.connected) process.send!(result);
+}
+
 process.on("message", async (message: TileJob | { abort: true }) => {
   if ("abort" in message) {
     current?.abort();
@@ -49,10 +61,10 @@ process.on("message", async (message: TileJob | { abort: true }) => {
     } else {
       await processDem(job.input, job.outputs, options);
     }
-    process.send!({ id: job.id, ok: true, warnings } satisfies TileResult);
+    reply({ id: job.id, ok: true, warnings });
   } catch (error) {
     const message =
       error instanceof DemgradError ? error.message : `internal error: ${(error as Error)?.message}`;
-    process.send!({ id: job.id, ok: false, error: message, warnings } satisfies TileResult);
+    reply({ id: job.id, ok: false, error: message, warnings });
   }
 });

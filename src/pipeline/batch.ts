@@ -1,16 +1,27 @@
 /**
  * Batch processing of DEM tiles (DESIGN §9): a pool of worker processes, resume (outputs are atomic, so existing ones
- * are finished work), failure isolation, a JSON report, and deterministic shards for cluster job arrays.
+ * are finished work), failure isolation (a bad tile or a dead worker fails that tile only), a JSON report, and
+ * deterministic shards for cluster job arrays.
  */
 
 import { type ChildProcess, fork } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from "node:fs";
+import { readdir, unlink, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AbortError, OutputError, UsageError, type WarningHandler, warnToStderr } from "../errors.js";
 import type { Georef } from "../geo/types.js";
+import { AtomicFiles, outputError } from "../io/atomic.js";
 import { openDem } from "../io/dem-reader.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileJob, TileResult } from "./batch-worker.js";
@@ -20,6 +31,7 @@ import { PRODUCTS, type Product, type ProductOutputs } from "./process.js";
 import { type Shard, shardInputs } from "./shard.js";
 
 export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
+  /** Created (with its parents) if missing. */
   outputDir: string;
   products?: Product[];
   /** Tiles processed at once (worker processes; default: number of cores). */
@@ -29,13 +41,19 @@ export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
   hillshadeFormat?: "png" | "tif";
   /** Read a halo from neighbouring tiles (same CRS and pixel grid) so the mosaic of outputs has no seams. */
   seamless?: boolean;
+  /**
+   * Write the JSON report here: checked before any work (never an input, a tile output or a file other than a
+   * previous report), written at the end even when tiles failed or the batch was interrupted.
+   */
+  report?: string;
   /** Called after each tile with the number of tiles finished, the total and the failures so far. */
   onTile?: (done: number, total: number, failed: number) => void;
 }
 
 export interface TileReport {
   input: string;
-  status: "done" | "skipped" | "failed";
+  /** `interrupted`: stopped, or never started, because the batch was interrupted. */
+  status: "done" | "skipped" | "failed" | "interrupted";
   outputs: ProductOutputs;
   seconds: number;
   error?: string;
@@ -46,29 +64,65 @@ export interface BatchResult {
   done: number;
   skipped: number;
   failed: number;
+  interrupted: number;
   seconds: number;
 }
 
-/** Expands `*` and `?` in the last path component (the shell usually does this; quoted patterns reach us). */
+/** How long workers get to abort their tiles (removing their own temporary files) before they are killed. */
+const ABORT_GRACE_MS = 3000;
+
+const isUrl = (input: string) => /^https?:\/\//i.test(input);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The file an input names: `a/x.tif` and `./a/x.tif` are one tile. */
+const inputKey = (input: string) => (isUrl(input) ? input : resolve(input));
+
+/** A tile's name in its outputs: the input's file name without extension (a URL's query left out). */
+function tileName(input: string): string {
+  const path = input.replace(/[?#].*$/, "");
+  return basename(path, extname(path));
+}
+
+/**
+ * Expands `*` and `?` in the last path component (the shell usually does this; quoted patterns reach us). A file
+ * named twice (`a/x.tif`, `./a/x.tif`) is listed once.
+ */
 export function expandInputs(patterns: string[]): string[] {
-  const files = new Set<string>();
+  const files = new Map<string, string>();
+  const add = (file: string) => {
+    if (!files.has(inputKey(file))) files.set(inputKey(file), file);
+  };
   for (const pattern of patterns) {
-    if (/^https?:\/\//i.test(pattern) || !/[*?]/.test(basename(pattern))) {
-      files.add(pattern);
+    if (isUrl(pattern) || !/[*?]/.test(basename(pattern))) {
+      add(pattern);
       continue;
     }
     const dir = dirname(pattern);
     const regex = new RegExp(
-      `^${basename(pattern)
-        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-        .replace(/\*/g, ".*")
-        .replace(/\?/g, ".")}$`,
+      `^${escapeRegExp(basename(pattern)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`,
     );
     const matches = existsSync(dir) ? readdirSync(dir).filter((f) => regex.test(f)) : [];
     if (matches.length === 0) throw new UsageError(`no file matches ${pattern}`);
-    for (const f of matches) files.add(join(dir, f));
+    for (const f of matches) add(join(dir, f));
   }
-  return [...files].sort();
+  return [...files.values()].sort();
+}
+
+/** `<tile>.<product>.<anything>`: a product output or one of its sidecars (`.pgw`, `.png.aux.xml`). */
+const OUTPUT_NAME = new RegExp(`^(.+)\\.(?:${PRODUCTS.join("|")})\\..+$`);
+
+/**
+ * Leaves out demgrad's own outputs found next to their tile (`x.slope.tif`, `x.hillshade.png`, `x.hillshade.pgw`
+ * beside `x.tif`): with `-o` at the input folder, a re-run would otherwise take them for new tiles.
+ */
+function withoutOwnOutputs(inputs: string[]): string[] {
+  const local = inputs.filter((input) => !isUrl(input));
+  const tiles = new Set(local.map((input) => join(dirname(resolve(input)), tileName(input))));
+  return inputs.filter((input) => {
+    const match = isUrl(input) ? null : OUTPUT_NAME.exec(basename(input));
+    return !match || !tiles.has(join(dirname(resolve(input)), match[1]!));
+  });
 }
 
 /** `<dir>/<tile>.<product>.<ext>`. */
@@ -78,12 +132,138 @@ export function tileOutputs(
   products: Product[],
   hillshadeFormat: "png" | "tif",
 ): ProductOutputs {
-  const name = basename(input.replace(/[?#].*$/, ""), extname(input.replace(/[?#].*$/, "")));
+  const name = tileName(input);
   const outputs: ProductOutputs = {};
   for (const p of products)
     outputs[p] = join(dir, `${name}.${p}.${p === "hillshade" ? hillshadeFormat : "tif"}`);
   return outputs;
 }
+
+/**
+ * Refuses, before any work, a batch that would lose or destroy a result: two inputs with the same tile name
+ * (their outputs would overwrite each other) or an input that a tile output would overwrite.
+ */
+function checkOutputNames(inputs: string[], outputs: Map<string, ProductOutputs>): void {
+  const byName = new Map<string, string>();
+  for (const input of inputs) {
+    // Case folded: on macOS and Windows file systems X.tif and x.tif have the same outputs.
+    const name = tileName(input).toLowerCase();
+    const other = byName.get(name);
+    if (other !== undefined) {
+      throw new UsageError(
+        `has the same file name as ${input}, so their outputs would overwrite each other: process them with different -o folders, or rename one`,
+        { file: other },
+      );
+    }
+    byName.set(name, input);
+  }
+  const local = new Map(inputs.filter((i) => !isUrl(i)).map((i) => [resolve(i), i]));
+  for (const [input, products] of outputs) {
+    for (const [product, path] of Object.entries(products)) {
+      const victim = local.get(resolve(path));
+      if (victim !== undefined) {
+        throw new UsageError(
+          `is an input, and the ${product} of ${input} would overwrite it: choose another -o folder`,
+          {
+            file: victim,
+          },
+        );
+      }
+    }
+  }
+}
+
+/** Whether `path` holds a demgrad batch report (which a new report may replace). */
+function isBatchReport(path: string): boolean {
+  try {
+    // Look at the first byte before reading the whole file: it may be a large DEM.
+    const fd = openSync(path, "r");
+    const first = Buffer.alloc(1);
+    try {
+      readSync(fd, first, 0, 1, 0);
+    } finally {
+      closeSync(fd);
+    }
+    if (first.toString() !== "{") return false;
+    const report = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    return (
+      Array.isArray(report["tiles"]) &&
+      ["done", "skipped", "failed"].every((k) => typeof report[k] === "number")
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses a report path that would destroy something: an input, a tile output, a folder, or an existing file that
+ * is not a previous demgrad batch report.
+ */
+function checkReportPath(path: string, inputs: string[], outputs: string[]): void {
+  const target = resolve(path);
+  if (inputs.some((input) => !isUrl(input) && resolve(input) === target)) {
+    throw new UsageError("is an input: the report would overwrite it; choose another --report file", {
+      file: path,
+    });
+  }
+  if (outputs.some((output) => resolve(output) === target)) {
+    throw new UsageError("is a tile output: choose another --report file", { file: path });
+  }
+  if (!existsSync(path)) return;
+  if (statSync(path).isDirectory())
+    throw new UsageError("is a folder: --report names a file", { file: path });
+  if (!isBatchReport(path)) {
+    throw new UsageError(
+      "exists and is not a demgrad batch report: choose another --report file, or remove it",
+      {
+        file: path,
+      },
+    );
+  }
+}
+
+/** `mkdir -p`, refusing a file in the way. */
+function createFolder(path: string): void {
+  if (existsSync(path) && !statSync(path).isDirectory()) {
+    throw new OutputError("is not a folder: choose another output folder", { file: path });
+  }
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (error) {
+    throw outputError(path, error);
+  }
+}
+
+/**
+ * Removes the temporary files a dead worker left for a tile. src/io/atomic.ts names them `.<file>.<pid>.<hex>.tmp`
+ * next to each output and sidecar (`<tile>.<product>.*`); the PNG writer's scratch rows add `.grey.tif` or
+ * `.alpha.tif` to such a name, and are written in turn under `..<output>.<pid>.<hex>.tmp.grey.tif.<pid>.<hex>.tmp`.
+ * The pid makes them this worker's.
+ */
+async function removeTemporaryFiles(outputs: ProductOutputs, pid: number): Promise<void> {
+  const folders = new Map<string, RegExp[]>();
+  for (const path of Object.values(outputs)) {
+    const prefix = `${basename(path, extname(path))}.`;
+    const pattern = new RegExp(`^\\.\\.?${escapeRegExp(prefix)}.*\\.${pid}\\.[0-9a-f]{8}\\.tmp`);
+    folders.set(dirname(path), [...(folders.get(dirname(path)) ?? []), pattern]);
+  }
+  await Promise.all(
+    [...folders].map(async ([folder, patterns]) => {
+      const names = await readdir(folder).catch(() => [] as string[]);
+      const mine = names.filter((name) => patterns.some((pattern) => pattern.test(name)));
+      await Promise.all(mine.map((name) => unlink(join(folder, name)).catch(() => {})));
+    }),
+  );
+}
+
+/** How a worker process ended, for the report. */
+function deathReason(code: number | null, signal: NodeJS.Signals | null): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  return `the worker process for this tile ${how}${signal === "SIGKILL" ? " (out of memory?)" : ""}`;
+}
+
+const startFailure = (error: unknown) =>
+  `the worker process for this tile could not start (${(error as Error)?.message ?? error})`;
 
 /**
  * Processes many DEM tiles with the options of a single run.
@@ -105,10 +285,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   const jobs = integer("jobs", options.jobs ?? availableParallelism(), { min: 1, max: 256 });
   // Validate the processing options once, here, rather than in every tile.
   resolveOptions(options);
-  if (!existsSync(options.outputDir) || !statSync(options.outputDir).isDirectory()) {
-    throw new OutputError("the output folder does not exist", { file: options.outputDir });
-  }
-  const { outputDir, overwrite, shard, onTile, signal } = options;
+  const { outputDir, overwrite, shard, onTile, signal, report } = options;
   const {
     warn: _w,
     signal: _s,
@@ -117,19 +294,35 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
     products: _p,
     jobs: _j,
     shard: _h,
+    report: _r,
     seamless,
     ...processOptions
   } = options;
-  const all = expandInputs(inputs);
+  // Every check over all shards' tiles, so that every task of a job array accepts or refuses the same batch.
+  const all = withoutOwnOutputs(expandInputs(inputs));
   const mine = shardInputs(all, shard);
+  const outputs = new Map(
+    all.map((input) => [input, tileOutputs(input, outputDir, products, hillshadeFormat)]),
+  );
+  checkOutputNames(all, outputs);
+  if (report !== undefined) {
+    checkReportPath(
+      report,
+      all,
+      [...outputs.values()].flatMap((o) => Object.values(o)),
+    );
+  }
+  createFolder(outputDir);
+  if (report !== undefined) createFolder(dirname(resolve(report)));
   // Seamless: every input's georeferencing (also other shards' tiles: they are our neighbours).
   const plans = seamless
     ? await planSeamless(all, mine, processOptions, warn)
     : new Map<string, SeamlessPlan>();
   const tiles: TileReport[] = mine.map((input) => ({
     input,
-    status: "done",
-    outputs: tileOutputs(input, outputDir, products, hillshadeFormat),
+    // Until processed: a tile the batch does not reach (interrupted) keeps this.
+    status: "interrupted",
+    outputs: outputs.get(input)!,
     seconds: 0,
   }));
   const todo = tiles.filter((tile) => {
@@ -140,76 +333,122 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   let finished = tiles.length - todo.length;
   let failed = 0;
   onTile?.(finished, tiles.length, failed);
+  const settle = (tile: TileReport, start: number, error: string | undefined) => {
+    tile.seconds = (performance.now() - start) / 1000;
+    if (error === undefined) tile.status = "done";
+    // A tile that ends in error while the batch stops was (most likely) stopped by it.
+    else if (signal?.aborted) tile.status = "interrupted";
+    else {
+      tile.status = "failed";
+      tile.error = error;
+      failed++;
+    }
+    finished++;
+    onTile?.(finished, tiles.length, failed);
+  };
 
   const workerScript = fileURLToPath(new URL("./batch-worker.js", import.meta.url));
-  const workers: ChildProcess[] = Array.from({ length: Math.min(jobs, todo.length) }, () =>
-    fork(workerScript, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] }),
-  );
-  const pending = new Map<number, { tile: TileReport; start: number; resolve: () => void }>();
+  // Tiles already run in parallel, one per process: one thread each unless asked otherwise.
+  const tileOptions = { ...processOptions, threads: processOptions.threads ?? 1 };
+  const live = new Set<ChildProcess>();
   let next = 0;
-  // Ctrl-C: each worker aborts its tile (removing its temporary files) and takes no more.
+
+  /**
+   * One worker process taking tiles until none is left; resolves once it has exited. A worker that dies (killed,
+   * out of memory, a native crash) fails its tile only: its temporary files are removed and a new worker takes
+   * the remaining tiles (each death costs one tile, so this ends). Never rejects.
+   */
+  const runWorker = (): Promise<void> =>
+    new Promise<void>((resolveWorker) => {
+      let worker: ChildProcess;
+      try {
+        worker = fork(workerScript, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+      } catch (error) {
+        // Not even started (ENOMEM…): like a worker that died at once, it costs the next tile.
+        if (signal?.aborted || next >= todo.length) return resolveWorker();
+        settle(todo[next++]!, performance.now(), startFailure(error));
+        return void runWorker().then(resolveWorker);
+      }
+      live.add(worker);
+      let current: { tile: TileReport; start: number } | undefined;
+      let ended = false;
+      const sendNext = () => {
+        current = undefined;
+        if (signal?.aborted || next >= todo.length) {
+          worker.kill();
+          return;
+        }
+        const id = next++;
+        const tile = todo[id]!;
+        const plan = plans.get(tile.input);
+        current = { tile, start: performance.now() };
+        const job: TileJob = {
+          id,
+          input: tile.input,
+          outputs: tile.outputs,
+          options: tileOptions,
+          ...(plan ? { seamless: plan } : {}),
+        };
+        // A lost channel means a dying worker: its exit is handled below.
+        worker.send(job, (error) => error && worker.kill("SIGKILL"));
+      };
+      const onEnd = async (reason: string, pid: number | undefined) => {
+        if (ended) return;
+        ended = true;
+        live.delete(worker);
+        const lost = current;
+        current = undefined;
+        if (lost) {
+          if (pid !== undefined) await removeTemporaryFiles(lost.tile.outputs, pid);
+          settle(lost.tile, lost.start, reason);
+          if (!signal?.aborted && next < todo.length) await runWorker();
+        }
+        resolveWorker();
+      };
+      worker.on("message", (result: TileResult) => {
+        if (!current) return;
+        for (const w of result.warnings) warn(`${current.tile.input}: ${w}`);
+        settle(current.tile, current.start, result.ok ? undefined : (result.error ?? "failed"));
+        sendNext();
+      });
+      worker.on("error", (error) => {
+        // Not started at all (no exit event may follow), or the channel broke (the exit handler cleans up).
+        if (worker.pid === undefined) void onEnd(startFailure(error), undefined);
+        else worker.kill("SIGKILL");
+      });
+      worker.on("exit", (code, exitSignal) => void onEnd(deathReason(code, exitSignal), worker.pid));
+      sendNext();
+    });
+
+  // Interrupted: each worker aborts its tile (removing its temporary files) and takes no more; a worker that does
+  // not stop in time (hung in a read or a native call, or stopped) is killed and its temporary files removed here.
+  let killTimer: NodeJS.Timeout | undefined;
   const abortTiles = () => {
-    for (const w of workers) if (w.connected) w.send({ abort: true });
+    for (const worker of live) worker.send({ abort: true }, () => {});
+    killTimer = setTimeout(() => {
+      for (const worker of live) worker.kill("SIGKILL");
+    }, ABORT_GRACE_MS);
   };
   signal?.addEventListener("abort", abortTiles, { once: true });
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolveWorker, rejectWorker) => {
-            const send = () => {
-              if (signal?.aborted || next >= todo.length) return resolveWorker();
-              const id = next++;
-              const tile = todo[id]!;
-              const plan = plans.get(tile.input);
-              const job: TileJob = {
-                id,
-                input: tile.input,
-                outputs: tile.outputs,
-                // Tiles already run in parallel, one per process: one thread each unless asked otherwise.
-                options: { ...processOptions, threads: processOptions.threads ?? 1 },
-                ...(plan ? { seamless: plan } : {}),
-              };
-              pending.set(id, { tile, start: performance.now(), resolve: send });
-              worker.send(job);
-            };
-            worker.on("message", (result: TileResult) => {
-              const entry = pending.get(result.id)!;
-              pending.delete(result.id);
-              entry.tile.seconds = (performance.now() - entry.start) / 1000;
-              for (const w of result.warnings) warn(`${entry.tile.input}: ${w}`);
-              if (!result.ok) {
-                entry.tile.status = "failed";
-                entry.tile.error = result.error ?? "failed";
-                failed++;
-              }
-              finished++;
-              onTile?.(finished, tiles.length, failed);
-              entry.resolve();
-            });
-            worker.on("error", rejectWorker);
-            worker.on("exit", (code: number | null) => {
-              if (![...pending.values()].some((p) => p.resolve === send)) return;
-              // Stopped by Ctrl-C along with us: the run ends as interrupted below.
-              if (signal?.aborted) resolveWorker();
-              else rejectWorker(new Error(`a batch worker exited with code ${code}`));
-            });
-            send();
-          }),
-      ),
-    );
+    await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, runWorker));
   } finally {
     signal?.removeEventListener("abort", abortTiles);
-    for (const w of workers) w.kill();
+    clearTimeout(killTimer);
+    for (const worker of live) worker.kill("SIGKILL");
   }
-  if (signal?.aborted) throw new AbortError();
-  return {
+  const count = (status: TileReport["status"]) => tiles.filter((t) => t.status === status).length;
+  const result: BatchResult = {
     tiles,
-    done: tiles.filter((t) => t.status === "done").length,
-    skipped: tiles.filter((t) => t.status === "skipped").length,
+    done: count("done"),
+    skipped: count("skipped"),
     failed,
+    interrupted: count("interrupted"),
     seconds: (performance.now() - started) / 1000,
   };
+  if (report !== undefined) await writeBatchReport(report, result);
+  if (signal?.aborted) throw new AbortError();
+  return result;
 }
 
 /** Seamless plans for this shard's tiles; unreadable tiles are left to fail on their own later. */
@@ -240,11 +479,22 @@ async function planSeamless(
   return plans;
 }
 
-/** Writes the per-tile report as JSON. */
+/**
+ * Writes the per-tile report as JSON, atomically. Refuses to replace an input, a tile output or an existing file
+ * that is not a previous report.
+ */
 export async function writeBatchReport(path: string, result: BatchResult): Promise<void> {
+  checkReportPath(
+    path,
+    result.tiles.map((tile) => tile.input),
+    result.tiles.flatMap((tile) => Object.values(tile.outputs)),
+  );
+  const files = new AtomicFiles(path);
   try {
-    await writeFile(path, `${JSON.stringify(result, null, 2)}\n`);
+    await writeFile(files.add(path), `${JSON.stringify(result, null, 2)}\n`);
+    await files.commit();
   } catch (error) {
-    throw new OutputError(`cannot write the report: ${(error as Error).message}`, { file: path });
+    await files.discard();
+    throw outputError(path, error);
   }
 }

@@ -51,13 +51,21 @@ export function parseShard(
     index = Number(match[1]);
     count = Number(match[2]);
   }
-  if (count < 1 || index < 0 || index >= count) {
-    throw new UsageError(`Expected 0 ≤ K < N for shard but received ${index}/${count}`);
+  return checkShard({ index, count });
+}
+
+/** Throws a `UsageError` unless K and N are integers with 0 ≤ K < N (any other shard would get no tiles). */
+function checkShard(shard: Shard): Shard {
+  const { index, count } = shard;
+  if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 0 || index >= count) {
+    throw new UsageError(`Expected integers 0 ≤ K < N for shard but received ${index}/${count}`);
   }
-  return { index, count };
+  return shard;
 }
 
 /** This shard's share of the sorted inputs: every N-th, starting at K. */
 export function shardInputs<T>(sorted: T[], shard: Shard | undefined): T[] {
-  return shard ? sorted.filter((_, i) => i % shard.count === shard.index) : sorted;
+  if (!shard) return sorted;
+  const { index, count } = checkShard(shard);
+  return sorted.filter((_, i) => i % count === index);
 }

@@ -211,10 +211,18 @@ describe("batch", () => {
     const child = spawn(process.execPath, args, { stdio: "pipe" });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
-    // Interrupt once the first tile's outputs exist.
-    while (!existsSync(`${out}/tile_0_0.gradient.tif`)) await new Promise((r) => setTimeout(r, 10));
+    const exited = new Promise((r) => child.on("exit", r));
+    // Interrupt once the first tile's outputs exist; fail (not hang) if they never appear or demgrad ended first.
+    const deadline = Date.now() + 60_000;
+    while (!existsSync(`${out}/tile_0_0.gradient.tif`)) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        assert.fail(`the first tile's outputs did not appear (exit code ${child.exitCode}): ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
     child.kill("SIGINT");
-    const code = await new Promise((r) => child.on("exit", r));
+    const code = await exited;
     assert.equal(code, 130, stderr);
     assert.ok(!readdirSync(out).some((f) => f.endsWith(".tmp")), "no temporary file remains");
     const finished = readdirSync(out).filter((f) => f.endsWith(".gradient.tif")).length;
@@ -253,8 +261,7 @@ describe("batch", () => {
     );
   });
 
-  test("a missing output folder or an unmatched pattern fails before any work", () => {
-    assert.equal(demgrad(["batch", `${tiles}/tile_0_0.tif`, "-o", `${dir}/nope`]).status, 1);
+  test("an unmatched pattern fails before any work", () => {
     const run = demgrad(["batch", `${tiles}/none_*.tif`, "-o", dir]);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /no file matches/);
@@ -292,5 +299,20 @@ describe("shards", () => {
     ]) {
       assert.throws(() => parseShard(value, { env }), UsageError, value);
     }
+  });
+  test("shardInputs refuses a shard outside 0 ≤ K < N or not in integers, instead of returning nothing", () => {
+    for (const shard of [
+      { index: 2, count: 2 },
+      { index: 5, count: 2 },
+      { index: -1, count: 2 },
+      { index: 0, count: 0 },
+      { index: 0.5, count: 2 },
+      { index: 0, count: 2.5 },
+      { index: Number.NaN, count: 2 },
+    ]) {
+      assert.throws(() => shardInputs(["a", "b", "c"], shard), /0 ≤ K < N/, JSON.stringify(shard));
+      assert.throws(() => shardInputs(["a", "b", "c"], shard), UsageError);
+    }
+    assert.deepEqual(shardInputs(["a", "b", "c"], { index: 1, count: 1 + 1 }), ["b"]);
   });
 });
