@@ -16,14 +16,15 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { processBatch } from "../../dist/index.js";
-import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
+import { demgrad, ROOT } from "../helpers/cli.js";
+import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-safety-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 // Small tiles (fast) and big ones (a worker spends about a second on each: long enough to catch it mid-tile).
-const SMALL = `${SAMPLES}storml_elev.tif`;
-const BIG = `${SAMPLES}inldata_dem.tif`;
+const SMALL = sample("storml_elev.tif");
+const BIG = sample("inldata_dem.tif");
 before(() => {
   for (const sub of ["small", "big", "a", "b"]) mkdirSync(`${dir}/${sub}`);
   for (const name of ["s1", "s2"]) copyFileSync(SMALL, `${dir}/small/${name}.tif`);
