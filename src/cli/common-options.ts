@@ -53,7 +53,10 @@ export const productOptions = {
   ],
   hillshade: () => [
     new Option("--azimuth <deg>", "hillshade: direction of the light, clockwise from north (default 315)"),
-    new Option("--altitude <deg>", "hillshade: height of the light above the horizon, 0–90 (default 45)"),
+    new Option(
+      "--altitude <deg>",
+      "hillshade: height of the light above the horizon, greater than 0 and at most 90 (default 45)",
+    ),
     new Option("--variant <name>", "hillshade variant").choices([
       "regular",
       "combined",

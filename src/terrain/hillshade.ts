@@ -36,7 +36,7 @@ const VARIANTS = ["regular", "combined", "multidirectional", "igor"] as const;
  * @example
  * ```ts
  * validateHillshadeOptions({ azimuth: -45 }); // { azimuth: 315, altitude: 45, variant: "regular", pixelAspect: 1 }
- * validateHillshadeOptions({ altitude: 95 }); // throws UsageError: Expected number between 0 and 90 for altitude …
+ * validateHillshadeOptions({ altitude: 95 }); // throws UsageError: Expected number greater than 0 and at most 90 for altitude …
  * ```
  */
 export function validateHillshadeOptions(

@@ -151,7 +151,7 @@ describe("bad outputs", () => {
     fails(
       ["hillshade", dem, `${outDir}/h.png`, "--altitude", "95"],
       2,
-      /Expected number between 0 and 90 for altitude but received "95"/,
+      /Expected number greater than 0 and at most 90 for altitude but received "95"/,
     );
     fails(["slope", dem, `${outDir}/s.tif`, "--edge-order", "3"], 2, /edge-order/);
     fails(

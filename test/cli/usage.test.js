@@ -59,7 +59,7 @@ test("invalid option values are usage errors with the validation message", () =>
   const cases = [
     [
       ["hillshade", dem, "/tmp/x.png", "--altitude", "95"],
-      'Expected number between 0 and 90 for altitude but received "95"',
+      'Expected number greater than 0 and at most 90 for altitude but received "95"',
     ],
     [["slope", dem, "/tmp/x.tif", "--edge-order", "3"], "--edge-order"],
     [
@@ -83,4 +83,28 @@ test("terrain without any product is a usage error", () => {
   const { status, stderr } = demgrad(["terrain", `${SAMPLES}storml_elev.tif`]);
   assert.equal(status, 2);
   assert.match(oneErrorLine(stderr), /at least one of --slope/);
+});
+
+test("--altitude 0 is refused before any work with the true bound, whatever the thread count", () => {
+  // N43E006 (1201 × 1201) runs in two strips, so --threads 2 does start a worker.
+  for (const [dem, threads] of [
+    ["storml_elev.tif", "1"],
+    ["N43E006.tiff", "2"],
+  ]) {
+    const { status, stderr } = demgrad([
+      "hillshade",
+      `${SAMPLES}${dem}`,
+      "/tmp/demgrad-never-written.png",
+      "--altitude",
+      "0",
+      "--threads",
+      threads,
+    ]);
+    assert.equal(status, 2, stderr);
+    // An option error names no file: the DEM is not at fault.
+    assert.equal(
+      oneErrorLine(stderr),
+      'demgrad: Expected number greater than 0 and at most 90 for altitude but received "0"',
+    );
+  }
 });
