@@ -66,6 +66,67 @@ export class AbortError extends DemgradError {
   }
 }
 
+/** An error as plain data, to cross from a worker thread to the caller (structured clone keeps no class or code). */
+export interface ErrorData {
+  name: string;
+  message: string;
+  code?: DemgradErrorCode;
+  file?: string;
+  stack?: string;
+}
+
+/** The plain-data form of any thrown value. */
+export function errorToData(error: unknown): ErrorData {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const data: ErrorData = { name: error.name, message: error.message };
+  if (error.stack !== undefined) data.stack = error.stack;
+  if (error instanceof DemgradError) {
+    data.code = error.code;
+    if (error.file !== undefined) data.file = error.file;
+  }
+  return data;
+}
+
+const DEMGRAD_ERRORS: Record<string, (data: ErrorData) => DemgradError> = {
+  UsageError: (d) => new UsageError(d.message, fileOf(d)),
+  InputError: (d) =>
+    new InputError(d.message, { ...fileOf(d), code: d.code === "UNSUPPORTED" ? "UNSUPPORTED" : "INPUT" }),
+  GeorefError: (d) => new GeorefError(d.message, fileOf(d)),
+  OutputError: (d) => new OutputError(d.message, fileOf(d)),
+  AbortError: (d) => new AbortError(d.message, fileOf(d)),
+};
+
+const STANDARD_ERRORS: Record<string, new (message: string) => Error> = {
+  RangeError,
+  TypeError,
+  SyntaxError,
+  ReferenceError,
+};
+
+function fileOf(data: ErrorData): { file?: string } {
+  return data.file === undefined ? {} : { file: data.file };
+}
+
+/**
+ * The error `errorToData` described, rebuilt as the same class: a `DemgradError` subclass with its code and file,
+ * a standard error type, or a plain `Error`. The stack is the original thread's.
+ *
+ * @example
+ * ```ts
+ * const error = errorFromData(errorToData(new UsageError("bad"))); // UsageError, code "USAGE"
+ * ```
+ */
+export function errorFromData(data: ErrorData): Error {
+  let error: Error;
+  if (data.code !== undefined) {
+    error = (DEMGRAD_ERRORS[data.name] ?? ((d) => new DemgradError(d.code!, d.message, fileOf(d))))(data);
+  } else {
+    error = new (STANDARD_ERRORS[data.name] ?? Error)(data.message);
+  }
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
+
 /** Warnings go to their own channel so library users can route them; the CLI prints them to stderr. */
 export type WarningHandler = (message: string) => void;
 
