@@ -11,6 +11,7 @@ import { open, rm, writeFile } from "node:fs/promises";
 import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
+import { crsWkt } from "./crs-wkt.js";
 import { createGeoTiffWriter, type RasterWriter, type RasterWriterOptions } from "./geotiff-writer.js";
 import { outputFormat } from "./output-format.js";
 import { escapeXml } from "./tiff-tags.js";
@@ -34,9 +35,10 @@ export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
 }
 
 /**
- * GDAL's PAM sidecar naming the CRS as a user input GDAL understands (`EPSG:n`, else the proj4 string), or
- * undefined without one. No `dataAxisToSRSAxisMapping`: GDAL then takes x as easting/longitude for every CRS,
- * where a fixed "1,2" would swap latitude and longitude for EPSG:4326.
+ * GDAL's PAM sidecar naming the CRS as GDAL reads it from the source: `EPSG:n`, else WKT built from the GeoKeys
+ * (a proj4 string would lose the datum's name, and with it GDAL's "same CRS"), else the proj4 string for a
+ * projection the WKT builder does not know; undefined without a CRS. No `dataAxisToSRSAxisMapping`: GDAL then
+ * takes x as easting/longitude for every CRS, where a fixed "1,2" would swap latitude and longitude for EPSG:4326.
  *
  * @example
  * ```ts
@@ -44,7 +46,7 @@ export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
  * ```
  */
 export function auxXml(georef: Georef): string | undefined {
-  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : georef.crs.proj4;
+  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : (crsWkt(georef) ?? georef.crs.proj4);
   if (!srs) return undefined;
   return `<PAMDataset>\n  <SRS>${escapeXml(srs)}</SRS>\n</PAMDataset>\n`;
 }

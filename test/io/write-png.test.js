@@ -2,12 +2,13 @@
 // and a world file + .aux.xml that make GDAL place the image exactly where the source is (projected, geographic
 // and a custom CRS with no EPSG code).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import sharp from "sharp";
 import { createRasterWriter, OutputError, UsageError, writePng } from "../../dist/index.js";
-import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
+import { demgrad, gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
 import { readPng } from "../helpers/raster.js";
 import { same, sampleGeoref } from "./write-support.js";
 
@@ -61,6 +62,50 @@ describe("PNG placement", { skip: !HAS_GDAL && "gdal-bin not installed" }, () =>
           assert.ok(Math.abs(a - src.wgs84Extent.coordinates[0][k][axis]) < 1e-7, "wgs84Extent");
         }
       }
+    });
+  }
+});
+
+const HAS_OSR = spawnSync("/usr/bin/python3", ["-c", "from osgeo import osr"]).status === 0;
+
+describe("PNG CRS without an EPSG code", {
+  skip: !(HAS_GDAL && HAS_OSR) && "needs gdal-bin and GDAL's Python bindings (osr) under /usr/bin/python3",
+}, () => {
+  // A user-defined UTM 25S on GRS80 (no EPSG code; GDAL names its datum "Unknown based on GRS80 ellipsoid"),
+  // made by GDAL itself, and inldata's custom Albers on NAD83.
+  const utm25s = `${dir}/utm25s-user.tif`;
+  const sources = [utm25s, `${SAMPLES}inldata_dem.tif`];
+  for (const source of sources) {
+    test(`${source.split("/").pop()}: osr IsSame(source CRS, hillshade PNG CRS)`, () => {
+      if (source === utm25s) {
+        gdal("gdal_create", [
+          ...["-outsize", "40", "30", "-ot", "Float32", "-burn", "100"],
+          ...["-a_srs", "+proj=utm +zone=25 +south +ellps=GRS80 +units=m"],
+          ...["-a_ullr", "500000", "9000000", "501200", "8999100", utm25s],
+        ]);
+        assert.doesNotMatch(
+          gdal("gdalsrsinfo", ["-o", "wkt1", utm25s]).stdout,
+          /AUTHORITY\["EPSG","32725"\]/,
+        );
+      }
+      const png = `${dir}/${source.split("/").pop()}.shade.png`;
+      const run = demgrad(["hillshade", source, png, "-q"]);
+      assert.equal(run.status, 0, run.stderr);
+      const check = spawnSync(
+        "/usr/bin/python3",
+        [
+          "-c",
+          `import sys
+from osgeo import gdal
+a = gdal.Open(sys.argv[1]); b = gdal.Open(sys.argv[2])
+print(bool(a.GetSpatialRef().IsSame(b.GetSpatialRef())))`,
+          source,
+          png,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(check.status, 0, check.stderr);
+      assert.equal(check.stdout.trim(), "True", readFileSync(`${png}.aux.xml`, "utf8"));
     });
   }
 });
