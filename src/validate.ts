@@ -41,6 +41,16 @@ function describeRange(kind: "number" | "integer", range: NumberRange): string {
   return lower || upper ? `${kind} ${lower ?? upper}` : kind;
 }
 
+/** Runs checks whose errors are about `file`: a `UsageError` they throw names it (unless it names one already). */
+export function checkingFile<T>(file: string, checks: () => T): T {
+  try {
+    return checks();
+  } catch (error) {
+    if (error instanceof UsageError) error.file ??= file;
+    throw error;
+  }
+}
+
 /** A finite number, optionally within a range (see `NumberRange`). Strings are parsed strictly. */
 export function number(name: string, value: unknown, range: NumberRange = {}): number {
   const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;

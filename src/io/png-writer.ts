@@ -10,9 +10,15 @@
 import { open, rm, writeFile } from "node:fs/promises";
 import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
+import { checkingFile, integer } from "../validate.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
 import { crsWkt } from "./crs-wkt.js";
-import { createGeoTiffWriter, type RasterWriter, type RasterWriterOptions } from "./geotiff-writer.js";
+import {
+  createGeoTiffWriter,
+  type RasterWriter,
+  type RasterWriterOptions,
+  validateWriterOptions,
+} from "./geotiff-writer.js";
 import { outputFormat } from "./output-format.js";
 import { escapeXml } from "./tiff-tags.js";
 
@@ -62,26 +68,13 @@ export function auxXml(georef: Georef): string | undefined {
  * await writer.finish(); // shade.png, shade.pgw, shade.png.aux.xml
  * ```
  */
-export async function createPngWriter(path: string, options: RasterWriterOptions): Promise<RasterWriter> {
-  const { width, height, nodata, georef } = options;
+export async function createPngWriter(path: string, raw: RasterWriterOptions): Promise<RasterWriter> {
   if (outputFormat(path) !== "png") throw new UsageError("a PNG needs a .png name", { file: path });
+  const options = validateWriterOptions(path, raw);
+  const { width, height, nodata, georef } = options;
   if ((options.bands ?? 1) !== 1)
     throw new UsageError("a PNG holds one band: use a .tif name", { file: path });
-  if (nodata !== undefined && !(Number.isInteger(nodata) && nodata >= 0 && nodata <= 255)) {
-    throw new UsageError(`Expected integer between 0 and 255 for PNG nodata but received ${nodata}`, {
-      file: path,
-    });
-  }
-  for (const [name, value] of [
-    ["width", width],
-    ["height", height],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new UsageError(`Expected integer of at least 1 for ${name} but received ${value}`, {
-        file: path,
-      });
-    }
-  }
+  if (nodata !== undefined) checkingFile(path, () => integer("PNG nodata", nodata, { min: 0, max: 255 }));
   if (width > VIPS_MAX_SIDE || height > VIPS_MAX_SIDE) {
     throw new OutputError(`${width}×${height} pixels is too large for a PNG: write a .tif instead`, {
       file: path,
