@@ -215,3 +215,23 @@ test("validate.ts states each bound as it is: inclusive, exclusive, one-sided", 
     usage("Expected integer of at most 8 for n but received 9"),
   );
 });
+
+test("slope, aspect and hillshade check their gradient argument and say what is wrong", () => {
+  const cases = [
+    [
+      { dzdx: [0.1, 0.2], dzdy: [0.3] },
+      "Expected dzdx and dzdy of equal length for gradient but received lengths 2 and 1",
+    ],
+    ["abc", 'Expected an object { dzdx, dzdy } for gradient but received "abc"'],
+    [undefined, "Expected an object { dzdx, dzdy } for gradient but received undefined"],
+    [{ dzdx: [0] }, "Expected an array of numbers for gradient.dzdy but received undefined"],
+    [{ dzdx: "ab", dzdy: [0, 0] }, 'Expected an array of numbers for gradient.dzdx but received "ab"'],
+  ];
+  for (const product of [slope, aspect, hillshade]) {
+    for (const [grad, message] of cases) {
+      assert.throws(() => product(grad), usage(message), `${product.name}(${JSON.stringify(grad)})`);
+    }
+    // Typed and plain arrays of one length pass.
+    assert.equal(product({ dzdx: new Float64Array(2), dzdy: [0, 0] }).length, 2);
+  }
+});
