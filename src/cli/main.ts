@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, UsageError } from "../errors.js";
+import { outputError } from "../io/atomic.js";
 import { processBatch, writeBatchReport } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
 import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
@@ -34,6 +35,34 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
 }
 
+/**
+ * Writes to standard output and waits until the text is out: a failed write (`> /dev/full`, a closed pipe) becomes
+ * one `demgrad:` line and exit status 1, not an unhandled stream error.
+ */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) =>
+      error ? reject(outputError("standard output", error)) : resolve(),
+    );
+  });
+}
+
+/** A failed write is reported by writeStdout's callback: the stream's 'error' event must not end the process. */
+function ignoreStreamError(): void {}
+
+/**
+ * Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) abort the run, so the writers remove their temporary
+ * files before the process ends. Returns the function that stops listening.
+ */
+function abortOnSignals(controller: AbortController): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const onSignal = () => controller.abort();
+  for (const signal of signals) process.once(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}
+
 /** Runs one product command or `terrain`. */
 async function runProducts(
   dem: string,
@@ -43,9 +72,7 @@ async function runProducts(
 ): Promise<void> {
   const bar = progressBar(label, raw["quiet"] === true);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const stopListening = abortOnSignals(controller);
   try {
     await processDem(dem, outputs, {
       ...toProcessOptions(raw),
@@ -54,8 +81,7 @@ async function runProducts(
     });
   } finally {
     bar.finish();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
 }
 
@@ -66,9 +92,7 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
   const quiet = raw["quiet"] === true;
   const bar = progressBar("tiles", quiet);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const stopListening = abortOnSignals(controller);
   try {
     const result = await processBatch(inputs, {
       ...toProcessOptions(raw),
@@ -92,15 +116,14 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
       if (tile.status === "failed") process.stderr.write(`demgrad: ${tile.input}: ${tile.error}\n`);
     }
     if (!quiet) {
-      process.stdout.write(
+      await writeStdout(
         `${result.tiles.length} tiles: ${result.done} done, ${result.skipped} skipped (already done), ${result.failed} failed, ${result.seconds.toFixed(1)} s\n`,
       );
     }
     return result.failed > 0 ? 1 : 0;
   } finally {
     bar.finish();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
 }
 
@@ -124,7 +147,7 @@ export function buildProgram(): Command {
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {
       const info = await describeDem(dem, { band: bandNumber(opts.band) });
-      process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
+      await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
   const product = (name: Product, description: string, output: string) =>
@@ -250,6 +273,8 @@ export async function main(argv: string[]): Promise<number> {
     command.configureOutput({ writeErr: (s) => errLines.push(s) });
   }
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  if (!process.stdout.listeners("error").includes(ignoreStreamError))
+    process.stdout.on("error", ignoreStreamError);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;

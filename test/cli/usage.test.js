@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { demgrad, ROOT, SAMPLES } from "../helpers/cli.js";
 
@@ -106,5 +107,25 @@ test("--altitude 0 is refused before any work with the true bound, whatever the 
       oneErrorLine(stderr),
       'demgrad: Expected number greater than 0 and at most 90 for altitude but received "0"',
     );
+  }
+});
+
+test("info into a full disk (/dev/full): one line, exit 1, no stack trace", {
+  skip: !existsSync("/dev/full") && "needs /dev/full",
+}, () => {
+  const full = openSync("/dev/full", "w");
+  try {
+    const run = spawnSync(process.execPath, [`${ROOT}bin/demgrad.js`, "info", `${SAMPLES}storml_elev.tif`], {
+      stdio: ["ignore", full, "pipe"],
+      encoding: "utf8",
+      env: { ...process.env, DEMGRAD_DEBUG: "" },
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      oneErrorLine(run.stderr),
+      "demgrad: standard output: disk full: free some space or write elsewhere",
+    );
+  } finally {
+    closeSync(full);
   }
 });
