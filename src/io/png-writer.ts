@@ -90,7 +90,6 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     throw outputError(path, error);
   }
   // Scratch rows: read back by sharp on finish, removed whatever happens.
-  const scratch = temporaryName(path);
   const scratchOptions = {
     width,
     height,
@@ -98,8 +97,8 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     compress: "none",
     signal: options.signal,
   } as const;
-  const greyPath = `${scratch}.grey.tif`;
-  const alphaPath = `${scratch}.alpha.tif`;
+  const greyPath = temporaryName(path, ".grey.tif");
+  const alphaPath = temporaryName(path, ".alpha.tif");
   let grey: RasterWriter | undefined;
   let alpha: RasterWriter | undefined;
   let rows = 0;

@@ -129,6 +129,30 @@ describe("edge-case DEMs succeed", () => {
   });
 });
 
+describe("long output names", () => {
+  test("240-byte output names (ASCII and 2-byte UTF-8) work: temporary names stay within 255 bytes", () => {
+    const long = mkdtempSync(`${dir}/long-`);
+    const stems = ["s".repeat(236), "é".repeat(118)]; // 236 and 236 bytes, + ".tif"/".png" = 240
+    for (const stem of stems) {
+      for (const [command, ext] of [
+        ["slope", "tif"],
+        ["hillshade", "png"],
+      ]) {
+        const out = `${long}/${stem}.${ext}`;
+        assert.equal(Buffer.byteLength(`${stem}.${ext}`), 240);
+        const run = demgrad([command, `${SAMPLES}storml_elev.tif`, out, "-q"]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.ok(existsSync(out), out);
+      }
+    }
+    // Only the outputs and their sidecars remain: no temporary or scratch file.
+    assert.ok(
+      readdirSync(long).every((name) => !name.startsWith(".")),
+      readdirSync(long).join("\n"),
+    );
+  });
+});
+
 describe("bad outputs", () => {
   const dem = `${SAMPLES}storml_elev.tif`;
   test("output folder missing", () =>

@@ -66,6 +66,7 @@ describe("file-system errors", () => {
       EACCES: "cannot write here (permission denied): choose another folder",
       EROFS: "cannot write here (permission denied): choose another folder",
       EISDIR: "a folder has this name: choose another output name",
+      ENAMETOOLONG: "the file name is too long: choose a shorter name",
       EIO: "cannot write (EIO: system text): check the output path",
     };
     for (const [code, message] of Object.entries(cases)) {
