@@ -7,7 +7,8 @@
  * encodes the PNG. Memory stays a few tile rows whatever the image's size. The PNG and its sidecars are written
  * under temporary names and appear together on `finish`; the scratch files never remain.
  */
-import { open, rm, writeFile } from "node:fs/promises";
+import { open, rm, statfs, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { checkingFile, integer } from "../validate.js";
@@ -113,6 +114,9 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
   const failed = async (error: unknown): Promise<DemgradError> => {
     await Promise.all([files.discard(), removeScratch()]);
     if (options.signal?.aborted) return new AbortError(undefined, { file: path });
+    // The scratch files are ours, not the user's: errors about them name the output.
+    if (error instanceof DemgradError && (error.file === greyPath || error.file === alphaPath))
+      error.file = path;
     if (error instanceof DemgradError || (error as NodeJS.ErrnoException)?.code)
       return outputError(path, error);
     // sharp/libvips failures (sizes, memory) say what they are in their message.
@@ -181,7 +185,13 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
         if (alpha) image = image.joinChannel(alphaPath, input);
         // "b-w", or sharp writes RGB. zlib level 4, as for GeoTIFF tiles: the encode is the run's serial tail and
         // takes half the time of level 6, for files about as small as gdaldem's.
-        await image.toColourspace("b-w").png({ compressionLevel: 4 }).toFile(png);
+        await image
+          .toColourspace("b-w")
+          .png({ compressionLevel: 4 })
+          .toFile(png)
+          .catch(async (error: unknown) => {
+            throw await withDiskFull(error, png, width * height * (alpha ? 2 : 1));
+          });
         files.check();
         const gt = georef?.geoTransform;
         if (georef && gt) {
@@ -203,6 +213,23 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
       await Promise.all([files.discard(), removeScratch()]);
     },
   };
+}
+
+/**
+ * libvips reports a failed write as "write error", without the errno. When the folder has less room left than the
+ * image's raw size, that was the disk filling up: the error becomes an ENOSPC one (so it says "disk full").
+ */
+async function withDiskFull(error: unknown, file: string, rawBytes: number): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException)?.code || !/write error/i.test(String((error as Error)?.message)))
+    return error;
+  try {
+    const { bavail, bsize } = await statfs(dirname(file));
+    if (bavail * bsize < rawBytes)
+      return Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+  } catch {
+    // No file-system figures: keep libvips' own words.
+  }
+  return error;
 }
 
 /**

@@ -189,19 +189,47 @@ describe("bad outputs", () => {
       /Expected integer of at least 1 for band but received "0"/,
     );
   });
-  test("disk full leaves no partial file", {
-    skip: process.getuid?.() !== 0 && "needs root to mount a small tmpfs",
-  }, () => {
-    const full = `${dir}/full`;
-    mkdirSync(full);
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", full]).status !== 0) return;
+  const AS_ROOT = process.getuid?.() === 0;
+  /** Runs `check(folder)` on a tmpfs of `size` mounted for it; skips, saying why, when it cannot be mounted. */
+  const onSmallDisk = (t, size, check) => {
+    const full = mkdtempSync(`${dir}/full-`);
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", full], {
+      encoding: "utf8",
+    });
+    if (mounted.status !== 0) {
+      t.skip(`cannot mount a tmpfs: ${mounted.stderr.trim()}`);
+      return;
+    }
     try {
+      check(full);
+    } finally {
+      spawnSync("umount", [full]);
+    }
+  };
+  test("disk full leaves no partial file", { skip: !AS_ROOT && "needs root to mount a small tmpfs" }, (t) =>
+    onSmallDisk(t, "200k", (full) => {
       const run = demgrad(["slope", `${SAMPLES}srtm_bigtujunga30m_utm11.tif`, `${full}/s.tif`]);
       assert.equal(run.status, 1);
       assert.match(run.stderr, /^demgrad: .*s\.tif: disk full/);
       assert.deepEqual(readdirSync(full), []);
-    } finally {
-      spawnSync("umount", [full]);
+    }),
+  );
+  test("disk full while writing a PNG says disk full and names the PNG", {
+    skip: !AS_ROOT && "needs root to mount a small tmpfs",
+  }, (t) => {
+    // 900k fills up with the scratch rows (983 KB of padded tiles); 1200k holds them and fills up as the PNG is
+    // encoded (libvips says only "write error").
+    for (const size of ["900k", "1200k"]) {
+      onSmallDisk(t, size, (full) => {
+        const run = demgrad(["hillshade", `${SAMPLES}srtm_bigtujunga30m_utm11.tif`, `${full}/h.png`, "-q"]);
+        assert.equal(run.status, 1, size);
+        assert.equal(
+          run.stderr,
+          `demgrad: ${full}/h.png: disk full: free some space or write elsewhere\n`,
+          size,
+        );
+        assert.deepEqual(readdirSync(full), [], size);
+      });
     }
   });
 });
