@@ -113,7 +113,8 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
     bar.finish();
     if (typeof raw["report"] === "string") await writeBatchReport(raw["report"], result);
     for (const tile of result.tiles) {
-      if (tile.status === "failed") process.stderr.write(`demgrad: ${tile.input}: ${tile.error}\n`);
+      if (tile.status === "failed")
+        process.stderr.write(`${oneLine(`demgrad: ${tile.input}: ${tile.error}`)}\n`);
     }
     if (!quiet) {
       await writeStdout(
@@ -250,15 +251,33 @@ function bandNumber(value: string): number {
   return n;
 }
 
+/**
+ * The text with control characters escaped (`\n`, `\t`, `\x1b`…): a file name holding a newline must not split the
+ * one error line, nor an escape sequence reach the terminal.
+ *
+ * @example
+ * ```ts
+ * oneLine("demgrad: a\nb.tif: not found"); // "demgrad: a\\nb.tif: not found"
+ * ```
+ */
+export function oneLine(text: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
 /** Prints one `demgrad:` line for an error and returns the exit status. */
 export function reportError(error: unknown, stderr: (line: string) => void): number {
   if (process.env["DEMGRAD_DEBUG"] === "1" && error instanceof Error && error.stack) stderr(error.stack);
   if (error instanceof DemgradError) {
-    stderr(`demgrad: ${error.file ? `${error.file}: ` : ""}${error.message}`);
+    stderr(oneLine(`demgrad: ${error.file ? `${error.file}: ` : ""}${error.message}`));
     return error.code === "USAGE" ? 2 : error.code === "ABORTED" ? 130 : 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  stderr(`demgrad: internal error: ${message} (set DEMGRAD_DEBUG=1 for details)`);
+  stderr(oneLine(`demgrad: internal error: ${message} (set DEMGRAD_DEBUG=1 for details)`));
   return 1;
 }
 
@@ -286,7 +305,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(errLines.join(""));
         return 2;
       }
-      stderr(`demgrad: ${error.message.replace(/^error: /, "")}`);
+      stderr(oneLine(`demgrad: ${error.message.replace(/^error: /, "").trimEnd()}`));
       return 2;
     }
     if (error instanceof BatchFailed) return 1;

@@ -80,6 +80,19 @@ describe("bad input", () => {
   for (const [name, file, pattern] of cases) {
     test(name, () => fails(["slope", dem(file), `${outDir}/slope.tif`], 1, pattern));
   }
+  test("control characters in a file name are escaped: the message stays one line", () => {
+    // A newline, a tab and an escape (ESC [ 2 J would clear the terminal).
+    fails(
+      ["slope", `${dir}/new\nline\tand\x1b[2J.tif`, `${outDir}/slope.tif`],
+      1,
+      /new\\nline\\tand\\x1b\[2J\.tif: no such file/,
+    );
+    fails(
+      ["slope", `${SAMPLES}storml_elev.tif`, `${outDir}/missing\nfolder/s.tif`],
+      1,
+      /missing\\nfolder\/s\.tif: the output folder does not exist/,
+    );
+  });
   test("band out of range", () =>
     fails(
       ["slope", `${SAMPLES}storml_elev.tif`, `${outDir}/s.tif`, "-b", "2"],
