@@ -190,6 +190,11 @@ describe("bad outputs", () => {
       2,
       /Expected number greater than 0 and at most 90 for altitude but received "95"/,
     );
+    fails(
+      ["hillshade", dem, `${outDir}/h.png`, "--altitude", "0"],
+      2,
+      /^demgrad: Expected number greater than 0 and at most 90 for altitude but received "0"$/,
+    );
     fails(["slope", dem, `${outDir}/s.tif`, "--edge-order", "3"], 2, /edge-order/);
     fails(
       ["slope", dem, `${outDir}/s.tif`, "-z", "abc"],
