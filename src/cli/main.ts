@@ -26,7 +26,7 @@ Examples:
   demgrad aspect dem.tif aspect.tif                    compass bearing from true north
   demgrad hillshade dem.tif shade.png -z 2             grey PNG with a world file
   demgrad terrain dem.tif --slope s.tif --hillshade h.png
-  demgrad slope dem.tif s.tif --compat gdaldem         equals gdaldem slope
+  demgrad slope dem.tif s.tif --compat gdaldem         gdaldem slope's values
 
 Exit status: 0 success, 1 processing error, 2 usage error. Set DEMGRAD_DEBUG=1 for stack traces.`;
 
@@ -134,7 +134,7 @@ export function buildProgram(): Command {
     .name("demgrad")
     .description(
       "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade; " +
-        "numpy-exact by default, gdaldem-exact on request (--compat gdaldem).",
+        "numpy-exact by default, gdaldem-compatible on request (--compat gdaldem).",
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()
