@@ -129,7 +129,9 @@ export function crsWkt(georef: Georef): string | undefined {
   if (!definition || (crs.kind !== "projected" && crs.kind !== "geographic")) return undefined;
   const keys = decodeGeoKeys(georef.tags);
   const geogcs = geographicWkt(keys, georef);
-  if (crs.kind === "geographic") return geogcs;
+  // GDAL gives a geographic CRS read from GeoKeys latitude-longitude axes (its EPSG order), then maps the data's x
+  // to longitude; osr's IsSame compares that mapping, so the axes are stated the same way here.
+  if (crs.kind === "geographic") return `${geogcs.slice(0, -1)},AXIS["Latitude",NORTH],AXIS["Longitude",EAST]]`;
   const projected = asTransverseMercator(definition);
   const projection = projectionOf(projected);
   if (!projection) return undefined;
@@ -200,7 +202,7 @@ function geographicWkt(keys: GeoKeys, georef: Georef): string {
   const primeMeridian = Number(proj4Parameter(definition, "pm") ?? 0) || 0;
   return (
     `GEOGCS[${quoted(name)},DATUM[${quoted(datum)},SPHEROID[${quoted(part("Ellipsoid") ?? "unknown")},` +
-    `${a},${rf}]],PRIMEM["${primeMeridian === 0 ? "Greenwich" : "unknown"}",` +
+    `${a},${rf}]],PRIMEM[${quoted(part("Primem") ?? (primeMeridian === 0 ? "Greenwich" : "unknown"))},` +
     `${primeMeridian}],UNIT["degree",0.0174532925199433]]`
   );
 }

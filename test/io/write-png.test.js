@@ -71,22 +71,36 @@ const HAS_OSR = spawnSync("/usr/bin/python3", ["-c", "from osgeo import osr"]).s
 describe("PNG CRS without an EPSG code", {
   skip: !(HAS_GDAL && HAS_OSR) && "needs gdal-bin and GDAL's Python bindings (osr) under /usr/bin/python3",
 }, () => {
-  // A user-defined UTM 25S on GRS80 (no EPSG code; GDAL names its datum "Unknown based on GRS80 ellipsoid"),
-  // made by GDAL itself, and inldata's custom Albers on NAD83.
-  const utm25s = `${dir}/utm25s-user.tif`;
-  const sources = [utm25s, `${SAMPLES}inldata_dem.tif`];
+  // CRSs that GDAL itself writes without an EPSG code (user-defined GeoKeys, datum names like "Unknown based on
+  // GRS80 ellipsoid" in the citation), and inldata's custom Albers on NAD83 (EPSG:4269).
+  const made = [
+    ["utm25s-user", "+proj=utm +zone=25 +south +ellps=GRS80 +units=m", [500000, 9000000, 501200, 8999100]],
+    ["longlat-grs80", "+proj=longlat +ellps=GRS80 +no_defs", [10, 50, 10.3, 49.8]],
+    [
+      "lcc1sp-paris",
+      "+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +x_0=600000 +y_0=2200000 +ellps=clrk80ign " +
+        "+pm=paris +units=m",
+      [600000, 2200000, 601200, 2199100],
+    ],
+    [
+      "lcc-nad83-usft",
+      "+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +datum=NAD83 +units=us-ft",
+      [0, 0, 1200, -900],
+    ],
+  ];
+  const sources = [...made.map(([name]) => `${dir}/${name}.tif`), `${SAMPLES}inldata_dem.tif`];
   for (const source of sources) {
     test(`${source.split("/").pop()}: osr IsSame(source CRS, hillshade PNG CRS)`, () => {
-      if (source === utm25s) {
+      const recipe = made.find(([name]) => source === `${dir}/${name}.tif`);
+      if (recipe) {
+        const [, srs, [x0, y0, x1, y1]] = recipe;
         gdal("gdal_create", [
-          ...["-outsize", "40", "30", "-ot", "Float32", "-burn", "100"],
-          ...["-a_srs", "+proj=utm +zone=25 +south +ellps=GRS80 +units=m"],
-          ...["-a_ullr", "500000", "9000000", "501200", "8999100", utm25s],
+          ...["-outsize", "40", "30", "-ot", "Float32", "-burn", "100", "-a_srs", srs],
+          ...["-a_ullr", String(x0), String(y0), String(x1), String(y1), source],
         ]);
-        assert.doesNotMatch(
-          gdal("gdalsrsinfo", ["-o", "wkt1", utm25s]).stdout,
-          /AUTHORITY\["EPSG","32725"\]/,
-        );
+        // GDAL found no EPSG code for it (the top-level AUTHORITY would close the pretty-printed WKT).
+        const wkt = gdal("gdalsrsinfo", ["-o", "wkt1", source]).stdout;
+        assert.doesNotMatch(wkt, /\n {4}AUTHORITY\["EPSG","\d+"\]\]\s*$/, wkt);
       }
       const png = `${dir}/${source.split("/").pop()}.shade.png`;
       const run = demgrad(["hillshade", source, png, "-q"]);
