@@ -129,9 +129,11 @@ export function crsWkt(georef: Georef): string | undefined {
   if (!definition || (crs.kind !== "projected" && crs.kind !== "geographic")) return undefined;
   const keys = decodeGeoKeys(georef.tags);
   const geogcs = geographicWkt(keys, georef);
-  // GDAL gives a geographic CRS read from GeoKeys latitude-longitude axes (its EPSG order), then maps the data's x
-  // to longitude; osr's IsSame compares that mapping, so the axes are stated the same way here.
-  if (crs.kind === "geographic") return `${geogcs.slice(0, -1)},AXIS["Latitude",NORTH],AXIS["Longitude",EAST]]`;
+  // GDAL gives a geographic CRS read from GeoKeys latitude-longitude axes (EPSG order) and maps the data's x to
+  // longitude; osr's IsSame compares that mapping, so the axes are stated the same way here.
+  if (crs.kind === "geographic") {
+    return `${geogcs.slice(0, -1)},AXIS["Latitude",NORTH],AXIS["Longitude",EAST]]`;
+  }
   const projected = asTransverseMercator(definition);
   const projection = projectionOf(projected);
   if (!projection) return undefined;
