@@ -10,6 +10,7 @@ import { processBatch, writeBatchReport } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
 import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
 import { parseShard } from "../pipeline/shard.js";
+import { integer } from "../validate.js";
 import {
   productOptions,
   type RawOptions,
@@ -147,7 +148,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object")
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {
-      const info = await describeDem(dem, { band: bandNumber(opts.band) });
+      const info = await describeDem(dem, { band: integer("band", opts.band, { min: 1 }) });
       await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
@@ -242,13 +243,6 @@ export function buildProgram(): Command {
   });
 
   return program;
-}
-
-function bandNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`Expected integer of at least 1 for band but received "${value}"`);
-  return n;
 }
 
 /**

@@ -63,6 +63,7 @@ test("invalid option values are usage errors with the validation message", () =>
       'Expected number greater than 0 and at most 90 for altitude but received "95"',
     ],
     [["slope", dem, "/tmp/x.tif", "--edge-order", "3"], "--edge-order"],
+    [["info", dem, "-b", "1.5"], 'Expected integer of at least 1 for band but received "1.5"'],
     [
       ["slope", dem, "/tmp/x.tif", "-z", "abc"],
       'Expected number greater than 0 for z-factor but received "abc"',
