@@ -130,7 +130,25 @@ export function errorFromData(data: ErrorData): Error {
 /** Warnings go to their own channel so library users can route them; the CLI prints them to stderr. */
 export type WarningHandler = (message: string) => void;
 
-/** Default warning sink: stderr with the `demgrad: warning:` prefix. */
+/**
+ * The text with control characters escaped (`\n`, `\t`, `\x1b`…): a file name holding a newline must not split the
+ * one error line, nor an escape sequence reach the terminal.
+ *
+ * @example
+ * ```ts
+ * oneLine("demgrad: a\nb.tif: not found"); // "demgrad: a\\nb.tif: not found"
+ * ```
+ */
+export function oneLine(text: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Default warning sink: one stderr line with the `demgrad: warning:` prefix. */
 export const warnToStderr: WarningHandler = (message) => {
-  process.stderr.write(`demgrad: warning: ${message}\n`);
+  process.stderr.write(`${oneLine(`demgrad: warning: ${message}`)}\n`);
 };

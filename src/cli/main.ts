@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { DemgradError, UsageError } from "../errors.js";
+import { DemgradError, oneLine, UsageError } from "../errors.js";
 import { outputError } from "../io/atomic.js";
 import { processBatch, writeBatchReport } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
@@ -243,24 +243,6 @@ export function buildProgram(): Command {
   });
 
   return program;
-}
-
-/**
- * The text with control characters escaped (`\n`, `\t`, `\x1b`…): a file name holding a newline must not split the
- * one error line, nor an escape sequence reach the terminal.
- *
- * @example
- * ```ts
- * oneLine("demgrad: a\nb.tif: not found"); // "demgrad: a\\nb.tif: not found"
- * ```
- */
-export function oneLine(text: string): string {
-  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-  return text.replace(
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
 }
 
 /** Prints one `demgrad:` line for an error and returns the exit status. */

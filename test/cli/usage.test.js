@@ -143,3 +143,17 @@ test("help states the measured gdaldem difference instead of claiming exact outp
   }
   assert.match(demgrad(["slope", "--help"]).stdout, /aspect\s+within 3\.1e-5°/);
 });
+
+test("warnings are one line too: control characters in them are escaped", async () => {
+  const { warnToStderr, oneLine } = await import("../../dist/errors.js");
+  const written = [];
+  const write = process.stderr.write;
+  process.stderr.write = (text) => written.push(text);
+  try {
+    warnToStderr('tiles/a\nb.tif: band 1 unit "m\x1b[31m" unknown');
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(written, ['demgrad: warning: tiles/a\\nb.tif: band 1 unit "m\\x1b[31m" unknown\n']);
+  assert.equal(oneLine("\t\r\u0085"), "\\t\\r\\x85");
+});
