@@ -17,12 +17,16 @@ export function invalid(name: string, expected: string, received: unknown): neve
   throw new UsageError(`Expected ${expected} for ${name} but received ${show(received)}`);
 }
 
-/** Range of `number`: `min`/`max` are inclusive unless `exclusiveMin`/`exclusiveMax`. */
+/**
+ * Range of `number`: `min`/`max` are inclusive unless `exclusiveMin`/`exclusiveMax`. `strings: false` refuses
+ * numeric strings (library calls, where "5" is a mistake; the CLI passes its strings through).
+ */
 export interface NumberRange {
   min?: number;
   max?: number;
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
+  strings?: boolean;
 }
 
 /**
@@ -53,7 +57,8 @@ export function checkingFile<T>(file: string, checks: () => T): T {
 
 /** A finite number, optionally within a range (see `NumberRange`). Strings are parsed strictly. */
 export function number(name: string, value: unknown, range: NumberRange = {}): number {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  const parse = typeof value === "string" && value.trim() !== "" && range.strings !== false;
+  const n = parse ? Number(value) : value;
   const { min, max, exclusiveMin, exclusiveMax } = range;
   const expected = describeRange("number", range);
   if (typeof n !== "number" || !Number.isFinite(n)) invalid(name, expected, value);
@@ -62,9 +67,14 @@ export function number(name: string, value: unknown, range: NumberRange = {}): n
   return n;
 }
 
-/** An integer within [min, max]. */
-export function integer(name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
-  const n = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+/** An integer within [min, max] (`strings: false` as for `number`). */
+export function integer(
+  name: string,
+  value: unknown,
+  range: { min?: number; max?: number; strings?: boolean } = {},
+): number {
+  const parse = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) && range.strings !== false;
+  const n = parse ? Number(value) : value;
   const { min, max } = range;
   const expected = describeRange("integer", range);
   if (typeof n !== "number" || !Number.isInteger(n)) invalid(name, expected, value);

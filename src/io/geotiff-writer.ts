@@ -269,7 +269,7 @@ const CODECS: readonly Codec[] = ["deflate", "lzw", "none"];
 export function validateWriterOptions(path: string, options: RasterWriterOptions): RasterWriterOptions {
   return checkingFile(path, () => {
     if (typeof options !== "object" || options === null) invalid("writer options", "an object", options);
-    const limit = { min: 1, max: 2 ** 31 - 1 };
+    const limit = { min: 1, max: 2 ** 31 - 1, strings: false };
     const strings = (name: string, value: unknown) => {
       if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) {
         invalid(name, "an array of strings", value);
@@ -295,17 +295,23 @@ export function validateWriterOptions(path: string, options: RasterWriterOptions
 
 /** A nodata value: any number, NaN included (written as GDAL writes it); strings are not numbers here. */
 function nodataNumber(value: unknown): number {
-  if (typeof value === "number" && Number.isNaN(value)) return value;
-  if (typeof value !== "number") invalid("nodata", "number", value);
-  return number("nodata", value);
+  return Number.isNaN(value) ? Number.NaN : number("nodata", value, { strings: false });
 }
 
-function checkRows(data: ArrayLike<number>[], rowCount: number, bands: number, width: number, left: number) {
-  if (data.length !== bands)
-    throw new UsageError(`expected ${bands} band(s) of rows but received ${data.length}`);
-  if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > left) {
-    throw new UsageError(`Expected integer between 0 and ${left} for rowCount but received ${rowCount}`);
+/** Checks a `writeRows` call: one array per band, 0…`left` rows, each array holding its rows. */
+export function checkRows(
+  data: ArrayLike<number>[],
+  rowCount: number,
+  bands: number,
+  width: number,
+  left: number,
+): void {
+  if (!Array.isArray(data) || data.length !== bands) {
+    throw new UsageError(
+      `expected ${bands} band(s) of rows but received ${Array.isArray(data) ? data.length : data}`,
+    );
   }
+  integer("rowCount", rowCount, { min: 0, max: left, strings: false });
   for (const band of data) {
     if (band.length < rowCount * width) {
       throw new UsageError(`a band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`);

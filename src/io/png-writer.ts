@@ -15,6 +15,7 @@ import { checkingFile, integer } from "../validate.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
 import { crsWkt } from "./crs-wkt.js";
 import {
+  checkRows,
   createGeoTiffWriter,
   type RasterWriter,
   type RasterWriterOptions,
@@ -135,18 +136,8 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     async writeRows(data, rowCount) {
       try {
         files.check();
-        if (data.length !== 1) throw new UsageError(`a PNG holds one band but received ${data.length}`);
+        checkRows(data, rowCount, 1, width, height - rows);
         const band = data[0]!;
-        if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > height - rows) {
-          throw new UsageError(
-            `Expected integer between 0 and ${height - rows} for rowCount but received ${rowCount}`,
-          );
-        }
-        if (band.length < rowCount * width) {
-          throw new UsageError(
-            `the band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`,
-          );
-        }
         const count = rowCount * width;
         // Clamped and rounded to bytes (a Byte array passes through unchanged).
         let bytes: Uint8Array | Uint8ClampedArray;

@@ -111,6 +111,7 @@ describe("writer options are validated before anything is created", () => {
       ["width", 0, "Expected integer between 1 and 2147483647 for width but received 0"],
       ["height", "x", 'Expected integer between 1 and 2147483647 for height but received "x"'],
       ["bands", 1.5, "Expected integer between 1 and 2147483647 for bands but received 1.5"],
+      ["width", "2", 'Expected integer between 1 and 2147483647 for width but received "2"'],
     ]) {
       for (const ext of ["tif", "png"]) {
         const options = { width: 2, height: 2, sampleType: "Byte", [key]: value };
@@ -132,6 +133,10 @@ describe("bad calls abort the writer", () => {
     await assert.rejects(w.writeRows([new Float32Array(10), new Float32Array(10)], 1), /expected 1 band/);
     w = await open("rows");
     await assert.rejects(w.writeRows([new Float32Array(110)], 11), /between 0 and 10 for rowCount/);
+    w = await open("string-rows");
+    await assert.rejects(w.writeRows([new Float32Array(10)], "1"), {
+      message: 'Expected integer between 0 and 10 for rowCount but received "1"',
+    });
     w = await open("short");
     await assert.rejects(w.writeRows([new Float32Array(15)], 2), UsageError);
     w = await open("early");
