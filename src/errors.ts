@@ -66,10 +66,89 @@ export class AbortError extends DemgradError {
   }
 }
 
+/** An error as plain data, to cross from a worker thread to the caller (structured clone keeps no class or code). */
+export interface ErrorData {
+  name: string;
+  message: string;
+  code?: DemgradErrorCode;
+  file?: string;
+  stack?: string;
+}
+
+/** The plain-data form of any thrown value. */
+export function errorToData(error: unknown): ErrorData {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const data: ErrorData = { name: error.name, message: error.message };
+  if (error.stack !== undefined) data.stack = error.stack;
+  if (error instanceof DemgradError) {
+    data.code = error.code;
+    if (error.file !== undefined) data.file = error.file;
+  }
+  return data;
+}
+
+const DEMGRAD_ERRORS: Record<string, (data: ErrorData) => DemgradError> = {
+  UsageError: (d) => new UsageError(d.message, fileOf(d)),
+  InputError: (d) =>
+    new InputError(d.message, { ...fileOf(d), code: d.code === "UNSUPPORTED" ? "UNSUPPORTED" : "INPUT" }),
+  GeorefError: (d) => new GeorefError(d.message, fileOf(d)),
+  OutputError: (d) => new OutputError(d.message, fileOf(d)),
+  AbortError: (d) => new AbortError(d.message, fileOf(d)),
+};
+
+const STANDARD_ERRORS: Record<string, new (message: string) => Error> = {
+  RangeError,
+  TypeError,
+  SyntaxError,
+  ReferenceError,
+};
+
+function fileOf(data: ErrorData): { file?: string } {
+  return data.file === undefined ? {} : { file: data.file };
+}
+
+/**
+ * The error `errorToData` described, rebuilt as the same class: a `DemgradError` subclass with its code and file,
+ * a standard error type, or a plain `Error`. The stack is the original thread's.
+ *
+ * @example
+ * ```ts
+ * const error = errorFromData(errorToData(new UsageError("bad"))); // UsageError, code "USAGE"
+ * ```
+ */
+export function errorFromData(data: ErrorData): Error {
+  let error: Error;
+  if (data.code !== undefined) {
+    error = (DEMGRAD_ERRORS[data.name] ?? ((d) => new DemgradError(d.code!, d.message, fileOf(d))))(data);
+  } else {
+    error = new (STANDARD_ERRORS[data.name] ?? Error)(data.message);
+  }
+  if (data.stack !== undefined) error.stack = data.stack;
+  return error;
+}
+
 /** Warnings go to their own channel so library users can route them; the CLI prints them to stderr. */
 export type WarningHandler = (message: string) => void;
 
-/** Default warning sink: stderr with the `demgrad: warning:` prefix. */
+/**
+ * The text with control characters escaped (`\n`, `\t`, `\x1b`…): a file name holding a newline must not split the
+ * one error line, nor an escape sequence reach the terminal.
+ *
+ * @example
+ * ```ts
+ * oneLine("demgrad: a\nb.tif: not found"); // "demgrad: a\\nb.tif: not found"
+ * ```
+ */
+export function oneLine(text: string): string {
+  const named: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this escapes
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
+  );
+}
+
+/** Default warning sink: one stderr line with the `demgrad: warning:` prefix. */
 export const warnToStderr: WarningHandler = (message) => {
-  process.stderr.write(`demgrad: warning: ${message}\n`);
+  process.stderr.write(`${oneLine(`demgrad: warning: ${message}`)}\n`);
 };

@@ -17,40 +17,66 @@ export function invalid(name: string, expected: string, received: unknown): neve
   throw new UsageError(`Expected ${expected} for ${name} but received ${show(received)}`);
 }
 
-/** A finite number, optionally within [min, max] (inclusive unless `exclusiveMin`). Strings are parsed strictly. */
-export function number(
-  name: string,
-  value: unknown,
-  range: { min?: number; max?: number; exclusiveMin?: boolean } = {},
-): number {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  const { min, max, exclusiveMin } = range;
-  const expected =
-    min !== undefined && max !== undefined
-      ? `number between ${min} and ${max}`
-      : min !== undefined
-        ? exclusiveMin
-          ? `number greater than ${min}`
-          : `number of at least ${min}`
-        : max !== undefined
-          ? `number of at most ${max}`
-          : "number";
+/**
+ * Range of `number`: `min`/`max` are inclusive unless `exclusiveMin`/`exclusiveMax`. `strings: false` refuses
+ * numeric strings (library calls, where "5" is a mistake; the CLI passes its strings through).
+ */
+export interface NumberRange {
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  strings?: boolean;
+}
+
+/**
+ * What a range asks for, in words that state each bound as it is: `number greater than 0 and at most 90`,
+ * `number between 1 and 5` (both inclusive), `number of at least 0`.
+ */
+function describeRange(kind: "number" | "integer", range: NumberRange): string {
+  const { min, max, exclusiveMin, exclusiveMax } = range;
+  const lower = min === undefined ? undefined : exclusiveMin ? `greater than ${min}` : `of at least ${min}`;
+  const upper = max === undefined ? undefined : exclusiveMax ? `less than ${max}` : `of at most ${max}`;
+  if (min !== undefined && max !== undefined && !exclusiveMin && !exclusiveMax) {
+    return `${kind} between ${min} and ${max}`;
+  }
+  // "of at least 1 and at most 5" reads badly: the second bound drops its "of".
+  if (lower && upper) return `${kind} ${lower} and ${upper.replace(/^of /, "")}`;
+  return lower || upper ? `${kind} ${lower ?? upper}` : kind;
+}
+
+/** Runs checks whose errors are about `file`: a `UsageError` they throw names it (unless it names one already). */
+export function checkingFile<T>(file: string, checks: () => T): T {
+  try {
+    return checks();
+  } catch (error) {
+    if (error instanceof UsageError) error.file ??= file;
+    throw error;
+  }
+}
+
+/** A finite number, optionally within a range (see `NumberRange`). Strings are parsed strictly. */
+export function number(name: string, value: unknown, range: NumberRange = {}): number {
+  const parse = typeof value === "string" && value.trim() !== "" && range.strings !== false;
+  const n = parse ? Number(value) : value;
+  const { min, max, exclusiveMin, exclusiveMax } = range;
+  const expected = describeRange("number", range);
   if (typeof n !== "number" || !Number.isFinite(n)) invalid(name, expected, value);
   if (min !== undefined && (exclusiveMin ? n <= min : n < min)) invalid(name, expected, value);
-  if (max !== undefined && n > max) invalid(name, expected, value);
+  if (max !== undefined && (exclusiveMax ? n >= max : n > max)) invalid(name, expected, value);
   return n;
 }
 
-/** An integer within [min, max]. */
-export function integer(name: string, value: unknown, range: { min?: number; max?: number } = {}): number {
-  const n = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+/** An integer within [min, max] (`strings: false` as for `number`). */
+export function integer(
+  name: string,
+  value: unknown,
+  range: { min?: number; max?: number; strings?: boolean } = {},
+): number {
+  const parse = typeof value === "string" && /^[+-]?\d+$/.test(value.trim()) && range.strings !== false;
+  const n = parse ? Number(value) : value;
   const { min, max } = range;
-  const expected =
-    min !== undefined && max !== undefined
-      ? `integer between ${min} and ${max}`
-      : min !== undefined
-        ? `integer of at least ${min}`
-        : "integer";
+  const expected = describeRange("integer", range);
   if (typeof n !== "number" || !Number.isInteger(n)) invalid(name, expected, value);
   if ((min !== undefined && n < min) || (max !== undefined && n > max)) invalid(name, expected, value);
   return n;

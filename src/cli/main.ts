@@ -4,11 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
-import { DemgradError, UsageError } from "../errors.js";
+import { DemgradError, oneLine, UsageError } from "../errors.js";
+import { outputError } from "../io/atomic.js";
 import { processBatch } from "../pipeline/batch.js";
 import { describeDem, formatDemInfo } from "../pipeline/info.js";
 import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
 import { parseShard } from "../pipeline/shard.js";
+import { integer } from "../validate.js";
 import {
   productOptions,
   type RawOptions,
@@ -25,13 +27,41 @@ Examples:
   demgrad aspect dem.tif aspect.tif                    compass bearing from true north
   demgrad hillshade dem.tif shade.png -z 2             grey PNG with a world file
   demgrad terrain dem.tif --slope s.tif --hillshade h.png
-  demgrad slope dem.tif s.tif --compat gdaldem         equals gdaldem slope
+  demgrad slope dem.tif s.tif --compat gdaldem         gdaldem slope's values
 
 Exit status: 0 success, 1 processing error, 2 usage error. Set DEMGRAD_DEBUG=1 for stack traces.`;
 
 function packageVersion(): string {
   const url = new URL("../../package.json", import.meta.url);
   return (JSON.parse(readFileSync(url, "utf8")) as { version: string }).version;
+}
+
+/**
+ * Writes to standard output and waits until the text is out: a failed write (`> /dev/full`, a closed pipe) becomes
+ * one `demgrad:` line and exit status 1, not an unhandled stream error.
+ */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) =>
+      error ? reject(outputError("standard output", error)) : resolve(),
+    );
+  });
+}
+
+/** A failed write is reported by writeStdout's callback: the stream's 'error' event must not end the process. */
+function ignoreStreamError(): void {}
+
+/**
+ * Ctrl-C (SIGINT), SIGTERM and a closed terminal (SIGHUP) abort the run, so the writers remove their temporary
+ * files before the process ends. Returns the function that stops listening.
+ */
+function abortOnSignals(controller: AbortController): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const onSignal = () => controller.abort();
+  for (const signal of signals) process.once(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
 }
 
 /** Runs one product command or `terrain`. */
@@ -43,9 +73,7 @@ async function runProducts(
 ): Promise<void> {
   const bar = progressBar(label, raw["quiet"] === true);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const stopListening = abortOnSignals(controller);
   try {
     await processDem(dem, outputs, {
       ...toProcessOptions(raw),
@@ -54,8 +82,7 @@ async function runProducts(
     });
   } finally {
     bar.finish();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
 }
 
@@ -66,9 +93,7 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
   const quiet = raw["quiet"] === true;
   const bar = progressBar("tiles", quiet);
   const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  const stopListening = abortOnSignals(controller);
   try {
     const result = await processBatch(inputs, {
       ...toProcessOptions(raw),
@@ -89,18 +114,18 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
     });
     bar.finish();
     for (const tile of result.tiles) {
-      if (tile.status === "failed") process.stderr.write(`demgrad: ${tile.input}: ${tile.error}\n`);
+      if (tile.status === "failed")
+        process.stderr.write(`${oneLine(`demgrad: ${tile.input}: ${tile.error}`)}\n`);
     }
     if (!quiet) {
-      process.stdout.write(
+      await writeStdout(
         `${result.tiles.length} tiles: ${result.done} done, ${result.skipped} skipped (already done), ${result.failed} failed, ${result.seconds.toFixed(1)} s\n`,
       );
     }
     return result.failed > 0 ? 1 : 0;
   } finally {
     bar.finish();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
 }
 
@@ -110,7 +135,7 @@ export function buildProgram(): Command {
     .name("demgrad")
     .description(
       "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade; " +
-        "numpy-exact by default, gdaldem-exact on request (--compat gdaldem).",
+        "numpy-exact by default, gdaldem-compatible on request (--compat gdaldem).",
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()
@@ -123,8 +148,8 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object")
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {
-      const info = await describeDem(dem, { band: bandNumber(opts.band) });
-      process.stdout.write(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
+      const info = await describeDem(dem, { band: integer("band", opts.band, { min: 1 }) });
+      await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
   const product = (name: Product, description: string, output: string) =>
@@ -220,22 +245,15 @@ export function buildProgram(): Command {
   return program;
 }
 
-function bandNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`Expected integer of at least 1 for band but received "${value}"`);
-  return n;
-}
-
 /** Prints one `demgrad:` line for an error and returns the exit status. */
 export function reportError(error: unknown, stderr: (line: string) => void): number {
   if (process.env["DEMGRAD_DEBUG"] === "1" && error instanceof Error && error.stack) stderr(error.stack);
   if (error instanceof DemgradError) {
-    stderr(`demgrad: ${error.file ? `${error.file}: ` : ""}${error.message}`);
+    stderr(oneLine(`demgrad: ${error.file ? `${error.file}: ` : ""}${error.message}`));
     return error.code === "USAGE" ? 2 : error.code === "ABORTED" ? 130 : 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  stderr(`demgrad: internal error: ${message} (set DEMGRAD_DEBUG=1 for details)`);
+  stderr(oneLine(`demgrad: internal error: ${message} (set DEMGRAD_DEBUG=1 for details)`));
   return 1;
 }
 
@@ -250,6 +268,8 @@ export async function main(argv: string[]): Promise<number> {
     command.configureOutput({ writeErr: (s) => errLines.push(s) });
   }
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  if (!process.stdout.listeners("error").includes(ignoreStreamError))
+    process.stdout.on("error", ignoreStreamError);
   try {
     await program.parseAsync(argv, { from: "user" });
     return 0;
@@ -261,7 +281,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(errLines.join(""));
         return 2;
       }
-      stderr(`demgrad: ${error.message.replace(/^error: /, "")}`);
+      stderr(oneLine(`demgrad: ${error.message.replace(/^error: /, "").trimEnd()}`));
       return 2;
     }
     if (error instanceof BatchFailed) return 1;

@@ -16,7 +16,7 @@ import {
 
 /** Options of {@link gradient}. */
 export interface GradientOptions {
-  /** Omitted (1), one number for every axis, or one entry per selected axis: a step or a coordinate array. */
+  /** Omitted (1), one number (or `[h]`, as numpy) for every axis, or one entry per selected axis: a step or a coordinate array. */
   spacing?: number | ReadonlyArray<number | ArrayLike<number>>;
   /** Axis, axes (negative counts from the end; order kept), or null/omitted for all axes. */
   axis?: number | readonly number[] | null;

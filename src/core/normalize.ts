@@ -98,6 +98,7 @@ export function normaliseAxes(axis: number | readonly number[] | null | undefine
  * @example
  * ```ts
  * normaliseSpacing([[0, 1, 3]], [0], [3]); // [{ steps: Float64Array [1, 2], type: "float64" }]
+ * normaliseSpacing([1.5], [0, 1], [3, 4]); // 1.5 on both axes, as np.gradient(f, 1.5)
  * ```
  */
 export function normaliseSpacing(
@@ -107,6 +108,12 @@ export function normaliseSpacing(
 ): AxisSpacing[] {
   if (spacing === undefined) return axes.map(() => ({ uniform: 1, type: "weak" }));
   if (typeof spacing === "number") return axes.map(() => ({ uniform: spacing, type: "weak" }));
+  // numpy's `np.gradient(f, h)`: one scalar in the list is the step on every axis (a lone coordinate array is
+  // not, and stays an error unless one axis is selected).
+  if (Array.isArray(spacing) && spacing.length === 1 && typeof spacing[0] === "number") {
+    const step = spacing[0];
+    return axes.map(() => ({ uniform: step, type: "weak" }));
+  }
   if (!Array.isArray(spacing) || spacing.length !== axes.length) {
     throw new TypeError(
       `invalid number of spacing entries: expected none, one number, or ${axes.length} (one per selected axis)`,

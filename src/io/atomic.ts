@@ -7,17 +7,38 @@ import { rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { AbortError, DemgradError, OutputError } from "../errors.js";
 
+/** The longest file name most file systems take (NAME_MAX, in bytes). */
+const NAME_MAX = 255;
+
 /**
  * The temporary name next to `path`: hidden, with the process id and a random part so parallel writers never
- * collide.
+ * collide, ending in `suffix`. The stem taken from the output's name is shortened when needed so the whole name
+ * stays within NAME_MAX bytes: any output name the file system takes gets a temporary name it takes too.
  *
  * @example
  * ```ts
  * temporaryName("out/slope.tif"); // "out/.slope.tif.4242.9f86d081.tmp"
+ * temporaryName("out/shade.png", ".grey.tif"); // "out/.shade.png.4242.5e1c0a2b.tmp.grey.tif"
  * ```
  */
-export function temporaryName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+export function temporaryName(path: string, suffix = ""): string {
+  const tail = `.${process.pid}.${randomBytes(4).toString("hex")}.tmp${suffix}`;
+  const room = NAME_MAX - 1 - Buffer.byteLength(tail);
+  return join(dirname(path), `.${truncateUtf8(basename(path), room)}${tail}`);
+}
+
+/** The longest prefix of `text` that fits `bytes` UTF-8 bytes, never splitting a character. */
+function truncateUtf8(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let out = "";
+  let used = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (used + size > bytes) break;
+    out += char;
+    used += size;
+  }
+  return out;
 }
 
 /**
@@ -43,7 +64,9 @@ export function outputError(path: string, error: unknown): DemgradError {
             ? "disk full: free some space or write elsewhere"
             : code === "EISDIR"
               ? "a folder has this name: choose another output name"
-              : `cannot write (${String((error as Error)?.message ?? error).split("\n")[0]}): check the output path`;
+              : code === "ENAMETOOLONG"
+                ? "the file name is too long: choose a shorter name"
+                : `cannot write (${String((error as Error)?.message ?? error).split("\n")[0]}): check the output path`;
   return new OutputError(message, { file: path, cause: error });
 }
 

@@ -11,6 +11,7 @@
 import { type FileHandle, open } from "node:fs/promises";
 import { AbortError, type DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
+import { boolean, checkingFile, integer, invalid, number, oneOf } from "../validate.js";
 import { AtomicFiles, outputError } from "./atomic.js";
 import { outputFormat } from "./output-format.js";
 import { type Codec, compressTile, type Predictor, predictTile, type SampleArray } from "./tiff-compress.js";
@@ -119,13 +120,12 @@ export function needsBigTiff(
  * await writer.finish();
  * ```
  */
-export async function createGeoTiffWriter(path: string, options: RasterWriterOptions): Promise<RasterWriter> {
+export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions): Promise<RasterWriter> {
+  const options = validateWriterOptions(path, raw);
   const { width, height, sampleType } = options;
   const bands = options.bands ?? 1;
   const codec = options.compress ?? "deflate";
   const sample = SAMPLE[sampleType];
-  if (!sample) throw new UsageError(`unknown sample type ${sampleType}`, { file: path });
-  checkDimensions(path, width, height, bands);
   const layout: TiffLayout = {
     width,
     height,
@@ -253,26 +253,65 @@ export async function createGeoTiffWriter(path: string, options: RasterWriterOpt
   };
 }
 
-function checkDimensions(path: string, width: number, height: number, bands: number): void {
-  for (const [name, value] of [
-    ["width", width],
-    ["height", height],
-    ["bands", bands],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
-      throw new UsageError(`Expected integer of at least 1 for ${name} but received ${value}`, {
-        file: path,
-      });
-    }
-  }
+const SAMPLE_TYPES = Object.keys(SAMPLE) as OutputSampleType[];
+const CODECS: readonly Codec[] = ["deflate", "lzw", "none"];
+
+/**
+ * Every writer option checked with validate.ts's one kind of message, naming the file: JavaScript callers can pass
+ * anything, and a bad codec or a text nodata must not reach the file (GDAL cannot open the one, misreads the other).
+ *
+ * @example
+ * ```ts
+ * validateWriterOptions("s.tif", { width: 2, height: 2, sampleType: "Float32", compress: "zip" });
+ * // throws UsageError: Expected one of deflate, lzw, none for compress but received "zip"
+ * ```
+ */
+export function validateWriterOptions(path: string, options: RasterWriterOptions): RasterWriterOptions {
+  return checkingFile(path, () => {
+    if (typeof options !== "object" || options === null) invalid("writer options", "an object", options);
+    const limit = { min: 1, max: 2 ** 31 - 1, strings: false };
+    const strings = (name: string, value: unknown) => {
+      if (value !== undefined && !(Array.isArray(value) && value.every((v) => typeof v === "string"))) {
+        invalid(name, "an array of strings", value);
+      }
+      return value as string[] | undefined;
+    };
+    const validated: RasterWriterOptions = {
+      ...options,
+      width: integer("width", options.width, limit),
+      height: integer("height", options.height, limit),
+      bands: integer("bands", options.bands ?? 1, limit),
+      sampleType: oneOf("sample type", options.sampleType, SAMPLE_TYPES),
+      compress: oneOf("compress", options.compress ?? "deflate", CODECS),
+      nodata: options.nodata === undefined ? undefined : nodataNumber(options.nodata),
+      bandDescriptions: strings("band descriptions", options.bandDescriptions),
+      units: strings("units", options.units),
+    };
+    if (options.forceBigTiff !== undefined)
+      validated.forceBigTiff = boolean("forceBigTiff", options.forceBigTiff);
+    return validated;
+  });
 }
 
-function checkRows(data: ArrayLike<number>[], rowCount: number, bands: number, width: number, left: number) {
-  if (data.length !== bands)
-    throw new UsageError(`expected ${bands} band(s) of rows but received ${data.length}`);
-  if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > left) {
-    throw new UsageError(`Expected integer between 0 and ${left} for rowCount but received ${rowCount}`);
+/** A nodata value: any number, NaN included (written as GDAL writes it); strings are not numbers here. */
+function nodataNumber(value: unknown): number {
+  return Number.isNaN(value) ? Number.NaN : number("nodata", value, { strings: false });
+}
+
+/** Checks a `writeRows` call: one array per band, 0…`left` rows, each array holding its rows. */
+export function checkRows(
+  data: ArrayLike<number>[],
+  rowCount: number,
+  bands: number,
+  width: number,
+  left: number,
+): void {
+  if (!Array.isArray(data) || data.length !== bands) {
+    throw new UsageError(
+      `expected ${bands} band(s) of rows but received ${Array.isArray(data) ? data.length : data}`,
+    );
   }
+  integer("rowCount", rowCount, { min: 0, max: left, strings: false });
   for (const band of data) {
     if (band.length < rowCount * width) {
       throw new UsageError(`a band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`);

@@ -7,11 +7,20 @@
  * encodes the PNG. Memory stays a few tile rows whatever the image's size. The PNG and its sidecars are written
  * under temporary names and appear together on `finish`; the scratch files never remain.
  */
-import { open, rm, writeFile } from "node:fs/promises";
+import { open, rm, statfs, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { AbortError, DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
+import { checkingFile, integer } from "../validate.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
-import { createGeoTiffWriter, type RasterWriter, type RasterWriterOptions } from "./geotiff-writer.js";
+import { crsWkt } from "./crs-wkt.js";
+import {
+  checkRows,
+  createGeoTiffWriter,
+  type RasterWriter,
+  type RasterWriterOptions,
+  validateWriterOptions,
+} from "./geotiff-writer.js";
 import { outputFormat } from "./output-format.js";
 import { escapeXml } from "./tiff-tags.js";
 
@@ -34,9 +43,10 @@ export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
 }
 
 /**
- * GDAL's PAM sidecar naming the CRS as a user input GDAL understands (`EPSG:n`, else the proj4 string), or
- * undefined without one. No `dataAxisToSRSAxisMapping`: GDAL then takes x as easting/longitude for every CRS,
- * where a fixed "1,2" would swap latitude and longitude for EPSG:4326.
+ * GDAL's PAM sidecar naming the CRS as GDAL reads it from the source: `EPSG:n`, else WKT built from the GeoKeys
+ * (a proj4 string would lose the datum's name, and with it GDAL's "same CRS"), else the proj4 string for a
+ * projection the WKT builder does not know; undefined without a CRS. No `dataAxisToSRSAxisMapping`: GDAL then
+ * takes x as easting/longitude for every CRS, where a fixed "1,2" would swap latitude and longitude for EPSG:4326.
  *
  * @example
  * ```ts
@@ -44,7 +54,7 @@ export function worldFile(gt: NonNullable<Georef["geoTransform"]>): string {
  * ```
  */
 export function auxXml(georef: Georef): string | undefined {
-  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : georef.crs.proj4;
+  const srs = georef.crs.epsg ? `EPSG:${georef.crs.epsg}` : (crsWkt(georef) ?? georef.crs.proj4);
   if (!srs) return undefined;
   return `<PAMDataset>\n  <SRS>${escapeXml(srs)}</SRS>\n</PAMDataset>\n`;
 }
@@ -60,26 +70,13 @@ export function auxXml(georef: Georef): string | undefined {
  * await writer.finish(); // shade.png, shade.pgw, shade.png.aux.xml
  * ```
  */
-export async function createPngWriter(path: string, options: RasterWriterOptions): Promise<RasterWriter> {
-  const { width, height, nodata, georef } = options;
+export async function createPngWriter(path: string, raw: RasterWriterOptions): Promise<RasterWriter> {
   if (outputFormat(path) !== "png") throw new UsageError("a PNG needs a .png name", { file: path });
+  const options = validateWriterOptions(path, raw);
+  const { width, height, nodata, georef } = options;
   if ((options.bands ?? 1) !== 1)
     throw new UsageError("a PNG holds one band: use a .tif name", { file: path });
-  if (nodata !== undefined && !(Number.isInteger(nodata) && nodata >= 0 && nodata <= 255)) {
-    throw new UsageError(`Expected integer between 0 and 255 for PNG nodata but received ${nodata}`, {
-      file: path,
-    });
-  }
-  for (const [name, value] of [
-    ["width", width],
-    ["height", height],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new UsageError(`Expected integer of at least 1 for ${name} but received ${value}`, {
-        file: path,
-      });
-    }
-  }
+  if (nodata !== undefined) checkingFile(path, () => integer("PNG nodata", nodata, { min: 0, max: 255 }));
   if (width > VIPS_MAX_SIDE || height > VIPS_MAX_SIDE) {
     throw new OutputError(`${width}×${height} pixels is too large for a PNG: write a .tif instead`, {
       file: path,
@@ -95,7 +92,6 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
     throw outputError(path, error);
   }
   // Scratch rows: read back by sharp on finish, removed whatever happens.
-  const scratch = temporaryName(path);
   const scratchOptions = {
     width,
     height,
@@ -103,8 +99,8 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
     compress: "none",
     signal: options.signal,
   } as const;
-  const greyPath = `${scratch}.grey.tif`;
-  const alphaPath = `${scratch}.alpha.tif`;
+  const greyPath = temporaryName(path, ".grey.tif");
+  const alphaPath = temporaryName(path, ".alpha.tif");
   let grey: RasterWriter | undefined;
   let alpha: RasterWriter | undefined;
   let rows = 0;
@@ -119,6 +115,9 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
   const failed = async (error: unknown): Promise<DemgradError> => {
     await Promise.all([files.discard(), removeScratch()]);
     if (options.signal?.aborted) return new AbortError(undefined, { file: path });
+    // The scratch files are ours, not the user's: errors about them name the output.
+    if (error instanceof DemgradError && (error.file === greyPath || error.file === alphaPath))
+      error.file = path;
     if (error instanceof DemgradError || (error as NodeJS.ErrnoException)?.code)
       return outputError(path, error);
     // sharp/libvips failures (sizes, memory) say what they are in their message.
@@ -137,18 +136,8 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
     async writeRows(data, rowCount) {
       try {
         files.check();
-        if (data.length !== 1) throw new UsageError(`a PNG holds one band but received ${data.length}`);
+        checkRows(data, rowCount, 1, width, height - rows);
         const band = data[0]!;
-        if (!Number.isInteger(rowCount) || rowCount < 0 || rowCount > height - rows) {
-          throw new UsageError(
-            `Expected integer between 0 and ${height - rows} for rowCount but received ${rowCount}`,
-          );
-        }
-        if (band.length < rowCount * width) {
-          throw new UsageError(
-            `the band holds ${band.length} values, fewer than ${rowCount} rows of ${width}`,
-          );
-        }
         const count = rowCount * width;
         // Clamped and rounded to bytes (a Byte array passes through unchanged).
         let bytes: Uint8Array | Uint8ClampedArray;
@@ -187,7 +176,13 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
         if (alpha) image = image.joinChannel(alphaPath, input);
         // "b-w", or sharp writes RGB. zlib level 4, as for GeoTIFF tiles: the encode is the run's serial tail and
         // takes half the time of level 6, for files about as small as gdaldem's.
-        await image.toColourspace("b-w").png({ compressionLevel: 4 }).toFile(png);
+        await image
+          .toColourspace("b-w")
+          .png({ compressionLevel: 4 })
+          .toFile(png)
+          .catch(async (error: unknown) => {
+            throw await withDiskFull(error, png, width * height * (alpha ? 2 : 1));
+          });
         files.check();
         const gt = georef?.geoTransform;
         if (georef && gt) {
@@ -209,6 +204,23 @@ export async function createPngWriter(path: string, options: RasterWriterOptions
       await Promise.all([files.discard(), removeScratch()]);
     },
   };
+}
+
+/**
+ * libvips reports a failed write as "write error", without the errno. When the folder has less room left than the
+ * image's raw size, that was the disk filling up: the error becomes an ENOSPC one (so it says "disk full").
+ */
+async function withDiskFull(error: unknown, file: string, rawBytes: number): Promise<unknown> {
+  if ((error as NodeJS.ErrnoException)?.code || !/write error/i.test(String((error as Error)?.message)))
+    return error;
+  try {
+    const { bavail, bsize } = await statfs(dirname(file));
+    if (bavail * bsize < rawBytes)
+      return Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+  } catch {
+    // No file-system figures: keep libvips' own words.
+  }
+  return error;
 }
 
 /**

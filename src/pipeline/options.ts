@@ -125,7 +125,8 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     zeroForFlat: boolean("zero-for-flat", raw.zeroForFlat ?? false),
     trigonometric: boolean("trigonometric", raw.trigonometric ?? false),
     azimuth: number("azimuth", raw.azimuth ?? 315),
-    altitude: number("altitude", raw.altitude ?? 45, { min: 0, max: 90 }),
+    // The light must be above the horizon: gdaldem rejects 0, and the kernels check the same bound.
+    altitude: number("altitude", raw.altitude ?? 45, { min: 0, max: 90, exclusiveMin: true }),
     variant: oneOf("variant", raw.variant ?? "regular", ["regular", "combined", "multidirectional", "igor"]),
     onProgress: raw.onProgress,
     signal: raw.signal,

@@ -5,6 +5,7 @@
  * thread's time between reads and writes is not wasted, and no strip waits in a queue.
  */
 import { Worker } from "node:worker_threads";
+import { type ErrorData, errorFromData } from "../errors.js";
 import {
   type ProductRows,
   productBuffers,
@@ -35,7 +36,7 @@ export type ToWorker = { kind: "strip"; id: number; job: StripJob } | { kind: "r
 /** Its answers. */
 export type FromWorker =
   | { id: number; rows: ProductRows; data: Float64Array }
-  | { id: number; error: string };
+  | { id: number; error: ErrorData };
 
 type Pending = { resolve: (r: StripResult) => void; reject: (e: Error) => void };
 
@@ -74,7 +75,7 @@ export function stripRunner(plan: StripPlan, local: StripProducts, threads: numb
       idle.push(worker);
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
-      if ("error" in reply) entry?.reject(new Error(reply.error));
+      if ("error" in reply) entry?.reject(errorFromData(reply.error));
       else entry?.resolve({ rows: reply.rows, data: reply.data, worker });
     });
     worker.on("error", (error) => fail(new Error(`a strip worker failed: ${error.message}`)));

@@ -4,6 +4,7 @@
  * polyfill would take over this thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { errorToData } from "../errors.js";
 import type { FromWorker, ToWorker } from "./strip-pool.js";
 import { planSpacing, productBuffers, type StripPlan, StripProducts } from "./strip-products.js";
 
@@ -22,6 +23,7 @@ parentPort!.on("message", (message: ToWorker) => {
     const rows = products.compute(job);
     reply({ id, rows, data: job.data }, [...productBuffers(rows), job.data.buffer as ArrayBuffer]);
   } catch (error) {
-    reply({ id, error: error instanceof Error ? error.message : String(error) });
+    // Class, code and file cross as data, so the caller gets the error a single-thread run throws.
+    reply({ id, error: errorToData(error) });
   }
 });

@@ -1,7 +1,7 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
 import { boolean, invalid, number, outputArray } from "../validate.js";
 import { arctan2 } from "./atan.js";
-import type { GradientLike } from "./slope.js";
+import { type GradientLike, gradientArgument } from "./slope.js";
 
 export interface AspectOptions {
   /** Counter-clockwise angle from east instead of a compass bearing (gdaldem's -trigonometric). */
@@ -57,7 +57,7 @@ export function validateAspectOptions(
  * ```
  */
 export function aspect(grad: GradientLike, options: AspectOptions = {}, out?: Float32Array): Float32Array {
-  const { dzdx, dzdy } = grad;
+  const { dzdx, dzdy } = gradientArgument(grad);
   const { trigonometric, zeroForFlat, nodata, northBearing } = validateAspectOptions(options, dzdx.length);
   const flat = zeroForFlat ? 0 : nodata;
   // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.

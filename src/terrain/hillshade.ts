@@ -8,7 +8,7 @@
  * gdaldem's `zf·X` (zf = z/k) is −dzdx here and `zf·Y` is dzdy.
  */
 import { number, oneOf, outputArray } from "../validate.js";
-import type { GradientLike } from "./slope.js";
+import { type GradientLike, gradientArgument } from "./slope.js";
 
 export type HillshadeVariant = "regular" | "combined" | "multidirectional" | "igor";
 
@@ -36,7 +36,7 @@ const VARIANTS = ["regular", "combined", "multidirectional", "igor"] as const;
  * @example
  * ```ts
  * validateHillshadeOptions({ azimuth: -45 }); // { azimuth: 315, altitude: 45, variant: "regular", pixelAspect: 1 }
- * validateHillshadeOptions({ altitude: 95 }); // throws UsageError: Expected number between 0 and 90 for altitude …
+ * validateHillshadeOptions({ altitude: 95 }); // throws UsageError: Expected number greater than 0 and at most 90 for altitude …
  * ```
  */
 export function validateHillshadeOptions(
@@ -163,8 +163,8 @@ function norm2pi(a: number): number {
  * ```
  */
 export function hillshade(grad: GradientLike, options: HillshadeOptions = {}, out?: Uint8Array): Uint8Array {
+  const { dzdx, dzdy } = gradientArgument(grad);
   const { azimuth, altitude, variant, pixelAspect } = validateHillshadeOptions(options);
-  const { dzdx, dzdy } = grad;
   const result = outputArray("out", out, Uint8Array, dzdx.length);
   const az = azimuth * RAD;
   const alt = altitude * RAD;

@@ -1,9 +1,37 @@
 /** Slope from the gradient: atan(|∇z|) in degrees, or 100·|∇z| percent (DESIGN §2). */
-import { number, oneOf, outputArray } from "../validate.js";
+import { UsageError } from "../errors.js";
+import { invalid, number, oneOf, outputArray } from "../validate.js";
 import { atanOfNonNegative } from "./atan.js";
 
 /** dz/dx (east) and dz/dy (north) per cell, NaN = nodata: what every product reads. */
 export type GradientLike = { dzdx: ArrayLike<number>; dzdy: ArrayLike<number> };
+
+function isNumberArray(v: unknown): v is ArrayLike<number> {
+  return Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+}
+
+/**
+ * Checks the gradient argument of slope, aspect and hillshade: an object whose `dzdx` and `dzdy` are arrays (typed
+ * or plain) of one length.
+ *
+ * @example
+ * ```ts
+ * gradientArgument({ dzdx: [0.1, 0.2], dzdy: [0.3] });
+ * // throws UsageError: Expected dzdx and dzdy of equal length for gradient but received lengths 2 and 1
+ * ```
+ */
+export function gradientArgument(grad: unknown): GradientLike {
+  if (typeof grad !== "object" || grad === null) invalid("gradient", "an object { dzdx, dzdy }", grad);
+  const { dzdx, dzdy } = grad as Partial<GradientLike>;
+  if (!isNumberArray(dzdx)) invalid("gradient.dzdx", "an array of numbers", dzdx);
+  if (!isNumberArray(dzdy)) invalid("gradient.dzdy", "an array of numbers", dzdy);
+  if (dzdx.length !== dzdy.length) {
+    throw new UsageError(
+      `Expected dzdx and dzdy of equal length for gradient but received lengths ${dzdx.length} and ${dzdy.length}`,
+    );
+  }
+  return { dzdx, dzdy };
+}
 
 export interface SlopeOptions {
   /** "degree" (default) or "percent". */
@@ -41,8 +69,8 @@ export function validateSlopeOptions(raw: { unit?: unknown; nodata?: unknown } =
  * ```
  */
 export function slope(grad: GradientLike, options: SlopeOptions = {}, out?: Float32Array): Float32Array {
+  const { dzdx, dzdy } = gradientArgument(grad);
   const { unit, nodata } = validateSlopeOptions(options);
-  const { dzdx, dzdy } = grad;
   const result = outputArray("out", out, Float32Array, dzdx.length);
   const n = result.length;
   if (unit === "percent") {

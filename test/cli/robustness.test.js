@@ -81,6 +81,19 @@ describe("bad input", () => {
   for (const [name, file, pattern] of cases) {
     test(name, () => fails(["slope", dem(file), `${outDir}/slope.tif`], 1, pattern));
   }
+  test("control characters in a file name are escaped: the message stays one line", () => {
+    // A newline, a tab and an escape (ESC [ 2 J would clear the terminal).
+    fails(
+      ["slope", `${dir}/new\nline\tand\x1b[2J.tif`, `${outDir}/slope.tif`],
+      1,
+      /new\\nline\\tand\\x1b\[2J\.tif: no such file/,
+    );
+    fails(
+      ["slope", sample("storml_elev.tif"), `${outDir}/missing\nfolder/s.tif`],
+      1,
+      /missing\\nfolder\/s\.tif: the output folder does not exist/,
+    );
+  });
   test("band out of range", () =>
     fails(
       ["slope", sample("storml_elev.tif"), `${outDir}/s.tif`, "-b", "2"],
@@ -130,6 +143,30 @@ describe("edge-case DEMs succeed", () => {
   });
 });
 
+describe("long output names", () => {
+  test("240-byte output names (ASCII and 2-byte UTF-8) work: temporary names stay within 255 bytes", () => {
+    const long = mkdtempSync(`${dir}/long-`);
+    const stems = ["s".repeat(236), "é".repeat(118)]; // 236 and 236 bytes, + ".tif"/".png" = 240
+    for (const stem of stems) {
+      for (const [command, ext] of [
+        ["slope", "tif"],
+        ["hillshade", "png"],
+      ]) {
+        const out = `${long}/${stem}.${ext}`;
+        assert.equal(Buffer.byteLength(`${stem}.${ext}`), 240);
+        const run = demgrad([command, sample("storml_elev.tif"), out, "-q"]);
+        assert.equal(run.status, 0, run.stderr);
+        assert.ok(existsSync(out), out);
+      }
+    }
+    // Only the outputs and their sidecars remain: no temporary or scratch file.
+    assert.ok(
+      readdirSync(long).every((name) => !name.startsWith(".")),
+      readdirSync(long).join("\n"),
+    );
+  });
+});
+
 describe("bad outputs", () => {
   const dem = sample("storml_elev.tif");
   test("output folder missing", () =>
@@ -152,7 +189,12 @@ describe("bad outputs", () => {
     fails(
       ["hillshade", dem, `${outDir}/h.png`, "--altitude", "95"],
       2,
-      /Expected number between 0 and 90 for altitude but received "95"/,
+      /Expected number greater than 0 and at most 90 for altitude but received "95"/,
+    );
+    fails(
+      ["hillshade", dem, `${outDir}/h.png`, "--altitude", "0"],
+      2,
+      /^demgrad: Expected number greater than 0 and at most 90 for altitude but received "0"$/,
     );
     fails(["slope", dem, `${outDir}/s.tif`, "--edge-order", "3"], 2, /edge-order/);
     fails(
@@ -166,19 +208,47 @@ describe("bad outputs", () => {
       /Expected integer of at least 1 for band but received "0"/,
     );
   });
-  test("disk full leaves no partial file", {
-    skip: process.getuid?.() !== 0 && "needs root to mount a small tmpfs",
-  }, () => {
-    const full = `${dir}/full`;
-    mkdirSync(full);
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=200k", "tmpfs", full]).status !== 0) return;
+  const AS_ROOT = process.getuid?.() === 0;
+  /** Runs `check(folder)` on a tmpfs of `size` mounted for it; skips, saying why, when it cannot be mounted. */
+  const onSmallDisk = (t, size, check) => {
+    const full = mkdtempSync(`${dir}/full-`);
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", full], {
+      encoding: "utf8",
+    });
+    if (mounted.status !== 0) {
+      t.skip(`cannot mount a tmpfs: ${mounted.stderr.trim()}`);
+      return;
+    }
     try {
+      check(full);
+    } finally {
+      spawnSync("umount", [full]);
+    }
+  };
+  test("disk full leaves no partial file", { skip: !AS_ROOT && "needs root to mount a small tmpfs" }, (t) =>
+    onSmallDisk(t, "200k", (full) => {
       const run = demgrad(["slope", sample("inldata_dem.tif"), `${full}/s.tif`]);
       assert.equal(run.status, 1);
       assert.match(run.stderr, /^demgrad: .*s\.tif: disk full/);
       assert.deepEqual(readdirSync(full), []);
-    } finally {
-      spawnSync("umount", [full]);
+    }),
+  );
+  test("disk full while writing a PNG says disk full and names the PNG", {
+    skip: !AS_ROOT && "needs root to mount a small tmpfs",
+  }, (t) => {
+    // inldata_dem (1145 × 1142): 900k fills up with the scratch rows (1.64 MB of padded tiles); 1900k holds them
+    // and fills up as the 0.73 MB PNG is encoded (libvips says only "write error").
+    for (const size of ["900k", "1900k"]) {
+      onSmallDisk(t, size, (full) => {
+        const run = demgrad(["hillshade", sample("inldata_dem.tif"), `${full}/h.png`, "-q"]);
+        assert.equal(run.status, 1, size);
+        assert.equal(
+          run.stderr,
+          `demgrad: ${full}/h.png: disk full: free some space or write elsewhere\n`,
+          size,
+        );
+        assert.deepEqual(readdirSync(full), [], size);
+      });
     }
   });
 });

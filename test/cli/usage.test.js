@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { demgrad, ROOT } from "../helpers/cli.js";
 import { sample } from "../helpers/samples.js";
@@ -60,9 +61,10 @@ test("invalid option values are usage errors with the validation message", () =>
   const cases = [
     [
       ["hillshade", dem, "/tmp/x.png", "--altitude", "95"],
-      'Expected number between 0 and 90 for altitude but received "95"',
+      'Expected number greater than 0 and at most 90 for altitude but received "95"',
     ],
     [["slope", dem, "/tmp/x.tif", "--edge-order", "3"], "--edge-order"],
+    [["info", dem, "-b", "1.5"], 'Expected integer of at least 1 for band but received "1.5"'],
     [
       ["slope", dem, "/tmp/x.tif", "-z", "abc"],
       'Expected number greater than 0 for z-factor but received "abc"',
@@ -84,4 +86,75 @@ test("terrain without any product is a usage error", () => {
   const { status, stderr } = demgrad(["terrain", sample("storml_elev.tif")]);
   assert.equal(status, 2);
   assert.match(oneErrorLine(stderr), /at least one of --slope/);
+});
+
+test("--altitude 0 is refused before any work with the true bound, whatever the thread count", () => {
+  // inldata_dem (1145 × 1142) runs in two strips, so --threads 2 does start a worker.
+  for (const [dem, threads] of [
+    ["storml_elev.tif", "1"],
+    ["inldata_dem.tif", "2"],
+  ]) {
+    const { status, stderr } = demgrad([
+      "hillshade",
+      sample(dem),
+      "/tmp/demgrad-never-written.png",
+      "--altitude",
+      "0",
+      "--threads",
+      threads,
+    ]);
+    assert.equal(status, 2, stderr);
+    // An option error names no file: the DEM is not at fault.
+    assert.equal(
+      oneErrorLine(stderr),
+      'demgrad: Expected number greater than 0 and at most 90 for altitude but received "0"',
+    );
+  }
+});
+
+test("info into a full disk (/dev/full): one line, exit 1, no stack trace", {
+  skip: !existsSync("/dev/full") && "needs /dev/full",
+}, () => {
+  const full = openSync("/dev/full", "w");
+  try {
+    const run = spawnSync(process.execPath, [`${ROOT}bin/demgrad.js`, "info", sample("storml_elev.tif")], {
+      stdio: ["ignore", full, "pipe"],
+      encoding: "utf8",
+      env: { ...process.env, DEMGRAD_DEBUG: "" },
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(
+      oneErrorLine(run.stderr),
+      "demgrad: standard output: disk full: free some space or write elsewhere",
+    );
+  } finally {
+    closeSync(full);
+  }
+});
+
+test("help states the measured gdaldem difference instead of claiming exact output", () => {
+  // Measured against gdaldem 3.6.2 on the 13 samples (docs/accuracy.md): slope identical, aspect within 3.1e-5°,
+  // hillshade within one grey level.
+  for (const args of [["--help"], ["slope", "--help"]]) {
+    const { stdout } = demgrad(args);
+    assert.doesNotMatch(
+      stdout,
+      /gdaldem[- ]exact|reproduce gdaldem exactly|byte[- ]for[- ]byte|equals gdaldem/i,
+    );
+  }
+  assert.match(demgrad(["slope", "--help"]).stdout, /aspect\s+within 3\.1e-5°/);
+});
+
+test("warnings are one line too: control characters in them are escaped", async () => {
+  const { warnToStderr, oneLine } = await import("../../dist/errors.js");
+  const written = [];
+  const write = process.stderr.write;
+  process.stderr.write = (text) => written.push(text);
+  try {
+    warnToStderr('tiles/a\nb.tif: band 1 unit "m\x1b[31m" unknown');
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.deepEqual(written, ['demgrad: warning: tiles/a\\nb.tif: band 1 unit "m\\x1b[31m" unknown\n']);
+  assert.equal(oneLine("\t\r\u0085"), "\\t\\r\\x85");
 });

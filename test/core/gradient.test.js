@@ -1,5 +1,6 @@
 // The gradient core against numpy.gradient goldens (test/golden/make-gradient-golden.py): bit for bit.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { gradient } from "../../dist/index.js";
@@ -115,4 +116,61 @@ test("the input is not modified", () => {
   const data = Float64Array.from([1, 2, 4, 8]);
   gradient({ data, shape: [2, 2] }, { edgeOrder: 1 });
   assert.deepEqual([...data], [1, 2, 4, 8]);
+});
+
+const NUMPY = spawnSync("/usr/bin/python3", ["-c", "import numpy"]).status === 0;
+
+test("a one-element spacing list with a number is that step on every axis, as np.gradient(f, h)", {
+  skip: !NUMPY && "needs numpy under /usr/bin/python3 for the reference",
+}, () => {
+  const f2 = Array.from({ length: 4 * 5 }, (_, i) => Math.sin(i * 0.7) * 100 + i * i * 0.3);
+  const f3 = Array.from({ length: 3 * 4 * 5 }, (_, i) => Math.cos(i * 0.37) * 50 + i * 0.1);
+  // numpy is given the list as arguments (np.gradient(f, *spacing)), exactly what `spacing: [1.5]` means.
+  const cases = [
+    { data: f2, shape: [4, 5], spacing: [1.5], edgeOrder: 1 },
+    { data: f2, shape: [4, 5], spacing: [1.5], edgeOrder: 2 },
+    { data: f3, shape: [3, 4, 5], spacing: [0.25], axis: [2, 0], edgeOrder: 2 },
+    // One coordinate array: fine for one selected axis, an error for two (numpy: invalid number of arguments).
+    { data: f2, shape: [4, 5], spacing: [[0, 1, 3, 3.5]], axis: 0, edgeOrder: 1 },
+    { data: f2, shape: [4, 5], spacing: [[0, 1, 3, 3.5, 4]], edgeOrder: 1 },
+  ];
+  const script = `
+import json, sys, numpy as np
+out = []
+for c in json.load(sys.stdin):
+    f = np.array(c["data"], dtype=np.float64).reshape(c["shape"])
+    axis = tuple(c["axis"]) if isinstance(c.get("axis"), list) else c.get("axis")
+    try:
+        r = np.gradient(f, *c["spacing"], axis=axis, edge_order=c["edgeOrder"])
+        r = r if isinstance(r, (list, tuple)) else [r]
+        out.append([a.astype("<f8").tobytes().hex() for a in r])
+    except Exception as e:
+        out.append(type(e).__name__)
+print(json.dumps(out))`;
+  const run = spawnSync("/usr/bin/python3", ["-c", script], {
+    input: JSON.stringify(cases),
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const reference = JSON.parse(run.stdout);
+  cases.forEach((c, n) => {
+    const options = { spacing: c.spacing, axis: c.axis, edgeOrder: c.edgeOrder };
+    const f = { data: Float64Array.from(c.data), shape: c.shape };
+    if (typeof reference[n] === "string") {
+      assert.equal(reference[n], "TypeError");
+      assert.throws(() => gradient(f, options), /invalid number of spacing entries/);
+      return;
+    }
+    const results = gradient(f, options);
+    assert.equal(results.length, reference[n].length, `case ${n}`);
+    results.forEach((result, k) => {
+      const want = decode(reference[n][k].match(/.{16}/g), "float64");
+      for (let i = 0; i < want.length; i++) {
+        assert.ok(
+          Object.is(result.data[i], want[i]),
+          `case ${n} result ${k}[${i}]: ${result.data[i]} vs ${want[i]}`,
+        );
+      }
+    });
+  });
 });

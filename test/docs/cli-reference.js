@@ -14,7 +14,7 @@ const EXAMPLES = {
   slope: [
     "demgrad slope samples/alps-utm32.tif out/slope.tif",
     "demgrad slope samples/alps-wgs84.tif out/slope-percent.tif --unit percent",
-    "demgrad slope dem.tif slope.tif --compat gdaldem          # byte-for-byte what gdaldem slope gives",
+    "demgrad slope dem.tif slope.tif --compat gdaldem          # gdaldem slope's values (identical on the samples)",
     "demgrad slope srtm-degrees.tif slope.tif --compat gdaldem -s 111120",
   ],
   aspect: [

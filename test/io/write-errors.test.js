@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { AbortError, createRasterWriter, OutputError, UsageError } from "../../dist/index.js";
+import { AbortError, createRasterWriter, OutputError, UsageError, writeGeoTiff } from "../../dist/index.js";
 import { outputError } from "../../dist/io/atomic.js";
 import { outputFormat } from "../../dist/io/output-format.js";
 import { ROOT } from "../helpers/cli.js";
@@ -66,6 +66,7 @@ describe("file-system errors", () => {
       EACCES: "cannot write here (permission denied): choose another folder",
       EROFS: "cannot write here (permission denied): choose another folder",
       EISDIR: "a folder has this name: choose another output name",
+      ENAMETOOLONG: "the file name is too long: choose a shorter name",
       EIO: "cannot write (EIO: system text): check the output path",
     };
     for (const [code, message] of Object.entries(cases)) {
@@ -86,6 +87,44 @@ const GEOREF = {
   tags: {},
 };
 
+describe("writer options are validated before anything is created", () => {
+  test("writeGeoTiff and createRasterWriter: codec, nodata, sizes, sample type, metadata", async () => {
+    const sub = fresh("options");
+    const raster = { width: 2, height: 2, data: new Float32Array(4) };
+    const refused = [
+      [{ compress: "zip" }, 'Expected one of deflate, lzw, none for compress but received "zip"'],
+      [{ nodata: "abc" }, 'Expected number for nodata but received "abc"'],
+      [{ nodata: "-9999" }, 'Expected number for nodata but received "-9999"'],
+      [{ nodata: Number.POSITIVE_INFINITY }, "Expected number for nodata but received Infinity"],
+      [{ sampleType: "Float16" }, 'for sample type but received "Float16"'],
+      [{ units: "m" }, 'Expected an array of strings for units but received "m"'],
+    ];
+    for (const [options, message] of refused) {
+      await assert.rejects(writeGeoTiff(`${sub}/s.tif`, raster, options), (e) => {
+        assert.ok(e instanceof UsageError, String(e));
+        assert.ok(e.message.includes(message), e.message);
+        assert.equal(e.file, `${sub}/s.tif`);
+        return true;
+      });
+    }
+    for (const [key, value, message] of [
+      ["width", 0, "Expected integer between 1 and 2147483647 for width but received 0"],
+      ["height", "x", 'Expected integer between 1 and 2147483647 for height but received "x"'],
+      ["bands", 1.5, "Expected integer between 1 and 2147483647 for bands but received 1.5"],
+      ["width", "2", 'Expected integer between 1 and 2147483647 for width but received "2"'],
+    ]) {
+      for (const ext of ["tif", "png"]) {
+        const options = { width: 2, height: 2, sampleType: "Byte", [key]: value };
+        await assert.rejects(createRasterWriter(`${sub}/w.${ext}`, options), { name: "UsageError", message });
+      }
+    }
+    assert.deepEqual(readdirSync(sub), [], "nothing created");
+    // NaN is a valid nodata, written as GDAL writes it.
+    await writeGeoTiff(`${sub}/nan.tif`, raster, { nodata: Number.NaN, compress: "lzw" });
+    assert.deepEqual(readdirSync(sub), ["nan.tif"]);
+  });
+});
+
 describe("bad calls abort the writer", () => {
   test("wrong band count, too many rows, a short band, finishing early, using a finished writer", async () => {
     const sub = fresh("calls");
@@ -94,6 +133,10 @@ describe("bad calls abort the writer", () => {
     await assert.rejects(w.writeRows([new Float32Array(10), new Float32Array(10)], 1), /expected 1 band/);
     w = await open("rows");
     await assert.rejects(w.writeRows([new Float32Array(110)], 11), /between 0 and 10 for rowCount/);
+    w = await open("string-rows");
+    await assert.rejects(w.writeRows([new Float32Array(10)], "1"), {
+      message: 'Expected integer between 0 and 10 for rowCount but received "1"',
+    });
     w = await open("short");
     await assert.rejects(w.writeRows([new Float32Array(15)], 2), UsageError);
     w = await open("early");

@@ -2,12 +2,13 @@
 // and a world file + .aux.xml that make GDAL place the image exactly where the source is (projected, geographic
 // and a custom CRS with no EPSG code).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import sharp from "sharp";
 import { createRasterWriter, OutputError, UsageError, writePng } from "../../dist/index.js";
-import { gdal, HAS_GDAL } from "../helpers/cli.js";
+import { demgrad, gdal, HAS_GDAL } from "../helpers/cli.js";
 import { readPng } from "../helpers/raster.js";
 import { missing, sample } from "../helpers/samples.js";
 import { same, sampleGeoref } from "./write-support.js";
@@ -63,6 +64,64 @@ describe("PNG placement", { skip: !HAS_GDAL && "gdal-bin not installed" }, () =>
           assert.ok(Math.abs(a - src.wgs84Extent.coordinates[0][k][axis]) < 1e-7, "wgs84Extent");
         }
       }
+    });
+  }
+});
+
+const HAS_OSR = spawnSync("/usr/bin/python3", ["-c", "from osgeo import osr"]).status === 0;
+
+describe("PNG CRS without an EPSG code", {
+  skip: !(HAS_GDAL && HAS_OSR) && "needs gdal-bin and GDAL's Python bindings (osr) under /usr/bin/python3",
+}, () => {
+  // CRSs that GDAL itself writes without an EPSG code (user-defined GeoKeys, datum names like "Unknown based on
+  // GRS80 ellipsoid" in the citation), and inldata's custom Albers on NAD83 (EPSG:4269).
+  const made = [
+    ["utm25s-user", "+proj=utm +zone=25 +south +ellps=GRS80 +units=m", [500000, 9000000, 501200, 8999100]],
+    ["longlat-grs80", "+proj=longlat +ellps=GRS80 +no_defs", [10, 50, 10.3, 49.8]],
+    [
+      "lcc1sp-paris",
+      "+proj=lcc +lat_1=46.8 +lat_0=46.8 +lon_0=0 +k_0=0.99987742 +x_0=600000 +y_0=2200000 +ellps=clrk80ign " +
+        "+pm=paris +units=m",
+      [600000, 2200000, 601200, 2199100],
+    ],
+    [
+      "lcc-nad83-usft",
+      "+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +datum=NAD83 +units=us-ft",
+      [0, 0, 1200, -900],
+    ],
+  ];
+  const sources = [...made.map(([name]) => `${dir}/${name}.tif`), sample("inldata_dem.tif")];
+  for (const source of sources) {
+    test(`${source.split("/").pop()}: osr IsSame(source CRS, hillshade PNG CRS)`, () => {
+      const recipe = made.find(([name]) => source === `${dir}/${name}.tif`);
+      if (recipe) {
+        const [, srs, [x0, y0, x1, y1]] = recipe;
+        gdal("gdal_create", [
+          ...["-outsize", "40", "30", "-ot", "Float32", "-burn", "100", "-a_srs", srs],
+          ...["-a_ullr", String(x0), String(y0), String(x1), String(y1), source],
+        ]);
+        // GDAL found no EPSG code for it (the top-level AUTHORITY would close the pretty-printed WKT).
+        const wkt = gdal("gdalsrsinfo", ["-o", "wkt1", source]).stdout;
+        assert.doesNotMatch(wkt, /\n {4}AUTHORITY\["EPSG","\d+"\]\]\s*$/, wkt);
+      }
+      const png = `${dir}/${source.split("/").pop()}.shade.png`;
+      const run = demgrad(["hillshade", source, png, "-q"]);
+      assert.equal(run.status, 0, run.stderr);
+      const check = spawnSync(
+        "/usr/bin/python3",
+        [
+          "-c",
+          `import sys
+from osgeo import gdal
+a = gdal.Open(sys.argv[1]); b = gdal.Open(sys.argv[2])
+print(bool(a.GetSpatialRef().IsSame(b.GetSpatialRef())))`,
+          source,
+          png,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(check.status, 0, check.stderr);
+      assert.equal(check.stdout.trim(), "True", readFileSync(`${png}.aux.xml`, "utf8"));
     });
   }
 });

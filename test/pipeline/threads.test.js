@@ -6,7 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, test } from "node:test";
-import { openDem, processDem, UsageError } from "../../dist/index.js";
+import { georefFromEpsg, openDem, processDem, UsageError } from "../../dist/index.js";
+import { stripRunner } from "../../dist/pipeline/strip-pool.js";
+import { planSpacing, StripProducts } from "../../dist/pipeline/strip-products.js";
 import { ROOT } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
 
@@ -106,6 +108,64 @@ test("threads and strip rows are validated with the one kind of message", async 
     /Expected integer of at least 1 for strip rows/,
   );
   assert.equal(existsSync(out.slope), false);
+});
+
+test("an error on a worker thread reaches the caller as the class, code and message of a one-thread run", async () => {
+  // A plan that bypasses option checking (altitude 0) fails in the hillshade kernel, and a strip that does not
+  // cover its rows fails in the derivatives (a RangeError): the same failures on this thread and on a worker.
+  const width = 4;
+  const height = 6;
+  const plan = (altitude) => ({
+    products: ["hillshade"],
+    width,
+    demHeight: height,
+    crop: { x: 0, width },
+    spacingFrame: { georef: georefFromEpsg(32611, [500000, 30, 0, 4100000, 0, -30], { width, height }) },
+    derivative: { method: "gradient", edgeOrder: 1, edges: true, xSign: 1, ySign: -1, float32Sums: false },
+    zMultiplier: 1,
+    options: {
+      spacing: "ground",
+      compat: false,
+      trueNorth: true,
+      unit: "degree",
+      zeroForFlat: false,
+      trigonometric: false,
+      azimuth: 315,
+      altitude,
+      variant: "regular",
+    },
+  });
+  const job = (rows) => ({
+    data: new Float64Array(width * height),
+    readFirst: 0,
+    readRows: rows,
+    first: 0,
+    rows,
+  });
+  const failure = async (altitude, rows, threads) => {
+    const p = plan(altitude);
+    // With two threads the first strip goes to the idle worker.
+    const runner = stripRunner(p, new StripProducts(p, planSpacing(p)), threads);
+    try {
+      await runner.run(job(rows));
+    } catch (error) {
+      return { class: error.constructor.name, code: error.code, message: error.message };
+    } finally {
+      await runner.close();
+    }
+    assert.fail("the strip did not fail");
+  };
+  const bad = await failure(0, height, 1);
+  assert.deepEqual(bad, {
+    class: "UsageError",
+    code: "USAGE",
+    message: "Expected number greater than 0 and at most 90 for altitude but received 0",
+  });
+  assert.deepEqual(await failure(0, height, 2), bad);
+  // Rows 0–2 without the halo row 2 below them.
+  const range = await failure(45, 2, 1);
+  assert.equal(range.class, "RangeError");
+  assert.deepEqual(await failure(45, 2, 2), range);
 });
 
 function mkdir(outputs) {

@@ -87,12 +87,12 @@ test("option validation: defaults, normalised azimuth, and one kind of message f
   assert.equal(validateHillshadeOptions({ azimuth: 720 }).azimuth, 0);
   assert.throws(
     () => hillshade({ dzdx: [0], dzdy: [0] }, { altitude: 95 }),
-    usage("Expected number between 0 and 90 for altitude but received 95"),
+    usage("Expected number greater than 0 and at most 90 for altitude but received 95"),
   );
   // gdaldem's newer parser rejects altitude ≤ 0.
   assert.throws(
     () => validateHillshadeOptions({ altitude: 0 }),
-    usage("Expected number between 0 and 90 for altitude but received 0"),
+    usage("Expected number greater than 0 and at most 90 for altitude but received 0"),
   );
   assert.throws(
     () => validateHillshadeOptions({ azimuth: Number.POSITIVE_INFINITY }),
@@ -185,5 +185,53 @@ test("aspect's arctangent equals Math.atan2 to the last float32 bit in every dir
     if (a < 0) a += 360;
     const f = Math.fround(a);
     assert.equal(got[i], f >= 360 ? 0 : f + 0, `gradient (${dzdx[i]}, ${dzdy[i]})`);
+  }
+});
+
+test("validate.ts states each bound as it is: inclusive, exclusive, one-sided", async () => {
+  const { number, integer } = await import("../../dist/validate.js");
+  const cases = [
+    [{ min: 0, max: 90 }, -1, "number between 0 and 90"],
+    [{ min: 0, max: 90, exclusiveMin: true }, 0, "number greater than 0 and at most 90"],
+    [{ min: 0, max: 90, exclusiveMax: true }, 90, "number of at least 0 and less than 90"],
+    [{ min: 0, max: 1, exclusiveMin: true, exclusiveMax: true }, 1, "number greater than 0 and less than 1"],
+    [{ min: 0, exclusiveMin: true }, 0, "number greater than 0"],
+    [{ min: 2 }, 1, "number of at least 2"],
+    [{ max: 2 }, 3, "number of at most 2"],
+    [{ max: 2, exclusiveMax: true }, 2, "number less than 2"],
+  ];
+  for (const [range, value, expected] of cases) {
+    assert.throws(
+      () => number("x", value, range),
+      usage(`Expected ${expected} for x but received ${value}`),
+      JSON.stringify(range),
+    );
+  }
+  // Values on an inclusive bound pass.
+  assert.equal(number("x", 90, { min: 0, max: 90, exclusiveMin: true }), 90);
+  assert.equal(number("x", 0, { min: 0, max: 90, exclusiveMax: true }), 0);
+  assert.throws(
+    () => integer("n", 9, { max: 8 }),
+    usage("Expected integer of at most 8 for n but received 9"),
+  );
+});
+
+test("slope, aspect and hillshade check their gradient argument and say what is wrong", () => {
+  const cases = [
+    [
+      { dzdx: [0.1, 0.2], dzdy: [0.3] },
+      "Expected dzdx and dzdy of equal length for gradient but received lengths 2 and 1",
+    ],
+    ["abc", 'Expected an object { dzdx, dzdy } for gradient but received "abc"'],
+    [undefined, "Expected an object { dzdx, dzdy } for gradient but received undefined"],
+    [{ dzdx: [0] }, "Expected an array of numbers for gradient.dzdy but received undefined"],
+    [{ dzdx: "ab", dzdy: [0, 0] }, 'Expected an array of numbers for gradient.dzdx but received "ab"'],
+  ];
+  for (const product of [slope, aspect, hillshade]) {
+    for (const [grad, message] of cases) {
+      assert.throws(() => product(grad), usage(message), `${product.name}(${JSON.stringify(grad)})`);
+    }
+    // Typed and plain arrays of one length pass.
+    assert.equal(product({ dzdx: new Float64Array(2), dzdy: [0, 0] }).length, 2);
   }
 });
