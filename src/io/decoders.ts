@@ -208,7 +208,9 @@ export function zstdDecode(bytes: Uint8Array, limit: number): Uint8Array {
   if (limit === 0) return new Uint8Array(0);
   // ZSTD_decompress returns an error code (a negative size_t in 32-bit WebAssembly) as a short result: the size
   // check then refuses the block.
-  return zstd.decode(bytes, limit);
+  const out = zstd.decode(bytes, limit);
+  if (out.length === 0) throw new CodecError("the frame does not decode");
+  return out;
 }
 
 /** PackBits (TIFF 6.0 §9): runs and literals, never past `limit` bytes. */
@@ -232,8 +234,11 @@ export function packBitsDecode(bytes: Uint8Array, limit: number): Uint8Array {
       out.fill(bytes[i++]!, o, o + n);
       o += n;
     }
-    // Writers pad blocks; once the block is full the rest is padding.
-    if (o === limit) break;
+    if (o === limit) {
+      // A full block may be followed by no-op padding (−128), nothing else.
+      while (i < bytes.length && bytes[i] === 0x80) i++;
+      if (i < bytes.length) throw new TooLongError();
+    }
   }
   return out.subarray(0, o);
 }
