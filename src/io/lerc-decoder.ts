@@ -35,27 +35,30 @@ export class LercError extends Error {}
  * ```
  */
 export class LercDecoder {
-  private worker: Worker | undefined;
-  private nextId = 0;
-  /** One block at a time in the worker, so each deadline measures that block alone. */
-  private queue: Promise<unknown> = Promise.resolve();
   private zstd: ZSTDDecoder | undefined;
+  private readonly parameters: object;
 
-  constructor(private readonly format: BlockFormat) {}
+  constructor(private readonly format: BlockFormat) {
+    const { blockWidth, blockHeight, planarConfiguration, bitsPerSample, samplesPerBlockPixel } = format;
+    this.parameters = {
+      tileWidth: blockWidth,
+      tileHeight: blockHeight,
+      planarConfiguration,
+      bitsPerSample,
+      samplesPerPixel: samplesPerBlockPixel,
+      predictor: 1,
+      // The additional compression is already undone.
+      LercParameters: [format.lercParameters?.[0] ?? 2, ADD_NONE],
+    };
+  }
 
   async decode(stored: Uint8Array, limit: number): Promise<Uint8Array> {
     const blob = await this.undoAddCompression(stored, limit);
     this.checkHeader(blob, limit);
-    const job = this.queue.then(() => this.run(blob, limit));
-    this.queue = job.catch(() => {});
-    return job;
+    return lercThread.run(blob, this.parameters, deadlineMs(limit));
   }
 
-  async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
-  }
+  async close(): Promise<void> {}
 
   /** A LERC blob is at most its samples plus a validity mask and headers: bound the outer layer by that. */
   private async undoAddCompression(stored: Uint8Array, limit: number): Promise<Uint8Array> {
@@ -99,9 +102,25 @@ export class LercDecoder {
       throw new LercError(`a ${width}×${height}×${depth} blob in a ${blockWidth}-pixel-wide block`);
     }
   }
+}
 
-  private run(blob: Uint8Array, limit: number): Promise<Uint8Array> {
-    const worker = this.startWorker();
+/**
+ * The one LERC thread of the process: blocks are decoded one at a time, each under its deadline; a block past its
+ * deadline ends the thread (the only way to stop a spinning decoder) and the next block starts a new one.
+ */
+class LercThread {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(blob: Uint8Array, parameters: object, deadline: number): Promise<Uint8Array> {
+    const job = this.queue.then(() => this.runNow(blob, parameters, deadline));
+    this.queue = job.catch(() => {});
+    return job;
+  }
+
+  private runNow(blob: Uint8Array, parameters: object, deadline: number): Promise<Uint8Array> {
+    const worker = this.start();
     const id = this.nextId++;
     return new Promise<Uint8Array>((resolve, reject) => {
       const done = (error: Error | undefined, decoded?: ArrayBuffer) => {
@@ -120,38 +139,30 @@ export class LercDecoder {
         done(new LercError(`decoder failed: ${error.message}`));
       };
       const timer = setTimeout(() => {
-        // The only way to stop a spinning decoder: end its thread; the next block starts a new one.
         this.worker = undefined;
         void worker.terminate();
-        done(new LercError(`decoding took more than ${Math.round(deadlineMs(limit) / 1000)} s`));
-      }, deadlineMs(limit));
+        done(new LercError(`decoding took more than ${Math.round(deadline / 1000)} s`));
+      }, deadline);
       worker.on("message", onMessage);
       worker.on("error", onError);
-      worker.postMessage({ id, bytes: blob });
+      worker.postMessage({ id, bytes: blob, parameters });
     });
   }
 
-  private startWorker(): Worker {
+  private start(): Worker {
     if (this.worker) return this.worker;
-    const { blockWidth, blockHeight, planarConfiguration, bitsPerSample, samplesPerBlockPixel } = this.format;
-    const parameters = {
-      tileWidth: blockWidth,
-      tileHeight: blockHeight,
-      planarConfiguration,
-      bitsPerSample,
-      samplesPerPixel: samplesPerBlockPixel,
-      predictor: 1,
-      // The additional compression is already undone.
-      LercParameters: [this.format.lercParameters?.[0] ?? 2, ADD_NONE],
-    };
     const worker = new Worker(new URL("./lerc-worker.js", import.meta.url), {
-      workerData: parameters,
       // Bounds the decoder's JavaScript heap; its typed arrays are bounded by the header check.
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
-    // An idle decoder thread must not keep the process alive.
+    // An idle decoder thread must not keep the process alive (a pending block's timer does).
     worker.unref();
+    worker.on("exit", () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
     this.worker = worker;
     return worker;
   }
 }
+
+const lercThread = new LercThread();
