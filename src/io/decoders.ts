@@ -174,11 +174,11 @@ function copyOf(bytes: Uint8Array): Uint8Array {
 /** Inflates on libuv's threadpool (the blocks of a strip decode in parallel), never past `limit` bytes. */
 async function inflateBounded(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
   try {
-    // One output chunk for a whole block: one threadpool job, no round trip to JavaScript per 16 KiB.
-    return await inflateAsync(bytes, {
-      maxOutputLength: Math.max(1, limit),
-      chunkSize: Math.max(64, limit + 64),
-    });
+    // One output chunk for a whole block where DEM data compress as usual (one threadpool job, no round trip to
+    // JavaScript per 16 KiB), but never a chunk far bigger than the data could need: a corrupt stream claiming a
+    // huge block fails before its output is allocated.
+    const chunkSize = Math.max(64, Math.min(limit + 64, 64 * 1024 + 16 * bytes.length));
+    return await inflateAsync(bytes, { maxOutputLength: Math.max(1, limit), chunkSize });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new TooLongError();
     throw new CodecError((error as Error).message);

@@ -307,10 +307,49 @@ async function rasterFormat(ifd: TiffDirectory, band: number | undefined, file: 
   return { width, height, bandCount, band: requested, sampleType, compression, tiled, planar, block, layout };
 }
 
-/** The block offsets and sizes, all inside the source (when its size is known). */
-async function blockPlacement(ifd: TiffDirectory, tiled: boolean, size: number | undefined, file: string) {
+/**
+ * The most bytes one stored byte can decode to with each codec (DEFLATE's 258-byte matches in 2 bits ≈ 1032; LZW's
+ * longest strings ≈ 1400; ZSTD's 128 KiB RLE blocks in 4 bytes = 32768; PackBits 128 from 2). LERC is not bounded:
+ * a constant tile of any size is a short header.
+ */
+const MAX_RATIO: Record<number, number> = { 1: 1, 5: 1400, 8: 1032, 32946: 1032, 32773: 64, 50000: 32768 };
+
+/**
+ * The block offsets and sizes, all inside the source (when its size is known), and together large enough for the
+ * raster the header claims: a few KiB cannot hold a terabyte raster, whatever the directory says.
+ */
+async function blockPlacement(
+  ifd: TiffDirectory,
+  format: { tiled: boolean; block: BlockFormat; width: number; height: number },
+  size: number | undefined,
+  file: string,
+) {
+  const { tiled, block } = format;
   const offsets = (await ifd.numbers(tiled ? TAG.TileOffsets : TAG.StripOffsets))!;
   const byteCounts = (await ifd.numbers(tiled ? TAG.TileByteCounts : TAG.StripByteCounts))!;
+  const ratio = MAX_RATIO[block.compression];
+  if (ratio !== undefined) {
+    let stored = 0;
+    let sparse = 0;
+    for (let i = 0; i < byteCounts.length; i++) {
+      stored += byteCounts[i]!;
+      if (byteCounts[i] === 0) sparse++;
+    }
+    const blockBytes =
+      block.blockWidth * block.blockHeight * block.samplesPerBlockPixel * block.bytesPerSample;
+    // The last strip may be short: count the rows the raster has, not whole strips.
+    const rowsStored = tiled
+      ? block.blockHeight
+      : format.height / Math.ceil(format.height / block.blockHeight);
+    const needed = ((byteCounts.length - sparse) * blockBytes * rowsStored) / block.blockHeight;
+    if (stored * ratio < needed) {
+      throw new InputError(
+        `corrupt TIFF: ${stored} bytes of ${block.compression === 1 ? "uncompressed" : COMPRESSION_NAMES[block.compression]} data cannot hold a ` +
+          `${format.width}×${format.height} raster`,
+        { file },
+      );
+    }
+  }
   for (let i = 0; i < offsets.length; i++) {
     const end = offsets[i]! + byteCounts[i]!;
     if (size !== undefined && byteCounts[i]! > 0 && end > size) {
@@ -365,7 +404,7 @@ async function createHandle(
   const warn = options.warn ?? (() => {});
   const format = await rasterFormat(ifd, options.band, file);
   const { width, height, bandCount, band, sampleType, compression, block, layout } = format;
-  const placement = await blockPlacement(ifd, format.tiled, bytes.size, file);
+  const placement = await blockPlacement(ifd, format, bytes.size, file);
   const nodata = nodataValue(await ifd.text(TAG.GDAL_NODATA), sampleType, options, warn);
   const { scale, offset, bandUnit } = bandScaling(await ifd.text(TAG.GDAL_METADATA), band, warn);
   const tags = validateGeoKeys(await geoTiffTags(ifd), warn);

@@ -152,6 +152,8 @@ class LercThread {
   private start(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL("./lerc-worker.js", import.meta.url), {
+      // geotiff.js's dependencies read workerData when loaded in a thread: it must be an object.
+      workerData: {},
       // Bounds the decoder's JavaScript heap; its typed arrays are bounded by the header check.
       resourceLimits: { maxOldGenerationSizeMb: 128 },
     });

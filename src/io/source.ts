@@ -208,6 +208,8 @@ const MAX_MESSAGE = 160;
 export function inputError(file: string, error: unknown): DemgradError {
   if (error instanceof DemgradError) {
     error.file ??= file;
+    // Messages built from file contents (georeferencing values, tag text) stay one short line.
+    error.message = oneLine(error.message);
     return error;
   }
   const e = error as NodeJS.ErrnoException | undefined;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { readDem } from "../../dist/index.js";
 import { gdal, HAS_GDAL, SAMPLES } from "../helpers/cli.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-fuzz-`);
@@ -127,6 +128,11 @@ test("every codec, mutated: success or a one-line DemgradError, in time and memo
     ]);
     return { name, path };
   });
+  // Intact, every re-encoded file reads (so that the fuzzing exercises working codecs).
+  for (const { name, path } of sources) {
+    const dem = await readDem(path);
+    assert.equal(dem.width * dem.height, 143 * 107, name);
+  }
   const { results, maxRssMiB } = await fuzz(sources, 20261204);
   const counts = checkOutcomes(results);
   console.log("fuzz (codecs):", JSON.stringify(counts), `peak ${Math.round(maxRssMiB)} MiB`);

@@ -127,8 +127,11 @@ describe("decoded sizes", () => {
     "DEFLATE, a tile and a row": [8, deflateSync(Buffer.alloc(8192 + 128)), /^decodes to more bytes/],
     "ZSTD, half a tile": [50000, zstdFrameOf(Buffer.alloc(4096)), /ZSTD data decode to 4096 bytes/],
     "PackBits, a tile and a run": [32773, packBits(8192 + 100), /^decodes to more bytes/],
-    "PackBits, half a tile": [32773, packBits(4096), /PackBits data decode to 4096 bytes/],
-    "uncompressed, half a tile": [1, Buffer.alloc(4096), /uncompressed data decode to 4096 bytes/],
+    "PackBits, half a tile": [
+      32773,
+      packBitsLiterals(Buffer.alloc(4096, 7)),
+      /PackBits data decode to 4096 bytes/,
+    ],
   };
   for (const [name, [compression, stored, message]] of Object.entries(cases)) {
     test(`${name}: refused, naming the file and the block`, async () => {
@@ -142,6 +145,14 @@ describe("decoded sizes", () => {
       });
     });
   }
+
+  test("an uncompressed tile of half its size: refused at open", async () => {
+    const file = tiled("size-uncompressed-half.tif", 1, Buffer.alloc(4096));
+    await assert.rejects(openDem(file), {
+      name: "InputError",
+      message: /^corrupt TIFF: 4096 bytes of uncompressed data cannot hold a 64×64 raster$/,
+    });
+  });
 
   test("the same tiles at their right size read back", async () => {
     const values = Int16Array.from({ length: 4096 }, (_, i) => (i * 37) % 3000);
@@ -162,6 +173,13 @@ describe("decoded sizes", () => {
     }
   });
 });
+
+/** PackBits data of `bytes` as literal runs of 128. */
+function packBitsLiterals(bytes) {
+  const runs = [];
+  for (let k = 0; k < bytes.length; k += 128) runs.push(Buffer.from([127]), bytes.subarray(k, k + 128));
+  return Buffer.concat(runs);
+}
 
 /** PackBits data of `n` zero bytes in repeat runs of 128. */
 function packBits(n) {
@@ -242,6 +260,11 @@ describe("absurd headers are refused at open from their arithmetic", () => {
       int16Entries(1e6, 1e6, { rows: 1 }).map((e) => (e[0] === 273 || e[0] === 279 ? [e[0], 4, [8]] : e)),
       [Buffer.alloc(64)],
       /^corrupt TIFF: 1 data blocks for a 1000000×1000000 raster$/,
+    ],
+    "10⁵×10⁵ in 100 DEFLATE strips of 100 bytes": [
+      int16Entries(1e5, 1e5, { rows: 1000, compression: 8 }),
+      Array.from({ length: 100 }, () => Buffer.alloc(100)),
+      /^corrupt TIFF: 10000 bytes of DEFLATE data cannot hold a 100000×100000 raster$/,
     ],
     "10⁶×10⁶ in 65536² tiles": [
       int16Entries(1048576, 1048576, { tile: 16 }),
