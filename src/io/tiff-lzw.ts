@@ -145,6 +145,9 @@ export function lzwDecode(input: Uint8Array, limit: number): Uint8Array {
         length[next] = length[previous]! + 1;
         next++;
         if (next >= (1 << width) - 1 && width < 12) width++;
+      } else {
+        // Writers clear the table before it is full (libtiff at 4094), and libtiff refuses a table that overflows.
+        throw new LzwError("the code table is full and no Clear code follows");
       }
       entry = code;
     }

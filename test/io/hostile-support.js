@@ -124,8 +124,8 @@ export function buildTiff(entries, blocks = [], { littleEndian = true } = {}) {
 export function int16Entries(width, height, { tile, rows = height, compression = 1, extra = [] } = {}) {
   const layout = tile
     ? [
-        [322, 3, [tile]],
-        [323, 3, [tile]],
+        [322, 4, [tile]],
+        [323, 4, [tile]],
         [324, 4, "offsets"],
         [325, 4, "counts"],
       ]
