@@ -11,7 +11,7 @@ import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
 import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
 import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
-import { TiffDirectory } from "./tiff-ifd.js";
+import { TAG_NAMES as TAG_NAME, TiffDirectory } from "./tiff-ifd.js";
 
 export type { SampleType } from "./sample-types.js";
 export type { DemSource } from "./source.js";
@@ -407,7 +407,7 @@ async function createHandle(
   const placement = await blockPlacement(ifd, format, bytes.size, file);
   const nodata = nodataValue(await ifd.text(TAG.GDAL_NODATA), sampleType, options, warn);
   const { scale, offset, bandUnit } = bandScaling(await ifd.text(TAG.GDAL_METADATA), band, warn);
-  const tags = validateGeoKeys(await geoTiffTags(ifd), warn);
+  const tags = validateGeoKeys(await geoTiffTags(ifd, warn), warn);
   const georef = georefFromTags(tags, { width, height, bandUnit }, warn);
   const grid: BlockGrid = {
     width,
@@ -510,8 +510,16 @@ function toElevations(out: Float64Array, n: number, nodata: number, scale: numbe
 }
 
 /** The georeferencing tags as the file gives them (the GeoKey directory is validated afterwards). */
-async function geoTiffTags(ifd: TiffDirectory): Promise<GeoTiffTags> {
+async function geoTiffTags(ifd: TiffDirectory, warn: WarningHandler): Promise<GeoTiffTags> {
   const tags: GeoTiffTags = {};
+  /** The values of a transform tag when their count is one the GeoTIFF spec allows and all are finite. */
+  const transform = async (tag: number, fits: (count: number) => boolean) => {
+    const values = await ifd.numbers(tag);
+    if (!values) return undefined;
+    if (fits(values.length) && values.every(Number.isFinite)) return Array.from(values);
+    warn(`tag ${tag} (${TAG_NAME[tag]}) has ${values.length} unusable values; ignored`);
+    return undefined;
+  };
   const numbers = async (tag: number) => {
     const values = await ifd.numbers(tag);
     return values ? Array.from(values) : undefined;
@@ -519,9 +527,9 @@ async function geoTiffTags(ifd: TiffDirectory): Promise<GeoTiffTags> {
   const set = <K extends keyof GeoTiffTags>(key: K, value: GeoTiffTags[K] | undefined) => {
     if (value !== undefined) tags[key] = value;
   };
-  set("ModelPixelScale", await numbers(TAG.ModelPixelScale));
-  set("ModelTiepoint", await numbers(TAG.ModelTiepoint));
-  set("ModelTransformation", await numbers(TAG.ModelTransformation));
+  set("ModelPixelScale", await transform(TAG.ModelPixelScale, (n) => n === 2 || n === 3));
+  set("ModelTiepoint", await transform(TAG.ModelTiepoint, (n) => n >= 6 && n % 6 === 0));
+  set("ModelTransformation", await transform(TAG.ModelTransformation, (n) => n === 16));
   set("GeoKeyDirectory", await numbers(TAG.GeoKeyDirectory));
   set("GeoDoubleParams", await numbers(TAG.GeoDoubleParams));
   // The text is kept without the terminating NUL the writer adds back.

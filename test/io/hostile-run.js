@@ -6,7 +6,11 @@ import { main } from "../../dist/cli/main.js";
 if (process.argv.length > 2) {
   const started = performance.now();
   const status = await main(process.argv.slice(2));
-  const report = { status, ms: performance.now() - started, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  const report = {
+    status,
+    ms: performance.now() - started,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
   process.stdout.write(`\n${JSON.stringify(report)}\n`);
   process.exitCode = status;
 }

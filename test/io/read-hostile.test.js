@@ -386,6 +386,29 @@ describe("GeoKeys of a damaged input are validated", { skip: NO_GDAL }, () => {
   });
 });
 
+test("transform tags with counts the GeoTIFF spec does not allow are dropped with a warning", async () => {
+  const entries = int16Entries(8, 8, {
+    extra: [
+      [33550, 12, [30, 30, 0, 7]],
+      [33922, 12, [0, 0, 0, 500000, 4100000]],
+      [34264, 12, [1, 0, 0, 500000, 0, -1, 0, 4100000, 0, 0, 0, 0, 0, 0, 0, Number.NaN]],
+    ],
+  });
+  const file = `${dir}/transform-tags.tif`;
+  writeFileSync(file, buildTiff(entries, [Buffer.alloc(128)]).bytes);
+  const warnings = [];
+  const dem = await readDem(file, { warn: (w) => warnings.push(w) });
+  assert.deepEqual(dem.georef.tags, {});
+  assert.equal(dem.georef.geoTransform, undefined);
+  for (const [tag, count] of [
+    ["33550 (ModelPixelScale)", 4],
+    ["33922 (ModelTiepoint)", 5],
+    ["34264 (ModelTransformation)", 16],
+  ]) {
+    assert.ok(warnings.includes(`tag ${tag} has ${count} unusable values; ignored`), warnings.join("; "));
+  }
+});
+
 /** The GeoKeyDirectory (SHORT values out of line) of a little-endian classic TIFF, editable in place. */
 function readGeoKeyDirectory(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
