@@ -73,7 +73,6 @@ export interface BlockDecoder {
    * a fresh, aligned buffer.
    */
   decode(bytes: Uint8Array, sizes: readonly number[], block: BlockId): Promise<Uint8Array>;
-  close(): Promise<void>;
 }
 
 const CODEC_NAMES: Record<number, string> = {
@@ -98,7 +97,6 @@ const CODEC_NAMES: Record<number, string> = {
  * ```
  */
 export async function blockDecoder(format: BlockFormat, file: string): Promise<BlockDecoder> {
-  let lerc: LercDecoder | undefined;
   let codec: Codec;
   switch (format.compression) {
     case 1:
@@ -118,10 +116,11 @@ export async function blockDecoder(format: BlockFormat, file: string): Promise<B
       await zstdReady();
       codec = zstdDecode;
       break;
-    case 34887:
-      lerc = new LercDecoder(format);
-      codec = (bytes, limit) => lerc!.decode(bytes, limit);
+    case 34887: {
+      const lerc = new LercDecoder(format);
+      codec = (bytes, limit) => lerc.decode(bytes, limit);
       break;
+    }
     default:
       throw new InputError(`unsupported compression code ${format.compression}`, {
         file,
@@ -136,11 +135,6 @@ export async function blockDecoder(format: BlockFormat, file: string): Promise<B
       try {
         decoded = await codec(bytes, limit);
       } catch (error) {
-        if (error instanceof InputError) {
-          error.message = `${error.message} ${blockName(block)}`;
-          error.file ??= file;
-          throw error;
-        }
         const reason = oneLine(String((error as Error)?.message ?? error));
         const why = error instanceof TooLongError ? reason : `corrupt ${name} data: ${reason}`;
         throw new InputError(`${why} ${blockName(block)}`, { file, cause: error });
@@ -158,9 +152,6 @@ export async function blockDecoder(format: BlockFormat, file: string): Promise<B
           : copyOf(decoded);
       toHostOrder(owned, format);
       return owned;
-    },
-    async close() {
-      await lerc?.close();
     },
   };
 }

@@ -485,7 +485,6 @@ async function createHandle(
     },
     async close() {
       rows.clear();
-      await decoder.close();
       await bytes.close();
     },
   };

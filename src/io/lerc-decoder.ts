@@ -31,7 +31,6 @@ export class LercError extends Error {}
  * ```ts
  * const lerc = new LercDecoder(format);
  * const bytes = await lerc.decode(stored, 256 * 256 * 4);
- * await lerc.close();
  * ```
  */
 export class LercDecoder {
@@ -57,8 +56,6 @@ export class LercDecoder {
     this.checkHeader(blob, limit);
     return lercThread.run(blob, this.parameters, deadlineMs(limit));
   }
-
-  async close(): Promise<void> {}
 
   /** A LERC blob is at most its samples plus a validity mask and headers: bound the outer layer by that. */
   private async undoAddCompression(stored: Uint8Array, limit: number): Promise<Uint8Array> {
