@@ -94,9 +94,17 @@ export class LercDecoder {
     const width = view.getUint32(at + 4, true);
     at += 8;
     const depth = version >= 4 ? view.getUint32(at, true) : 1;
+    if (version >= 4) at += 4;
     const pixels = width * height * depth;
     if (width !== blockWidth || pixels * bytesPerSample > limit || version < 1 || version > 6) {
       throw new LercError(`a ${width}×${height}×${depth} blob in a ${blockWidth}-pixel-wide block`);
+    }
+    // The decoder trusts these: a micro-block size of 0 or less, or a blob longer than its bytes, reads garbage.
+    const validPixels = view.getUint32(at, true);
+    const microBlockSize = view.getInt32(at + 4, true);
+    const blobSize = view.getInt32(at + 8, true);
+    if (validPixels > width * height || microBlockSize < 1 || blobSize > blob.length || blobSize < at + 12) {
+      throw new LercError("inconsistent blob header");
     }
   }
 }

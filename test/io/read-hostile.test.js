@@ -436,6 +436,55 @@ function readGeoKeyDirectory(bytes) {
   };
 }
 
+describe("LERC", { skip: NO_GDAL }, () => {
+  test("a blob header with a negative micro-block size (checksum intact): refused, not read as garbage", async () => {
+    const lerc = `${dir}/lerc.tif`;
+    gdal("gdal_translate", ["-q", "-co", "COMPRESS=LERC", "-co", "TILED=YES", ...BLOCKS_64, SOURCE, lerc]);
+    const [[offset]] = blockPlaces(lerc, 1, 1);
+    const file = damaged(lerc, "lerc-micro-block.tif", (b) => {
+      const view = new DataView(b.buffer, b.byteOffset + offset);
+      assert.equal(view.getInt32(6, true), 4, "a Lerc2 v4 blob"); // keys at 14: height, width, depth, valid, micro
+      view.setInt32(30, -8, true);
+      // The Fletcher-32 checksum over the blob after it, as Lerc2 computes it, so only the header check can object.
+      const blobSize = view.getInt32(34, true);
+      view.setUint32(
+        10,
+        fletcher32(new Uint8Array(b.buffer, b.byteOffset + offset + 14, blobSize - 14)),
+        true,
+      );
+    });
+    await assert.rejects(readDem(file), {
+      name: "InputError",
+      message: /^corrupt LERC data: inconsistent blob header \(block 0, 0\)$/,
+    });
+  });
+});
+
+/** Lerc2's Fletcher-32 checksum. */
+function fletcher32(bytes) {
+  let sum1 = 0xffff;
+  let sum2 = 0xffff;
+  let i = 0;
+  for (let words = Math.floor(bytes.length / 2); words > 0; ) {
+    let n = Math.min(words, 359);
+    words -= n;
+    for (; n > 0; n--) {
+      sum1 += bytes[i++] << 8;
+      sum1 += bytes[i++];
+      sum2 += sum1;
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  }
+  if (bytes.length & 1) {
+    sum1 += bytes[i] << 8;
+    sum2 += sum1;
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  return ((sum2 << 16) | sum1) >>> 0;
+}
+
 describe("LZW", { skip: NO_GDAL }, () => {
   test("flipped bytes in LZW data: a valid result or a one-line error, never a crash", () => {
     const lzw = `${dir}/lzw.tif`;
