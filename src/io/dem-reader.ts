@@ -1,6 +1,7 @@
 /**
  * Reading DEM GeoTIFFs: a lazy handle that reads row strips fast (whole block rows copied at once, node:zlib
- * DEFLATE), and `readDem` for a whole raster or window. Every failure becomes one `InputError`.
+ * DEFLATE), and `readDem` for a whole raster or window. Every problem with the file becomes one `InputError`; option
+ * values of the wrong type or range are a `TypeError` or `RangeError` (a programming error, whatever the file).
  */
 import { InputError, type WarningHandler } from "../errors.js";
 import { validateGeoKeys } from "../geo/geokeys.js";
@@ -11,7 +12,7 @@ import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
 import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
 import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
-import { TAG_NAMES as TAG_NAME, TiffDirectory } from "./tiff-ifd.js";
+import { TAG_NAMES, TiffDirectory } from "./tiff-ifd.js";
 
 export type { SampleType } from "./sample-types.js";
 export type { DemSource } from "./source.js";
@@ -516,7 +517,7 @@ async function geoTiffTags(ifd: TiffDirectory, warn: WarningHandler): Promise<Ge
     const values = await ifd.numbers(tag);
     if (!values) return undefined;
     if (fits(values.length) && values.every(Number.isFinite)) return Array.from(values);
-    warn(`tag ${tag} (${TAG_NAME[tag]}) has ${values.length} unusable values; ignored`);
+    warn(`tag ${tag} (${TAG_NAMES[tag]}) has ${values.length} unusable values; ignored`);
     return undefined;
   };
   const numbers = async (tag: number) => {
