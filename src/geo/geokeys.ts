@@ -40,3 +40,72 @@ export function decodeGeoKeys(tags: GeoTiffTags): GeoKeys {
   }
   return keys;
 }
+
+const GEO_KEY_DIRECTORY = 34735;
+
+/**
+ * The tags with a GeoKey directory that GDAL (libgeotiff) will read without complaint: keys whose values lie
+ * outside their parameter tag, or in a tag that is not one of the three GeoKey tags, are dropped with a warning;
+ * a directory with a broken header is dropped whole. What the writers copy from `georef.tags` is then sound.
+ *
+ * @example
+ * ```ts
+ * validateGeoKeys({ GeoKeyDirectory: [1, 1, 0, 1, 2062, 34736, 3, 0], GeoDoubleParams: [1] }, console.warn);
+ * // warns "GeoKey 2062 …; ignored" and returns { GeoKeyDirectory: [1, 1, 0, 0], GeoDoubleParams: [1] }
+ * ```
+ */
+export function validateGeoKeys(tags: GeoTiffTags, warn: (message: string) => void): GeoTiffTags {
+  const dir = tags.GeoKeyDirectory;
+  if (!dir) return tags;
+  const { GeoKeyDirectory: _, ...rest } = tags;
+  if (dir.length < 4 || dir[0] !== 1 || !dir.every((v) => Number.isInteger(v) && v >= 0 && v <= 65535)) {
+    warn("the GeoKey directory is corrupt; the georeferencing keys are ignored");
+    return rest;
+  }
+  const declared = dir[3]!;
+  const present = Math.floor((dir.length - 4) / 4);
+  if (declared > present) warn(`the GeoKey directory lists ${declared} keys but holds ${present}`);
+  const entries: number[][] = [];
+  const tailValues: number[][] = [];
+  const dropped: number[] = [];
+  const seen = new Set<number>();
+  for (let k = 0; k < Math.min(declared, present); k++) {
+    const [id, location, count, offset] = dir.slice(4 + k * 4, 8 + k * 4) as [number, number, number, number];
+    const fits =
+      location === 0
+        ? count <= 1
+        : location === GEO_DOUBLE_PARAMS
+          ? tags.GeoDoubleParams !== undefined && count > 0 && offset + count <= tags.GeoDoubleParams.length
+          : location === GEO_ASCII_PARAMS
+            ? tags.GeoAsciiParams !== undefined &&
+              count > 0 &&
+              offset + count <= tags.GeoAsciiParams.length + 1
+            : location === GEO_KEY_DIRECTORY
+              ? count > 0 && offset + count <= dir.length
+              : false;
+    if (!fits || seen.has(id) || id < 1024) {
+      dropped.push(id);
+      continue;
+    }
+    seen.add(id);
+    entries.push([id, location, count, offset]);
+    tailValues.push(location === GEO_KEY_DIRECTORY ? dir.slice(offset, offset + count) : []);
+  }
+  if (dropped.length === 0 && declared === present) return tags;
+  if (dropped.length > 0) {
+    const ids = dropped.slice(0, 5).join(", ") + (dropped.length > 5 ? ", …" : "");
+    warn(`GeoKey${dropped.length > 1 ? "s" : ""} ${ids}: value outside the GeoKey tags or repeated; ignored`);
+  }
+  // Rebuilt: header, kept keys, then the SHORT values some keys keep inside the directory itself.
+  const out = [dir[0]!, dir[1]!, dir[2]!, entries.length];
+  let tail = 4 + entries.length * 4;
+  entries.forEach((entry, i) => {
+    if (entry[1] === GEO_KEY_DIRECTORY) {
+      entry[3] = tail;
+      tail += tailValues[i]!.length;
+    }
+    out.push(...entry);
+  });
+  for (const values of tailValues) out.push(...values);
+  return { ...rest, GeoKeyDirectory: out };
+}

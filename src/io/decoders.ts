@@ -1,52 +1,19 @@
 /**
- * Block decoding for the reader: DEFLATE through node:zlib (native, on libuv's threadpool) instead of geotiff.js's
- * pako-in-a-worker, and predictors and byte order handled here, so every decoded block comes out in the host's
- * (little-endian) byte order with the predictor undone — also for big-endian files, where geotiff.js's own
- * predictor code assumes little-endian samples.
+ * Block decoding for the reader. Every codec is bounded: it stops at the block's expected size (DEFLATE through
+ * node:zlib with `maxOutputLength`, ZSTD with the expected size as its output capacity, LZW and PackBits here) and a
+ * block that decodes to more or fewer bytes than it holds is refused. LERC, whose decoder can still spin on corrupt
+ * input, runs in a worker thread under a deadline (lerc-worker.ts). Predictors and byte order are handled here, so
+ * every decoded block comes out in the host's (little-endian) byte order with the predictor undone.
  */
 import { promisify } from "node:util";
 import { inflate } from "node:zlib";
-import { addDecoder, BaseDecoder, getDecoder } from "geotiff";
+import { ZSTDDecoder } from "zstddec";
+import { InputError } from "../errors.js";
+import { LercDecoder } from "./lerc-decoder.js";
+import { oneLine } from "./source.js";
+import { lzwDecode } from "./tiff-lzw.js";
 
 const inflateAsync = promisify(inflate);
-
-/** Inflates on libuv's threadpool, so the blocks of a strip decode in parallel. */
-class ZlibDeflateDecoder extends BaseDecoder {
-  /** One output chunk for a whole block: one threadpool job, no round trip to JavaScript per 16 KiB. */
-  private readonly chunkSize: number;
-
-  constructor(parameters: ConstructorParameters<typeof BaseDecoder>[0]) {
-    super(parameters);
-    const { tileWidth, tileHeight, bitsPerSample, samplesPerPixel } = parameters;
-    const bits = Number(Array.from(bitsPerSample as ArrayLike<number>)[0] ?? 8);
-    const blockBytes = Math.ceil((tileWidth * tileHeight * (samplesPerPixel ?? 1) * bits) / 8);
-    this.chunkSize = Math.max(16384, blockBytes + 1024);
-  }
-
-  override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
-    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize: this.chunkSize });
-    // A large result owns its memory: hand it over without a copy (small ones may share Node's buffer pool).
-    if (out.byteOffset === 0 && out.byteLength === out.buffer.byteLength) return out.buffer;
-    return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
-  }
-}
-
-let registered = false;
-
-/**
- * Registers the node:zlib DEFLATE decoder for compression codes 8 and 32946 in geotiff.js (idempotent).
- *
- * @example
- * ```ts
- * registerFastDecoders();
- * const decoder = await getDecoder(8, parameters); // now a ZlibDeflateDecoder
- * ```
- */
-export function registerFastDecoders(): void {
-  if (registered) return;
-  registered = true;
-  addDecoder([8, 32946], async () => ZlibDeflateDecoder, undefined, false);
-}
 
 /** What a decoder must know about the blocks it decodes. */
 export interface BlockFormat {
@@ -65,60 +32,221 @@ export interface BlockFormat {
   bytesPerSample: number;
   littleEndian: boolean;
   /** The LercParameters tag (LERC only). */
-  lercParameters?: unknown;
+  lercParameters?: number[] | undefined;
+}
+
+/** Which block, for messages: "(block r, c)" with r the block row and c the block column. */
+export interface BlockId {
+  row: number;
+  column: number;
 }
 
 /**
- * A decoder whose blocks are in host byte order with the predictor undone, ready for typed-array views.
- * It is a geotiff.js `BaseDecoder`, so it can be passed to `GeoTIFFImage.getTileOrStrip`.
- */
-class HostOrderDecoder extends BaseDecoder {
-  constructor(
-    private readonly codec: BaseDecoder,
-    private readonly format: BlockFormat,
-  ) {
-    super(codec.parameters);
-  }
-
-  override async decode(buffer: ArrayBufferLike): Promise<ArrayBufferLike> {
-    const block = await this.codec.decode(buffer);
-    const { predictor, bytesPerSample, littleEndian, blockWidth, samplesPerBlockPixel } = this.format;
-    const rowSamples = blockWidth * samplesPerBlockPixel;
-    // The floating-point predictor stores byte planes most significant first whatever the file's byte order
-    // (TIFF Technical Note 3), so undoing it gives host order directly; otherwise samples are in file order.
-    if (predictor === 3) {
-      undoFloatingPointPredictor(new Uint8Array(block), rowSamples, samplesPerBlockPixel, bytesPerSample);
-      return block;
-    }
-    if (!littleEndian && bytesPerSample > 1) swapBytes(new Uint8Array(block), bytesPerSample);
-    if (predictor === 2) undoHorizontalDifferencing(block, rowSamples, samplesPerBlockPixel, bytesPerSample);
-    return block;
-  }
-}
-
-/**
- * Makes the decoder for blocks of `format`: geotiff.js's codec (or the zlib one) without its predictor step,
- * followed by byte-order and predictor handling.
+ * The one-line message part naming a block.
  *
  * @example
  * ```ts
- * const decoder = await hostOrderDecoder({ compression: 8, predictor: 2, blockWidth: 256, blockHeight: 256,
- *   samplesPerBlockPixel: 1, bitsPerSample: [16], planarConfiguration: 1, bytesPerSample: 2, littleEndian: true });
- * const { data } = await image.getTileOrStrip(0, 0, 0, decoder); // Int16 values, host order
+ * blockName({ row: 2, column: 0 }); // "(block 2, 0)"
  * ```
  */
-export async function hostOrderDecoder(format: BlockFormat): Promise<BaseDecoder> {
-  registerFastDecoders();
-  const codec = await getDecoder(format.compression, {
-    tileWidth: format.blockWidth,
-    tileHeight: format.blockHeight,
-    planarConfiguration: format.planarConfiguration,
-    bitsPerSample: format.bitsPerSample,
-    samplesPerPixel: format.samplesPerBlockPixel,
-    predictor: 1,
-    ...(format.lercParameters === undefined ? {} : { LercParameters: format.lercParameters }),
-  } as Parameters<typeof getDecoder>[1]);
-  return new HostOrderDecoder(codec, format);
+export function blockName(block: BlockId): string {
+  return `(block ${block.row}, ${block.column})`;
+}
+
+/** Decodes the stored bytes of one block into at most `limit` bytes; a CodecError when they are corrupt. */
+type Codec = (bytes: Uint8Array, limit: number) => Promise<Uint8Array> | Uint8Array;
+
+/** A codec's complaint about its input; the decoder adds file and block. */
+export class CodecError extends Error {}
+
+/** Thrown by a codec whose output would pass `limit`. */
+export class TooLongError extends CodecError {
+  constructor() {
+    super("decodes to more bytes than the block holds");
+  }
+}
+
+/** Decodes blocks of one format into host-order samples with the predictor undone. */
+export interface BlockDecoder {
+  /**
+   * The decoded bytes of `block`, whose size must be one of `sizes` (the largest bounds the codec); the result is
+   * a fresh, aligned buffer.
+   */
+  decode(bytes: Uint8Array, sizes: readonly number[], block: BlockId): Promise<Uint8Array>;
+}
+
+const CODEC_NAMES: Record<number, string> = {
+  1: "uncompressed",
+  5: "LZW",
+  8: "DEFLATE",
+  32946: "DEFLATE",
+  32773: "PackBits",
+  34887: "LERC",
+  50000: "ZSTD",
+};
+
+/**
+ * Makes the decoder for blocks of `format` in `file`.
+ *
+ * @example
+ * ```ts
+ * const decoder = await blockDecoder({ compression: 8, predictor: 2, blockWidth: 256, blockHeight: 256,
+ *   samplesPerBlockPixel: 1, bitsPerSample: [16], planarConfiguration: 1, bytesPerSample: 2, littleEndian: true },
+ *   "dem.tif");
+ * const block = await decoder.decode(stored, [256 * 256 * 2], { row: 0, column: 0 }); // Int16 bytes, host order
+ * ```
+ */
+export async function blockDecoder(format: BlockFormat, file: string): Promise<BlockDecoder> {
+  let codec: Codec;
+  switch (format.compression) {
+    case 1:
+      codec = (bytes) => bytes;
+      break;
+    case 5:
+      codec = lzwDecode;
+      break;
+    case 8:
+    case 32946:
+      codec = inflateBounded;
+      break;
+    case 32773:
+      codec = packBitsDecode;
+      break;
+    case 50000:
+      await zstdReady();
+      codec = zstdDecode;
+      break;
+    case 34887: {
+      const lerc = new LercDecoder(format);
+      codec = (bytes, limit) => lerc.decode(bytes, limit);
+      break;
+    }
+    default:
+      throw new InputError(`unsupported compression code ${format.compression}`, {
+        file,
+        code: "UNSUPPORTED",
+      });
+  }
+  const name = CODEC_NAMES[format.compression]!;
+  return {
+    async decode(bytes, sizes, block) {
+      const limit = Math.max(...sizes);
+      let decoded: Uint8Array;
+      try {
+        decoded = await codec(bytes, limit);
+      } catch (error) {
+        const reason = oneLine(String((error as Error)?.message ?? error));
+        const why = error instanceof TooLongError ? reason : `corrupt ${name} data: ${reason}`;
+        throw new InputError(`${why} ${blockName(block)}`, { file, cause: error });
+      }
+      if (!sizes.includes(decoded.length)) {
+        throw new InputError(
+          `corrupt TIFF: ${name} data decode to ${decoded.length} bytes, the block holds ${limit} ${blockName(block)}`,
+          { file },
+        );
+      }
+      // Typed-array views of the block start at its buffer's first byte: small zlib results share Node's pool.
+      const owned =
+        decoded.byteOffset === 0 && decoded.byteLength === decoded.buffer.byteLength
+          ? decoded
+          : copyOf(decoded);
+      toHostOrder(owned, format);
+      return owned;
+    },
+  };
+}
+
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
+/** Inflates on libuv's threadpool (the blocks of a strip decode in parallel), never past `limit` bytes. */
+async function inflateBounded(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
+  try {
+    // One output chunk for a whole block where DEM data compress as usual (one threadpool job, no round trip to
+    // JavaScript per 16 KiB), but never a chunk far bigger than the data could need: a corrupt stream claiming a
+    // huge block fails before its output is allocated.
+    const chunkSize = Math.max(64, Math.min(limit + 64, 64 * 1024 + 16 * bytes.length));
+    return await inflateAsync(bytes, { maxOutputLength: Math.max(1, limit), chunkSize });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw new TooLongError();
+    throw new CodecError((error as Error).message);
+  }
+}
+
+const zstd = new ZSTDDecoder();
+let zstdInit: Promise<void> | undefined;
+
+function zstdReady(): Promise<void> {
+  zstdInit ??= zstd.init();
+  return zstdInit;
+}
+
+/** ZSTD frames start with this (little-endian) magic number. */
+const ZSTD_MAGIC = 0xfd2fb528;
+
+/**
+ * ZSTD with `limit` as the output capacity: one bounded ZSTD_decompress call. (geotiff.js's decoder asks the frame
+ * for its size, and where the frame does not say it streams — and its streaming loop never ends when the data are
+ * corrupt, because a failing ZSTD_decompressStream consumes no input.)
+ */
+export function zstdDecode(bytes: Uint8Array, limit: number): Uint8Array {
+  if (bytes.length < 4 || new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) !== ZSTD_MAGIC) {
+    throw new CodecError("not a ZSTD frame");
+  }
+  if (limit === 0) return new Uint8Array(0);
+  // ZSTD_decompress returns an error code (a negative size_t in 32-bit WebAssembly) as a short result: the size
+  // check then refuses the block.
+  const out = zstd.decode(bytes, limit);
+  if (out.length === 0) throw new CodecError("the frame does not decode");
+  return out;
+}
+
+/** PackBits (TIFF 6.0 §9): runs and literals, never past `limit` bytes. */
+export function packBitsDecode(bytes: Uint8Array, limit: number): Uint8Array {
+  const out = new Uint8Array(limit);
+  let o = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const header = (bytes[i++]! << 24) >> 24;
+    if (header >= 0) {
+      const n = header + 1;
+      if (i + n > bytes.length) throw new CodecError("literal run past the end of the data");
+      if (o + n > limit) throw new TooLongError();
+      out.set(bytes.subarray(i, i + n), o);
+      i += n;
+      o += n;
+    } else if (header !== -128) {
+      const n = 1 - header;
+      if (i >= bytes.length) throw new CodecError("repeat run past the end of the data");
+      if (o + n > limit) throw new TooLongError();
+      out.fill(bytes[i++]!, o, o + n);
+      o += n;
+    }
+    if (o === limit) {
+      // A full block may be followed by no-op padding (−128), nothing else.
+      while (i < bytes.length && bytes[i] === 0x80) i++;
+      if (i < bytes.length) throw new TooLongError();
+    }
+  }
+  return out.subarray(0, o);
+}
+
+/** Undoes byte order and predictor in place. */
+function toHostOrder(block: Uint8Array, format: BlockFormat): void {
+  const { predictor, bytesPerSample, littleEndian, blockWidth, samplesPerBlockPixel } = format;
+  const rowSamples = blockWidth * samplesPerBlockPixel;
+  // The floating-point predictor stores byte planes most significant first whatever the file's byte order
+  // (TIFF Technical Note 3), so undoing it gives host order directly; otherwise samples are in file order.
+  if (predictor === 3) {
+    undoFloatingPointPredictor(block, rowSamples, samplesPerBlockPixel, bytesPerSample);
+    return;
+  }
+  if (!littleEndian && bytesPerSample > 1) swapBytes(block, bytesPerSample);
+  if (predictor === 2)
+    undoHorizontalDifferencing(block.buffer, rowSamples, samplesPerBlockPixel, bytesPerSample);
 }
 
 /** Undoes predictor 2 in place: each sample was stored as the difference to the one `stride` before it. */

@@ -4,10 +4,11 @@
  * touched are kept, so strips read in order — each overlapping the one before by its halo rows — decode every
  * block once, and memory stays bounded by the block rows one read spans.
  */
-import type { BaseDecoder, GeoTIFFImage } from "geotiff";
 import type { NumericArray } from "../core/ndarray.js";
 import { InputError } from "../errors.js";
+import { type BlockDecoder, blockName } from "./decoders.js";
 import type { SampleType } from "./sample-types.js";
+import { type ByteSource, ShortReadError } from "./source.js";
 
 /** The typed arrays TIFF samples decode into. */
 type SampleArray = Exclude<NumericArray, Uint8ClampedArray>;
@@ -39,15 +40,32 @@ export interface BandLayout {
   sampleOffset: number;
 }
 
+/** Where the blocks are: the raster and block sizes, and each block's bytes in the file. */
+export interface BlockGrid {
+  width: number;
+  height: number;
+  blockWidth: number;
+  blockHeight: number;
+  tiled: boolean;
+  /** Bands stored in separate blocks (PlanarConfiguration 2): blocks of band b follow those of band b − 1. */
+  planar: boolean;
+  /** Bytes of one pixel of a decoded block (all interleaved samples). */
+  blockPixelBytes: number;
+  offsets: Float64Array;
+  byteCounts: Float64Array;
+  /** What a block that the file leaves out (byte count 0, GDAL's sparse files) holds: the nodata value, or 0. */
+  sparseValue: number;
+}
+
 /**
  * Reads rows of one band from a GeoTIFF image, block row by block row.
  *
  * @example
  * ```ts
  * const layout = { sampleType: "Int16", sample: 0, pixelStride: 1, sampleOffset: 0 } as const;
- * const rows = new BlockRows(image, decoder, layout, "dem.tif");
- * const out = new Float64Array(16 * image.getWidth());
- * await rows.copy(0, image.getWidth(), 0, 16, out);
+ * const rows = new BlockRows(bytes, grid, decoder, layout);
+ * const out = new Float64Array(16 * grid.width);
+ * await rows.copy(0, grid.width, 0, 16, out);
  * ```
  */
 export class BlockRows {
@@ -57,13 +75,13 @@ export class BlockRows {
   private cached = new Map<number, (Promise<SampleArray> | undefined)[]>();
 
   constructor(
-    private readonly image: GeoTIFFImage,
-    private readonly decoder: BaseDecoder,
+    private readonly source: ByteSource,
+    private readonly grid: BlockGrid,
+    private readonly decoder: BlockDecoder,
     private readonly band: BandLayout,
-    private readonly file: string,
   ) {
-    this.blockWidth = image.getTileWidth();
-    this.blockHeight = image.getTileHeight();
+    this.blockWidth = grid.blockWidth;
+    this.blockHeight = grid.blockHeight;
   }
 
   /**
@@ -97,7 +115,7 @@ export class BlockRows {
           throw new InputError(
             `corrupt TIFF: data block (${bx}, ${by}) holds fewer pixels than its size says`,
             {
-              file: this.file,
+              file: this.source.name,
             },
           );
         }
@@ -139,8 +157,38 @@ export class BlockRows {
   }
 
   private async decode(bx: number, by: number): Promise<SampleArray> {
-    const { data } = await this.image.getTileOrStrip(bx, by, this.band.sample, this.decoder);
-    const ArrayType = ARRAY_OF[this.band.sampleType];
-    return new ArrayType(data, 0, Math.floor(data.byteLength / ArrayType.BYTES_PER_ELEMENT));
+    const { grid, band } = this;
+    const across = Math.ceil(grid.width / grid.blockWidth);
+    const down = Math.ceil(grid.height / grid.blockHeight);
+    const index = (grid.planar ? band.sample * across * down : 0) + by * across + bx;
+    const rowBytes = grid.blockWidth * grid.blockPixelBytes;
+    const full = rowBytes * grid.blockHeight;
+    // Strips may stop at the raster's last row (as GDAL writes them) or be whole (as some writers pad them).
+    const rows = grid.tiled
+      ? grid.blockHeight
+      : Math.min(grid.blockHeight, grid.height - by * grid.blockHeight);
+    const id = { row: by, column: bx };
+    const ArrayType = ARRAY_OF[band.sampleType];
+    const byteCount = grid.byteCounts[index]!;
+    if (byteCount === 0) {
+      const block = new ArrayType(new ArrayBuffer(full), 0, full / ArrayType.BYTES_PER_ELEMENT);
+      block.fill(grid.sparseValue as never);
+      return block;
+    }
+    let stored: Uint8Array;
+    try {
+      stored = await this.source.read(grid.offsets[index]!, byteCount);
+    } catch (error) {
+      if (error instanceof ShortReadError) {
+        throw new InputError(`truncated while reading ${blockName(id)}`, { file: this.source.name });
+      }
+      throw error;
+    }
+    const decoded = await this.decoder.decode(
+      stored,
+      rows === grid.blockHeight ? [full] : [rows * rowBytes, full],
+      id,
+    );
+    return new ArrayType(decoded.buffer, 0, Math.floor(decoded.byteLength / ArrayType.BYTES_PER_ELEMENT));
   }
 }

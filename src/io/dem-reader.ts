@@ -1,16 +1,18 @@
 /**
  * Reading DEM GeoTIFFs: a lazy handle that reads row strips fast (whole block rows copied at once, node:zlib
- * DEFLATE), and `readDem` for a whole raster or window. Every failure becomes one `InputError`.
+ * DEFLATE), and `readDem` for a whole raster or window. Every problem with the file becomes one `InputError`; option
+ * values of the wrong type or range are a `TypeError` or `RangeError` (a programming error, whatever the file).
  */
-import type { GeoTIFF, GeoTIFFImage } from "geotiff";
 import { InputError, type WarningHandler } from "../errors.js";
+import { validateGeoKeys } from "../geo/geokeys.js";
 import { georefFromTags } from "../geo/georef.js";
 import type { Georef, GeoTiffTags } from "../geo/types.js";
-import { type BlockFormat, hostOrderDecoder } from "./decoders.js";
-import { type BandLayout, BlockRows } from "./dem-blocks.js";
+import { type BlockFormat, blockDecoder } from "./decoders.js";
+import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
 import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
-import { checkBlocksInside, type DemSource, describeSource, inputError, openTiff } from "./source.js";
+import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
+import { TAG_NAMES, TiffDirectory } from "./tiff-ifd.js";
 
 export type { SampleType } from "./sample-types.js";
 export type { DemSource } from "./source.js";
@@ -61,8 +63,17 @@ export interface DemHandle {
 export interface Dem {
   width: number;
   height: number;
+  /**
+   * Elevations in real units: the stored values times `scale` plus `offset`. Without a scale or offset these are
+   * the stored values (Float32Array for types up to 16 bits, Float64Array otherwise) and nodata cells hold
+   * `nodata`; with one they are a Float64Array and nodata cells are NaN.
+   */
   data: Float32Array | Float64Array;
+  /** The file's (stored) nodata value. */
   nodata: number | undefined;
+  /** The band's scale and offset (GDAL_METADATA), already applied to `data`; 1 and 0 when the file has none. */
+  scale: number;
+  offset: number;
   sampleType: SampleType;
   georef: Georef;
   source: string;
@@ -96,6 +107,40 @@ const SAMPLE_FORMAT_NAMES: Record<number, string> = {
   6: "complex floating point",
 };
 
+/** TIFF tags the reader uses. */
+const TAG = {
+  ImageWidth: 256,
+  ImageLength: 257,
+  BitsPerSample: 258,
+  Compression: 259,
+  StripOffsets: 273,
+  SamplesPerPixel: 277,
+  RowsPerStrip: 278,
+  StripByteCounts: 279,
+  PlanarConfiguration: 284,
+  Predictor: 317,
+  TileWidth: 322,
+  TileLength: 323,
+  TileOffsets: 324,
+  TileByteCounts: 325,
+  SampleFormat: 339,
+  ModelPixelScale: 33550,
+  ModelTiepoint: 33922,
+  ModelTransformation: 34264,
+  GeoKeyDirectory: 34735,
+  GeoDoubleParams: 34736,
+  GeoAsciiParams: 34737,
+  GDAL_METADATA: 42112,
+  GDAL_NODATA: 42113,
+  LercParameters: 50674,
+} as const;
+
+/**
+ * The largest decoded block the reader accepts. Real DEMs use blocks of a few hundred KiB to a few MiB; a header
+ * claiming more is refused from its arithmetic at open, before any allocation.
+ */
+const MAX_BLOCK_BYTES = 256 * 2 ** 20;
+
 /**
  * Opens a DEM for reading strips or windows: the metadata now, the pixels on demand.
  *
@@ -108,82 +153,225 @@ const SAMPLE_FORMAT_NAMES: Record<number, string> = {
  * ```
  */
 export async function openDem(source: DemSource, options: OpenOptions = {}): Promise<DemHandle> {
+  checkOpenOptions("openDem", source, options);
   const file = describeSource(source);
-  let tiff: GeoTIFF | undefined;
+  let bytes: ByteSource | undefined;
   try {
-    const opened = await openTiff(source);
-    tiff = opened.tiff;
-    const image = await tiff.getImage();
-    await checkBlocksInside(image, opened.size, file);
-    return await createHandle(tiff, image, file, options);
+    bytes = await openSource(source);
+    const ifd = await TiffDirectory.read(bytes);
+    return await createHandle(bytes, ifd, file, options);
   } catch (error) {
-    await Promise.resolve(tiff?.close()).catch(() => {});
+    await bytes?.close().catch(() => {});
     throw inputError(file, error);
   }
 }
 
-/** The sample type, compression and block format of `band` (1-based), or an UNSUPPORTED InputError. */
-async function bandFormat(image: GeoTIFFImage, band: number, file: string) {
-  const ifd = image.fileDirectory;
+/** Refuses option values of the wrong type or range, naming the option (a programming error, not the file's). */
+function checkOpenOptions(fn: string, source: unknown, options: unknown): void {
+  const show = (value: unknown) => (typeof value === "string" ? `"${value}" (a string)` : String(value));
+  if (typeof source !== "string" && !(source instanceof URL) && !(source instanceof ArrayBuffer)) {
+    throw new TypeError(`${fn}: the source must be a path, a URL or an ArrayBuffer, got ${show(source)}`);
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${fn}: options must be an object, got ${show(options)}`);
+  }
+  const { band, nodata, warn } = options as Record<string, unknown>;
+  if (band !== undefined) {
+    if (typeof band !== "number")
+      throw new TypeError(`${fn}: option band must be a number, got ${show(band)}`);
+    if (!Number.isInteger(band) || band < 1) {
+      throw new RangeError(`${fn}: option band must be a whole number of at least 1, got ${band}`);
+    }
+  }
+  if (nodata !== undefined && typeof nodata !== "number") {
+    throw new TypeError(`${fn}: option nodata must be a number (NaN allowed), got ${show(nodata)}`);
+  }
+  if (warn !== undefined && typeof warn !== "function") {
+    throw new TypeError(`${fn}: option warn must be a function, got ${show(warn)}`);
+  }
+}
+
+/** Refuses a `window` option that is not four whole numbers (whether it fits the raster is checked on reading). */
+function checkWindowOption(window: unknown): void {
+  if (window === undefined) return;
+  if (window === null || typeof window !== "object") {
+    throw new TypeError(`readDem: option window must be { x, y, width, height }, got ${String(window)}`);
+  }
+  for (const key of ["x", "y", "width", "height"] as const) {
+    const value = (window as Record<string, unknown>)[key];
+    if (typeof value !== "number") {
+      throw new TypeError(`readDem: option window.${key} must be a number, got ${JSON.stringify(value)}`);
+    }
+    if (!Number.isInteger(value) || value < 0) {
+      throw new RangeError(`readDem: option window.${key} must be a whole number ≥ 0, got ${value}`);
+    }
+  }
+}
+
+/** Per-sample values of a tag given once for all samples or once per sample (GDAL reads both). */
+function perSample(values: Float64Array | undefined, sample: number, fallback: number): number {
+  if (!values || values.length === 0) return fallback;
+  return values[sample] ?? values[0]!;
+}
+
+/** What the directory says about the raster: sizes, sample types, layout — checked by arithmetic alone. */
+async function rasterFormat(ifd: TiffDirectory, band: number | undefined, file: string) {
+  const corrupt = (what: string) => new InputError(`corrupt TIFF: ${what}`, { file });
   const unsupported = (what: string) => new InputError(`unsupported ${what}`, { file, code: "UNSUPPORTED" });
-  const compressionCode = Number((await ifd.loadValue("Compression")) ?? 1);
+  const width = await ifd.number(TAG.ImageWidth, 0);
+  const height = await ifd.number(TAG.ImageLength, 0);
+  const bandCount = await ifd.number(TAG.SamplesPerPixel, 1);
+  if (![width, height, bandCount].every((n) => Number.isInteger(n) && n > 0) || bandCount > 65535) {
+    throw corrupt("invalid image size or band count");
+  }
+  const requested = band ?? 1;
+  if (requested > bandCount) {
+    const bands = `${bandCount} band${bandCount === 1 ? "" : "s"}`;
+    throw new InputError(`band ${requested} requested but the file has ${bands}`, { file });
+  }
+  const compressionCode = await ifd.number(TAG.Compression, 1);
   const compression = COMPRESSION_NAMES[compressionCode] ?? "unknown";
   if (!SUPPORTED_COMPRESSION.has(compressionCode)) {
     throw unsupported(`compression ${compression} (code ${compressionCode})`);
   }
-  const typeOf = (sample: number) =>
-    sampleTypeOf(image.getSampleFormat(sample), image.getBitsPerSample(sample));
-  const sampleType = typeOf(band - 1);
+  const bits = await ifd.numbers(TAG.BitsPerSample);
+  const formats = await ifd.numbers(TAG.SampleFormat);
+  const typeOf = (sample: number) => sampleTypeOf(perSample(formats, sample, 1), perSample(bits, sample, 1));
+  const sample = requested - 1;
+  const sampleType = typeOf(sample);
   if (!sampleType) {
-    const format = image.getSampleFormat(band - 1);
+    const format = perSample(formats, sample, 1);
     throw unsupported(
-      `sample format: ${SAMPLE_FORMAT_NAMES[format] ?? `SampleFormat ${format}`}, ${image.getBitsPerSample(band - 1)} bits`,
+      `sample format: ${SAMPLE_FORMAT_NAMES[format] ?? `SampleFormat ${format}`}, ${perSample(bits, sample, 1)} bits`,
     );
   }
-  const bandCount = image.getSamplesPerPixel();
-  const chunky = image.planarConfiguration === 1;
-  if (chunky && Array.from({ length: bandCount }, (_, s) => typeOf(s)).some((t) => t !== sampleType)) {
+  const planar = bandCount > 1 && (await ifd.number(TAG.PlanarConfiguration, 1)) === 2;
+  if (
+    !planar &&
+    Array.from({ length: Math.min(bandCount, 256) }, (_, s) => typeOf(s)).some((t) => t !== sampleType)
+  ) {
     throw unsupported("layout: bands of different sample types interleaved in one block");
   }
-  const bytesPerSample = image.getBitsPerSample(band - 1) / 8;
-  const predictor = Number((await ifd.loadValue("Predictor")) ?? 1);
+  const bytesPerSample = perSample(bits, sample, 1) / 8;
+  const predictor = await ifd.number(TAG.Predictor, 1);
   const predictorFits =
     predictor === 1 ||
     (predictor === 2 && bytesPerSample <= 4) ||
     (predictor === 3 && sampleType.startsWith("Float"));
   if (!predictorFits) throw unsupported(`predictor ${predictor} for ${sampleType} samples`);
+
+  const tiled = ifd.has(TAG.TileOffsets);
+  const blockWidth = tiled ? await ifd.number(TAG.TileWidth, 0) : width;
+  const blockHeight = tiled
+    ? await ifd.number(TAG.TileLength, 0)
+    : Math.min(await ifd.number(TAG.RowsPerStrip, height), height);
+  if (!(Number.isInteger(blockWidth) && blockWidth > 0 && Number.isInteger(blockHeight) && blockHeight > 0)) {
+    throw corrupt(`invalid ${tiled ? "tile" : "strip"} size ${blockWidth}×${blockHeight}`);
+  }
+  const samplesPerBlockPixel = planar ? 1 : bandCount;
+  const blockBytes = blockWidth * blockHeight * samplesPerBlockPixel * bytesPerSample;
+  if (blockBytes > MAX_BLOCK_BYTES) {
+    throw unsupported(
+      `layout: ${tiled ? "tiles" : "strips"} of ${blockWidth}×${blockHeight} pixels ` +
+        `(${Math.round(blockBytes / 2 ** 20)} MiB; at most ${MAX_BLOCK_BYTES / 2 ** 20} MiB)`,
+    );
+  }
+  const blockCount =
+    Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * (planar ? bandCount : 1);
+  const offsetsTag = tiled ? TAG.TileOffsets : TAG.StripOffsets;
+  const countsTag = tiled ? TAG.TileByteCounts : TAG.StripByteCounts;
+  if (!ifd.has(offsetsTag) || !ifd.has(countsTag)) throw corrupt("block offsets or sizes are missing");
+  // From the counts alone: a directory claiming millions of blocks is refused before they are loaded.
+  if (ifd.count(offsetsTag) !== blockCount || ifd.count(countsTag) !== blockCount) {
+    throw corrupt(`${ifd.count(offsetsTag)} data blocks for a ${width}×${height} raster`);
+  }
   const block: BlockFormat = {
     compression: compressionCode,
     predictor,
-    blockWidth: image.getTileWidth(),
-    blockHeight: image.getTileHeight(),
-    samplesPerBlockPixel: chunky ? bandCount : 1,
-    bitsPerSample: Array.from((await ifd.loadValue("BitsPerSample")) as ArrayLike<number>, Number),
-    planarConfiguration: image.planarConfiguration,
+    blockWidth,
+    blockHeight,
+    samplesPerBlockPixel,
+    bitsPerSample: Array.from({ length: Math.min(bandCount, 256) }, (_, s) => perSample(bits, s, 1)),
+    planarConfiguration: planar ? 2 : 1,
     bytesPerSample,
-    littleEndian: image.littleEndian,
-    ...(compressionCode === 34887 ? { lercParameters: await ifd.loadValue("LercParameters") } : {}),
+    littleEndian: ifd.littleEndian,
+    ...(compressionCode === 34887
+      ? { lercParameters: Array.from((await ifd.numbers(TAG.LercParameters)) ?? []) }
+      : {}),
   };
   const layout: BandLayout = {
     sampleType,
-    sample: band - 1,
-    pixelStride: chunky ? bandCount : 1,
-    sampleOffset: chunky ? band - 1 : 0,
+    sample,
+    pixelStride: samplesPerBlockPixel,
+    sampleOffset: planar ? 0 : sample,
   };
-  return { sampleType, compression, block, layout };
+  return { width, height, bandCount, band: requested, sampleType, compression, tiled, planar, block, layout };
+}
+
+/**
+ * The most bytes one stored byte can decode to with each codec (DEFLATE's 258-byte matches in 2 bits ≈ 1032; LZW's
+ * longest strings ≈ 1400; ZSTD's 128 KiB RLE blocks in 4 bytes = 32768; PackBits 128 from 2). LERC is not bounded:
+ * a constant tile of any size is a short header.
+ */
+const MAX_RATIO: Record<number, number> = { 1: 1, 5: 1400, 8: 1032, 32946: 1032, 32773: 64, 50000: 32768 };
+
+/**
+ * The block offsets and sizes, all inside the source (when its size is known), and together large enough for the
+ * raster the header claims: a few KiB cannot hold a terabyte raster, whatever the directory says.
+ */
+async function blockPlacement(
+  ifd: TiffDirectory,
+  format: { tiled: boolean; block: BlockFormat; width: number; height: number },
+  size: number | undefined,
+  file: string,
+) {
+  const { tiled, block } = format;
+  const offsets = (await ifd.numbers(tiled ? TAG.TileOffsets : TAG.StripOffsets))!;
+  const byteCounts = (await ifd.numbers(tiled ? TAG.TileByteCounts : TAG.StripByteCounts))!;
+  const ratio = MAX_RATIO[block.compression];
+  if (ratio !== undefined) {
+    let stored = 0;
+    let sparse = 0;
+    for (let i = 0; i < byteCounts.length; i++) {
+      stored += byteCounts[i]!;
+      if (byteCounts[i] === 0) sparse++;
+    }
+    const blockBytes =
+      block.blockWidth * block.blockHeight * block.samplesPerBlockPixel * block.bytesPerSample;
+    // The last strip may be short: count the rows the raster has, not whole strips.
+    const rowsStored = tiled
+      ? block.blockHeight
+      : format.height / Math.ceil(format.height / block.blockHeight);
+    const needed = ((byteCounts.length - sparse) * blockBytes * rowsStored) / block.blockHeight;
+    if (stored * ratio < needed) {
+      throw new InputError(
+        `corrupt TIFF: ${stored} bytes of ${block.compression === 1 ? "uncompressed" : COMPRESSION_NAMES[block.compression]} data cannot hold a ` +
+          `${format.width}×${format.height} raster`,
+        { file },
+      );
+    }
+  }
+  for (let i = 0; i < offsets.length; i++) {
+    const end = offsets[i]! + byteCounts[i]!;
+    if (size !== undefined && byteCounts[i]! > 0 && end > size) {
+      throw new InputError(
+        `truncated or corrupt TIFF: data block ${i} ends at byte ${end}, past the end of the file (${size} bytes)`,
+        { file },
+      );
+    }
+  }
+  return { offsets, byteCounts };
 }
 
 /** Band scale, offset and unit from GDAL_METADATA; unusable numbers are ignored with a warning. */
-async function bandScaling(image: GeoTIFFImage, band: number, warn: WarningHandler) {
-  const ifd = image.fileDirectory;
-  const xml = ifd.hasTag("GDAL_METADATA") ? String(await ifd.loadValue("GDAL_METADATA")) : undefined;
+function bandScaling(xml: string | undefined, band: number, warn: WarningHandler) {
   const items = bandMetadata(xml, band - 1);
   const numberItem = (name: string, fallback: number) => {
     const text = items.get(name);
     if (text === undefined) return fallback;
     const value = Number(text);
     if (text.trim() !== "" && Number.isFinite(value)) return value;
-    warn(`band ${band} ${name.toLowerCase()} "${text}" is not a number; using ${fallback}`);
+    warn(`band ${band} ${name.toLowerCase()} "${text.slice(0, 40)}" is not a number; using ${fallback}`);
     return fallback;
   };
   return {
@@ -194,45 +382,47 @@ async function bandScaling(image: GeoTIFFImage, band: number, warn: WarningHandl
 }
 
 /** The nodata value: the option, else GDAL_NODATA, rounded to what `sampleType` can store. */
-async function nodataValue(
-  image: GeoTIFFImage,
+function nodataValue(
+  text: string | undefined,
   sampleType: SampleType,
   options: OpenOptions,
   warn: WarningHandler,
-): Promise<number | undefined> {
+): number | undefined {
   if (options.nodata !== undefined) {
     const value = roundToSampleType(options.nodata, sampleType);
     if (value === undefined) warn(`nodata ${options.nodata} cannot occur in ${sampleType} data; ignored`);
     return value;
   }
-  const ifd = image.fileDirectory;
-  const text = ifd.hasTag("GDAL_NODATA") ? String(await ifd.loadValue("GDAL_NODATA")) : undefined;
   return parseNodata(text, sampleType);
 }
 
 async function createHandle(
-  tiff: GeoTIFF,
-  image: GeoTIFFImage,
+  bytes: ByteSource,
+  ifd: TiffDirectory,
   file: string,
   options: OpenOptions,
 ): Promise<DemHandle> {
   const warn = options.warn ?? (() => {});
-  const width = image.getWidth();
-  const height = image.getHeight();
-  const bandCount = image.getSamplesPerPixel();
-  if (![width, height, bandCount].every((n) => Number.isInteger(n) && n > 0) || bandCount > 65535) {
-    throw new InputError("corrupt TIFF: invalid image size or band count", { file });
-  }
-  const band = options.band ?? 1;
-  if (!Number.isInteger(band) || band < 1 || band > bandCount) {
-    const bands = `${bandCount} band${bandCount === 1 ? "" : "s"}`;
-    throw new InputError(`band ${band} requested but the file has ${bands}`, { file });
-  }
-  const { sampleType, compression, block, layout } = await bandFormat(image, band, file);
-  const nodata = await nodataValue(image, sampleType, options, warn);
-  const { scale, offset, bandUnit } = await bandScaling(image, band, warn);
-  const georef = georefFromTags(await geoTiffTags(image), { width, height, bandUnit }, warn);
-  const rows = new BlockRows(image, await hostOrderDecoder(block), layout, file);
+  const format = await rasterFormat(ifd, options.band, file);
+  const { width, height, bandCount, band, sampleType, compression, block, layout } = format;
+  const placement = await blockPlacement(ifd, format, bytes.size, file);
+  const nodata = nodataValue(await ifd.text(TAG.GDAL_NODATA), sampleType, options, warn);
+  const { scale, offset, bandUnit } = bandScaling(await ifd.text(TAG.GDAL_METADATA), band, warn);
+  const tags = validateGeoKeys(await geoTiffTags(ifd, warn), warn);
+  const georef = georefFromTags(tags, { width, height, bandUnit }, warn);
+  const grid: BlockGrid = {
+    width,
+    height,
+    blockWidth: block.blockWidth,
+    blockHeight: block.blockHeight,
+    tiled: format.tiled,
+    planar: format.planar,
+    blockPixelBytes: block.samplesPerBlockPixel * block.bytesPerSample,
+    ...placement,
+    sparseValue: nodata === undefined || Number.isNaN(nodata) ? 0 : nodata,
+  };
+  const decoder = await blockDecoder(block, file);
+  const rows = new BlockRows(bytes, grid, decoder, layout);
 
   /** Refuses windows that are not whole pixels inside the raster. */
   const checkWindow = ({ x, y, width: w, height: h }: Window) => {
@@ -256,11 +446,11 @@ async function createHandle(
     offset,
     bandUnit,
     layout: {
-      tiled: image.isTiled,
+      tiled: format.tiled,
       blockWidth: block.blockWidth,
       blockHeight: block.blockHeight,
       compression,
-      bigTiff: tiff.bigTiff,
+      bigTiff: ifd.bigTiff,
     },
     georef,
     async readRows(firstRow, rowCount, out) {
@@ -296,10 +486,13 @@ async function createHandle(
     },
     async close() {
       rows.clear();
-      await tiff.close();
+      await bytes.close();
     },
   };
 }
+
+/** Rows per read when readDem scales a raster (bounds the temporary stored-value array). */
+const ROWS_PER_READ = 256;
 
 /** Nodata and NaN become NaN; other values are scaled. One monomorphic loop over the first `n` values. */
 function toElevations(out: Float64Array, n: number, nodata: number, scale: number, offset: number): void {
@@ -316,25 +509,31 @@ function toElevations(out: Float64Array, n: number, nodata: number, scale: numbe
   }
 }
 
-/** The georeferencing tags, verbatim. */
-async function geoTiffTags(image: GeoTIFFImage): Promise<GeoTiffTags> {
-  const ifd = image.fileDirectory;
+/** The georeferencing tags as the file gives them (the GeoKey directory is validated afterwards). */
+async function geoTiffTags(ifd: TiffDirectory, warn: WarningHandler): Promise<GeoTiffTags> {
   const tags: GeoTiffTags = {};
-  const numbers = async (name: string) =>
-    ifd.hasTag(name as never)
-      ? Array.from((await ifd.loadValue(name as never)) as ArrayLike<number>, Number)
-      : undefined;
+  /** The values of a transform tag when their count is one the GeoTIFF spec allows and all are finite. */
+  const transform = async (tag: number, fits: (count: number) => boolean) => {
+    const values = await ifd.numbers(tag);
+    if (!values) return undefined;
+    if (fits(values.length) && values.every(Number.isFinite)) return Array.from(values);
+    warn(`tag ${tag} (${TAG_NAMES[tag]}) has ${values.length} unusable values; ignored`);
+    return undefined;
+  };
+  const numbers = async (tag: number) => {
+    const values = await ifd.numbers(tag);
+    return values ? Array.from(values) : undefined;
+  };
   const set = <K extends keyof GeoTiffTags>(key: K, value: GeoTiffTags[K] | undefined) => {
     if (value !== undefined) tags[key] = value;
   };
-  set("ModelPixelScale", await numbers("ModelPixelScale"));
-  set("ModelTiepoint", await numbers("ModelTiepoint"));
-  set("ModelTransformation", await numbers("ModelTransformation"));
-  set("GeoKeyDirectory", await numbers("GeoKeyDirectory"));
-  set("GeoDoubleParams", await numbers("GeoDoubleParams"));
-  // The text is kept verbatim, without the terminating NUL the writer adds back.
-  if (ifd.hasTag("GeoAsciiParams"))
-    tags.GeoAsciiParams = String(await ifd.loadValue("GeoAsciiParams")).replace(/\0+$/, "");
+  set("ModelPixelScale", await transform(TAG.ModelPixelScale, (n) => n === 2 || n === 3));
+  set("ModelTiepoint", await transform(TAG.ModelTiepoint, (n) => n >= 6 && n % 6 === 0));
+  set("ModelTransformation", await transform(TAG.ModelTransformation, (n) => n === 16));
+  set("GeoKeyDirectory", await numbers(TAG.GeoKeyDirectory));
+  set("GeoDoubleParams", await numbers(TAG.GeoDoubleParams));
+  // The text is kept without the terminating NUL the writer adds back.
+  set("GeoAsciiParams", await ifd.text(TAG.GeoAsciiParams));
   return tags;
 }
 
@@ -352,10 +551,30 @@ export async function readDem(
   source: DemSource,
   options: OpenOptions & { window?: Window } = {},
 ): Promise<Dem> {
+  checkOpenOptions("readDem", source, options);
+  checkWindowOption(options.window);
   const handle = await openDem(source, options);
   try {
     const window = options.window ?? { x: 0, y: 0, width: handle.width, height: handle.height };
-    const data = await handle.readWindow(window);
+    const { scale, offset } = handle;
+    let data: Float32Array | Float64Array;
+    if (scale === 1 && offset === 0) {
+      data = await handle.readWindow(window);
+    } else {
+      // Real units in float64, exactly as readRows (and so processDem and the CLI) computes them.
+      data = new Float64Array(window.width * window.height);
+      for (let row = 0; row < window.height; row += ROWS_PER_READ) {
+        const rows = Math.min(ROWS_PER_READ, window.height - row);
+        const part = await handle.readWindow({
+          x: window.x,
+          y: window.y + row,
+          width: window.width,
+          height: rows,
+        });
+        data.set(part, row * window.width);
+      }
+      toElevations(data, data.length, handle.nodata ?? Number.NaN, scale, offset);
+    }
     const gt = handle.georef.geoTransform;
     // A window's georeferencing: its own size, the transform shifted to its top-left corner.
     const georef: Georef = options.window
@@ -378,6 +597,8 @@ export async function readDem(
       height: window.height,
       data,
       nodata: handle.nodata,
+      scale,
+      offset,
       sampleType: handle.sampleType,
       georef,
       source: handle.source,

@@ -63,17 +63,68 @@ export function roundToSampleType(value: number, sampleType: SampleType): number
 export function bandMetadata(xml: string | undefined, sample: number): Map<string, string> {
   const items = new Map<string, string>();
   if (!xml) return items;
-  for (const match of xml.matchAll(/<Item\b([^>]*?)(?:\/>|>([\s\S]*?)<\/Item>)/g)) {
-    const attributes = match[1]!;
-    const attribute = (name: string) => new RegExp(`\\b${name}\\s*=\\s*(["'])(.*?)\\1`).exec(attributes)?.[2];
-    const key = attribute("role") ?? attribute("name");
-    const itemSample = attribute("sample");
+  // A plain scan with indexOf: linear in the text whatever it holds (regular expressions over hostile text can
+  // backtrack for seconds).
+  let at = 0;
+  for (;;) {
+    const start = xml.indexOf("<Item", at);
+    if (start === -1) break;
+    const afterName = xml.charCodeAt(start + 5);
+    at = start + 5;
+    // "<Items…" or "<ItemX…" is another element.
+    if (!(afterName === 0x2f || afterName === 0x3e || isSpace(afterName))) continue;
+    const tagEnd = xml.indexOf(">", start + 5);
+    if (tagEnd === -1) break;
+    const selfClosing = xml.charCodeAt(tagEnd - 1) === 0x2f;
+    const attributes = parseAttributes(xml.slice(start + 5, selfClosing ? tagEnd - 1 : tagEnd));
+    let text = "";
+    if (selfClosing) {
+      at = tagEnd + 1;
+    } else {
+      const close = xml.indexOf("</Item>", tagEnd + 1);
+      if (close === -1) break;
+      text = xml.slice(tagEnd + 1, close);
+      at = close + 7;
+    }
+    const key = attributes.get("role") ?? attributes.get("name");
+    const itemSample = attributes.get("sample");
     if (key !== undefined && itemSample !== undefined && Number(itemSample) === sample) {
       // GDAL escapes item text twice (the value, then the XML), and unescapes it twice when reading.
-      items.set(key.toUpperCase(), unescapeXml(unescapeXml((match[2] ?? "").trim())));
+      items.set(key.toUpperCase(), unescapeXml(unescapeXml(text.trim())));
     }
   }
   return items;
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+/** `name="value"` (or single quotes) pairs of a start tag, scanned once from left to right. */
+function parseAttributes(text: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const nameStart = i;
+    while (i < n && text[i] !== "=" && !isSpace(text.charCodeAt(i))) i++;
+    const name = text.slice(nameStart, i);
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    if (text[i] !== "=") {
+      i++;
+      continue;
+    }
+    i++;
+    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    const quote = text[i];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = text.indexOf(quote, i + 1);
+    if (end === -1) break;
+    if (name && !attributes.has(name)) attributes.set(name, text.slice(i + 1, end));
+    i = end + 1;
+  }
+  return attributes;
 }
 
 function unescapeXml(s: string): string {

@@ -1,18 +1,36 @@
 /**
- * Opening a DEM source (file path, http(s) URL, or bytes) with geotiff.js, with the checks that turn every way a
- * source can be wrong into one `InputError` line: missing, empty, not a TIFF, unreachable, truncated.
+ * The bytes of a DEM source (file path, http(s) URL, or bytes), with the checks that turn every way a source can be
+ * wrong into one `InputError` line: missing, not a regular file, empty, not a TIFF, unreachable, truncated. Every
+ * read checks that it got all the bytes it asked for: a file that shrinks while it is read fails instead of reading
+ * zeros.
  */
-import { open, stat } from "node:fs/promises";
-import { fromArrayBuffer, fromFile, fromUrl, type GeoTIFF, type GeoTIFFImage } from "geotiff";
+import { type FileHandle, open, stat } from "node:fs/promises";
 import { DemgradError, InputError } from "../errors.js";
 
 /** A file path, an http(s) URL (read with range requests), or the file's bytes. */
 export type DemSource = string | URL | ArrayBuffer;
 
-/** An opened TIFF and the source's size in bytes where it is known. */
-export interface OpenedTiff {
-  tiff: GeoTIFF;
-  size: number | undefined;
+/** A read that came back short: the source ends (now) before `offset + length`. */
+export class ShortReadError extends Error {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+    readonly got: number,
+  ) {
+    super(`read of ${length} bytes at ${offset} returned ${got}`);
+    this.name = "ShortReadError";
+  }
+}
+
+/** Random access to the bytes of a source. */
+export interface ByteSource {
+  /** The source's name in messages. */
+  readonly name: string;
+  /** Size in bytes where known (an HTTP server may not say). */
+  readonly size: number | undefined;
+  /** Exactly `length` bytes at `offset`, or a `ShortReadError`. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
 }
 
 /**
@@ -36,133 +54,165 @@ function urlOf(source: DemSource): string | undefined {
 }
 
 /**
- * Opens `source` as a TIFF after checking that it exists, is not empty and starts like a TIFF.
+ * Opens `source` for reading after checking that it exists, is a regular file (a FIFO or device would block or
+ * never end), is not empty and starts like a TIFF.
  *
  * @example
  * ```ts
- * const { tiff, size } = await openTiff("dem.tif");
- * const image = await tiff.getImage();
+ * const bytes = await openSource("dem.tif");
+ * const header = await bytes.read(0, 8);
+ * await bytes.close();
  * ```
  */
-export async function openTiff(source: DemSource): Promise<OpenedTiff> {
-  const file = describeSource(source);
+export async function openSource(source: DemSource): Promise<ByteSource> {
+  const name = describeSource(source);
   const url = urlOf(source);
+  let bytes: ByteSource;
   if (url !== undefined) {
-    const size = await probeUrl(url, file);
-    return { tiff: await fromUrl(url), size };
+    bytes = await UrlSource.open(url, name);
+  } else if (source instanceof ArrayBuffer) {
+    bytes = new BufferSource(new Uint8Array(source), name);
+  } else {
+    const path = source as string;
+    const info = await stat(path);
+    if (info.isDirectory()) throw new InputError("is a folder, not a GeoTIFF", { file: name });
+    if (!info.isFile()) throw new InputError("not a regular file", { file: name });
+    bytes = new FileSource(await open(path, "r"), info.size, name);
   }
-  if (source instanceof ArrayBuffer) {
-    checkHeader(new Uint8Array(source, 0, Math.min(16, source.byteLength)), source.byteLength, file);
-    return { tiff: await fromArrayBuffer(source), size: source.byteLength };
-  }
-  const path = source as string;
-  const info = await stat(path);
-  if (info.isDirectory()) throw new InputError("is a folder, not a GeoTIFF", { file });
-  const handle = await open(path, "r");
-  const head = new Uint8Array(16);
   try {
-    await handle.read(head, 0, 16, 0);
-  } finally {
-    await handle.close();
-  }
-  checkHeader(head, info.size, file);
-  return { tiff: await fromFile(path), size: info.size };
-}
-
-/** Reads the first bytes over HTTP: a clear message for unreachable URLs, and the file size for checks. */
-async function probeUrl(url: string, file: string): Promise<number | undefined> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Range: "bytes=0-15" } });
+    if (bytes.size === 0) throw new InputError("empty file", { file: name });
+    const available = bytes.size === undefined ? 8 : Math.min(8, bytes.size);
+    checkHeader(await bytes.read(0, available), name);
+    return bytes;
   } catch (error) {
-    const reason = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new InputError(`cannot connect: ${reason?.code ?? reason?.message ?? String(error)}`, {
-      file,
-      cause: error,
-    });
+    await bytes.close().catch(() => {});
+    if (error instanceof ShortReadError) throw new InputError("not a TIFF file", { file: name });
+    throw error;
   }
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw new InputError(`HTTP ${response.status} ${response.statusText}`.trim(), { file });
-  }
-  const head = new Uint8Array(await response.arrayBuffer()).subarray(0, 16);
-  const total = /\/(\d+)\s*$/.exec(response.headers.get("content-range") ?? "")?.[1];
-  const size = response.status === 206 ? (total === undefined ? undefined : Number(total)) : head.length;
-  checkHeader(head, size ?? Number.POSITIVE_INFINITY, file);
-  return size;
 }
 
-/** Refuses empty files and files that do not start with a TIFF or BigTIFF header. */
-function checkHeader(head: Uint8Array, size: number, file: string): void {
-  if (size === 0) throw new InputError("empty file", { file });
+/** Refuses sources that do not start with a TIFF or BigTIFF header. */
+function checkHeader(head: Uint8Array, file: string): void {
   const isTiff =
-    size >= 8 &&
+    head.length >= 8 &&
     ((head[0] === 0x49 && head[1] === 0x49 && (head[2] === 42 || head[2] === 43) && head[3] === 0) ||
       (head[0] === 0x4d && head[1] === 0x4d && head[2] === 0 && (head[3] === 42 || head[3] === 43)));
   // Just "not a TIFF file": scripts and the batch report match this exact text.
   if (!isTiff) throw new InputError("not a TIFF file", { file });
 }
 
-/**
- * Refuses directories whose blocks lie (partly) past the end of the source — truncated downloads, corrupt
- * offsets — or that describe fewer or more blocks than the raster needs.
- *
- * @example
- * ```ts
- * await checkBlocksInside(image, size, "dem.tif"); // throws InputError("truncated or corrupt TIFF: …")
- * ```
- */
-export async function checkBlocksInside(image: GeoTIFFImage, size: number | undefined, file: string) {
-  const ifd = image.fileDirectory;
-  const tiled = ifd.hasTag("TileOffsets");
-  const offsets = (await ifd.loadValue(tiled ? "TileOffsets" : "StripOffsets")) as
-    | ArrayLike<number | bigint>
-    | undefined;
-  const counts = (await ifd.loadValue(tiled ? "TileByteCounts" : "StripByteCounts")) as
-    | ArrayLike<number | bigint>
-    | undefined;
-  if (!offsets || !counts || offsets.length !== counts.length) {
-    throw new InputError("corrupt TIFF: block offsets or sizes are missing", { file });
-  }
-  const width = image.getWidth();
-  const height = image.getHeight();
-  const blockWidth = image.getTileWidth();
-  const blockHeight = image.getTileHeight();
-  const planes = image.planarConfiguration === 2 ? image.getSamplesPerPixel() : 1;
-  const expected = Math.ceil(width / blockWidth) * Math.ceil(height / blockHeight) * planes;
-  if (!(width > 0 && height > 0 && blockWidth > 0 && blockHeight > 0) || offsets.length !== expected) {
-    throw new InputError(`corrupt TIFF: ${offsets.length} data blocks for a ${width}×${height} raster`, {
-      file,
-    });
-  }
-  if (size === undefined) return;
-  for (let i = 0; i < offsets.length; i++) {
-    const end = Number(offsets[i]) + Number(counts[i]);
-    if (end > size) {
-      throw new InputError(
-        `truncated or corrupt TIFF: data block ${i} ends at byte ${end}, past the end of the file (${size} bytes)`,
-        { file },
-      );
+class FileSource implements ByteSource {
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    readonly name: string,
+  ) {}
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    let got = 0;
+    // The OS may return fewer bytes than asked without being at the end: read on until the end of the file.
+    while (got < length) {
+      const { bytesRead } = await this.handle.read(out, got, length - got, offset + got);
+      if (bytesRead === 0) throw new ShortReadError(offset, length, got);
+      got += bytesRead;
     }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
   }
 }
 
+class BufferSource implements ByteSource {
+  readonly size: number;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    readonly name: string,
+  ) {
+    this.size = bytes.length;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (offset + length > this.bytes.length) {
+      throw new ShortReadError(offset, length, Math.max(0, this.bytes.length - offset));
+    }
+    return this.bytes.slice(offset, offset + length);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Range requests over HTTP(S). */
+class UrlSource implements ByteSource {
+  private constructor(
+    private readonly url: string,
+    readonly size: number | undefined,
+    readonly name: string,
+  ) {}
+
+  /** Asks for the first bytes: a clear message for unreachable URLs, and the file size from Content-Range. */
+  static async open(url: string, name: string): Promise<UrlSource> {
+    const response = await UrlSource.request(url, name, 0, 16);
+    const head = new Uint8Array(await response.arrayBuffer());
+    const total = /\/(\d+)\s*$/.exec(response.headers.get("content-range") ?? "")?.[1];
+    const size = response.status === 206 ? (total === undefined ? undefined : Number(total)) : head.length;
+    return new UrlSource(url, size, name);
+  }
+
+  private static async request(url: string, file: string, offset: number, length: number) {
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+    } catch (error) {
+      const reason = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new InputError(`cannot connect: ${reason?.code ?? reason?.message ?? String(error)}`, {
+        file,
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new InputError(`HTTP ${response.status} ${response.statusText}`.trim(), { file });
+    }
+    return response;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (length === 0) return new Uint8Array(0);
+    const response = await UrlSource.request(this.url, this.name, offset, length);
+    let bytes = new Uint8Array(await response.arrayBuffer());
+    // A server that ignores Range sends the whole file.
+    if (response.status === 200) bytes = bytes.subarray(offset, offset + length);
+    if (bytes.length < length) throw new ShortReadError(offset, length, bytes.length);
+    return bytes.length === length ? bytes : bytes.slice(0, length);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Messages longer than this are cut: an error is one short line, never a dump of tag values. */
+const MAX_MESSAGE = 160;
+
 /**
- * Turns whatever the file system or geotiff.js threw into one `InputError` line naming `file`. demgrad's own
+ * Turns whatever the file system or a codec threw into one `InputError` line naming `file`. demgrad's own
  * errors pass through (with `file` filled in).
  *
  * @example
  * ```ts
- * try { await fromFile(path); } catch (error) { throw inputError(path, error); }
+ * try { await openSource(path); } catch (error) { throw inputError(path, error); }
  * ```
  */
 export function inputError(file: string, error: unknown): DemgradError {
   if (error instanceof DemgradError) {
     error.file ??= file;
+    // Messages built from file contents (georeferencing values, tag text) stay one short line.
+    error.message = oneLine(error.message);
     return error;
   }
   const e = error as NodeJS.ErrnoException | undefined;
-  const text = `${e?.name ?? ""} ${e?.message ?? String(error)}`;
   const message =
     e?.code === "ENOENT"
       ? "no such file"
@@ -170,14 +220,21 @@ export function inputError(file: string, error: unknown): DemgradError {
         ? "permission denied"
         : e?.code === "EISDIR"
           ? "is a folder, not a GeoTIFF"
-          : /Invalid byte order|magic/i.test(text)
-            ? "not a TIFF file"
-            : /offset|out of bounds|outside the bounds|RangeError|beyond|end of file|EOF/i.test(text)
-              ? "truncated or corrupt TIFF (data past the end of the file)"
-              : /incorrect header check|invalid (stored|distance|code|block)|unexpected end|zlib|Z_/i.test(
-                    text,
-                  )
-                ? "corrupt compressed data in the TIFF"
-                : `cannot read: ${(e?.message ?? String(error)).split("\n")[0]}`;
+          : error instanceof ShortReadError
+            ? "truncated while reading"
+            : `cannot read: ${oneLine(e?.message ?? String(error))}`;
   return new InputError(message, { file, cause: error });
+}
+
+/**
+ * The first line of `text`, cut to a short length.
+ *
+ * @example
+ * ```ts
+ * oneLine("bad value\n  at x"); // "bad value"
+ * ```
+ */
+export function oneLine(text: string): string {
+  const line = text.split("\n")[0]!.trim();
+  return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }

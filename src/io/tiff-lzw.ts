@@ -87,3 +87,78 @@ function lzwTable(clears: number): { codes: Int32Array; generation: number } {
   }
   return shared;
 }
+
+/** Why an LZW stream cannot be decoded. */
+export class LzwError extends Error {}
+
+/**
+ * Decodes TIFF LZW (MSB-first codes, libtiff's "early change" widths) into at most `limit` bytes. Every code is
+ * checked against the table, so corrupt data end in an `LzwError` — or in a short result, which the reader refuses
+ * — in time linear in the output, never past the table or the output.
+ *
+ * @example
+ * ```ts
+ * lzwDecode(lzwEncode(new Uint8Array([7, 7, 7])), 3); // Uint8Array [7, 7, 7]
+ * ```
+ */
+export function lzwDecode(input: Uint8Array, limit: number): Uint8Array {
+  const out = new Uint8Array(limit);
+  const prefix = new Uint16Array(4096);
+  const suffix = new Uint8Array(4096);
+  const first = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    suffix[i] = i;
+    first[i] = i;
+    length[i] = 1;
+  }
+  const totalBits = input.length * 8;
+  let bitPos = 0;
+  let width = 9;
+  let next = FIRST_FREE;
+  let previous = -1;
+  let o = 0;
+  while (bitPos + width <= totalBits) {
+    // The code's bits, most significant first, from up to three bytes.
+    const byte = bitPos >>> 3;
+    const window = (input[byte]! << 16) | ((input[byte + 1] ?? 0) << 8) | (input[byte + 2] ?? 0);
+    const code = (window >>> (24 - (bitPos & 7) - width)) & ((1 << width) - 1);
+    bitPos += width;
+    if (code === END_OF_INFORMATION) break;
+    if (code === CLEAR) {
+      width = 9;
+      next = FIRST_FREE;
+      previous = -1;
+      continue;
+    }
+    let entry: number;
+    if (previous === -1) {
+      if (code > 255) throw new LzwError(`code ${code} right after a Clear`);
+      entry = code;
+    } else {
+      if (code > next || (code === next && next >= 4096)) throw new LzwError(`code ${code} not in the table`);
+      if (next < 4096) {
+        // The new entry: the previous string plus the first byte of this one (of itself when code === next).
+        prefix[next] = previous;
+        suffix[next] = first[code === next ? previous : code]!;
+        first[next] = first[previous]!;
+        length[next] = length[previous]! + 1;
+        next++;
+        if (next >= (1 << width) - 1 && width < 12) width++;
+      } else {
+        // Writers clear the table before it is full (libtiff at 4094), and libtiff refuses a table that overflows.
+        throw new LzwError("the code table is full and no Clear code follows");
+      }
+      entry = code;
+    }
+    const n = length[entry]!;
+    if (o + n > limit) throw new LzwError("decodes to more bytes than the block holds");
+    for (let e = entry, k = o + n - 1; k >= o; k--) {
+      out[k] = suffix[e]!;
+      e = prefix[e]!;
+    }
+    o += n;
+    previous = entry;
+  }
+  return out.subarray(0, o);
+}

@@ -109,14 +109,22 @@ export async function checkAgainstGdal(dir, file, band = 1) {
 
     // Stored values: the whole band, bit for bit.
     const stored = gdalBand(dir, file, band, type === "Int8" ? "Int8" : gdalBandInfo.type);
-    const dem = await readDem(file, { band, warn: () => {} });
-    assertSameArray(dem.data, stored, "stored values");
+    const window = { x: 0, y: 0, width: handle.width, height: handle.height };
+    assertSameArray(await handle.readWindow(window), stored, "stored values");
 
     // Elevations: GDAL's unscaled values where GDAL sees valid data, NaN elsewhere.
     const scaled = handle.scale !== 1 || handle.offset !== 0;
     const unscaled = scaled ? gdalBand(dir, file, band, "Float64", ["-unscale", "-ot", "Float64"]) : stored;
     const expected = Float64Array.from(stored, (v, i) =>
       sameValue(v, handle.nodata) || Number.isNaN(v) ? Number.NaN : unscaled[i],
+    );
+    // readDem: the stored values as they are, or with a scale/offset real units (nodata NaN).
+    const dem = await readDem(file, { band, warn: () => {} });
+    assert.deepEqual([dem.scale, dem.offset], [handle.scale, handle.offset], "readDem scale and offset");
+    assertSameArray(
+      dem.data,
+      scaled ? expected : stored,
+      scaled ? "readDem real units" : "readDem stored values",
     );
     const strip = 37;
     const rows = new Float64Array(handle.width * handle.height);
