@@ -378,18 +378,24 @@ describe("spacingRange", () => {
 });
 
 describe("errors", () => {
-  test("rotated or sheared transforms, in every mode", () => {
-    const rotated = georefFromTags(
-      {
-        ModelTransformation: [30, 5, 0, 1000, 5, -30, 0, 2000, 0, 0, 0, 0, 0, 0, 0, 1],
-        GeoKeyDirectory: keysFor(32611, false),
-      },
-      { width: 3, height: 3 },
+  test("unknown modes and bad explicit scales are refused, naming the option and what it takes", () => {
+    const utm = grid(32633, false, [500000, 30, 0, 5000000, 0, -30], 5, 5);
+    assert.throws(
+      () => spacingModel(utm, { mode: "x" }),
+      (e) =>
+        e instanceof RangeError &&
+        /Expected one of ground, nominal for mode but received "x"/.test(e.message),
     );
-    for (const options of [{}, { mode: "nominal" }, { xscale: 1, yscale: 1 }]) {
+    for (const [options, name] of [
+      [{ xscale: -1, yscale: 1 }, "xscale"],
+      [{ xscale: 1, yscale: 0 }, "yscale"],
+      [{ xscale: Number.NaN, yscale: 1 }, "xscale"],
+      [{ xscale: 2 }, "yscale"],
+    ]) {
       assert.throws(
-        () => spacingModel(rotated, options),
-        (e) => e instanceof GeorefError && /rotated or sheared geotransform is not supported/.test(e.message),
+        () => spacingModel(utm, options),
+        (e) => e instanceof RangeError && new RegExp(`greater than 0 for ${name}`).test(e.message),
+        JSON.stringify(options),
       );
     }
   });
