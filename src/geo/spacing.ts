@@ -273,24 +273,50 @@ function samplesCovering(first: number, count: number, n: number, step: number):
   return list;
 }
 
-/** What the sampled model keeps per sample: the two step lengths, the east/north matrix and grid north. */
-const FIELDS = ["x", "y", "m00", "m01", "m10", "m11", "northE", "northN"] as const;
+/**
+ * What the sampled model keeps per sample: the two step lengths, the east/north matrix of the grid lines' tangents,
+ * grid north, and the unit directions of the chords to the next (F) and from the previous (B) pixel along x (u)
+ * and y (v), which first-order one-sided differences follow.
+ */
+const FIELDS = [
+  "x",
+  "y",
+  "m00",
+  "m01",
+  "m10",
+  "m11",
+  "northE",
+  "northN",
+  "uFE",
+  "uFN",
+  "uBE",
+  "uBN",
+  "vFE",
+  "vFN",
+  "vBE",
+  "vBN",
+] as const;
 type Field = (typeof FIELDS)[number];
 type SampledRow = Record<Field, Float64Array>;
 
 const sampledRow = (n: number): SampledRow =>
   Object.fromEntries(FIELDS.map((f) => [f, new Float64Array(n)])) as SampledRow;
 
-/** The unit east/north vector of a step from the azimuths (degrees) of the chords to the next and previous pixel. */
-function stepDirection(forward: number, backward: number): [number, number] {
-  const f = (forward * Math.PI) / 180;
-  const b = (backward * Math.PI) / 180;
-  // The chords' directions differ by the grid line's curvature; their mean is the line's tangent at the pixel.
-  let e = Math.sin(f) - Math.sin(b);
-  let n = Math.cos(f) - Math.cos(b);
-  if (!Number.isFinite(e) || !Number.isFinite(n)) {
-    [e, n] = Number.isFinite(f) ? [Math.sin(f), Math.cos(f)] : [-Math.sin(b), -Math.cos(b)];
-  }
+/** The unit east/north vector of a compass azimuth in degrees. */
+const direction = (azimuth: number): [number, number] => {
+  const r = (azimuth * Math.PI) / 180;
+  return [Math.sin(r), Math.cos(r)];
+};
+
+const unit = (e: number, n: number): [number, number] => {
+  const length = Math.hypot(e, n);
+  return [e / length, n / length];
+};
+
+/** (a + b) / |a + b|, or the finite one of the two alone. */
+function meanDirection(a: [number, number], b: [number, number]): [number, number] {
+  const finite = (v: [number, number]) => Number.isFinite(v[0]) && Number.isFinite(v[1]);
+  const [e, n] = !finite(b) ? a : !finite(a) ? b : [a[0] + b[0], a[1] + b[1]];
   const length = Math.hypot(e, n);
   return [e / length, n / length];
 }
@@ -335,11 +361,19 @@ function sampledModel(
     const here = lonLat(col, row);
     const east = inverse(here, lonLat(col + 1, row));
     const south = inverse(here, lonLat(col, row + 1));
-    const u = stepDirection(east.azi1!, inverse(here, lonLat(col - 1, row)).azi1!);
-    const v = stepDirection(south.azi1!, inverse(here, lonLat(col, row - 1)).azi1!);
+    // Chord directions at the pixel (the backward ones reversed to point along +x/+y); they differ by the grid
+    // line's curvature, and their mean is the line's tangent, which central differences follow.
+    const uF = direction(east.azi1!);
+    const uB = direction(inverse(here, lonLat(col - 1, row)).azi1! + 180);
+    const vF = direction(south.azi1!);
+    const vB = direction(inverse(here, lonLat(col, row - 1)).azi1! + 180);
+    const u = meanDirection(uF, uB);
+    const v = meanDirection(vF, vB);
     const dx = east.s12!;
     const dy = south.s12!;
     const m = frameMatrix(u, v);
+    [out.uFE[i], out.uFN[i], out.uBE[i], out.uBN[i]] = [uF[0], uF[1], uB[0], uB[1]];
+    [out.vFE[i], out.vFN[i], out.vBE[i], out.vBN[i]] = [vF[0], vF[1], vB[0], vB[1]];
     out.x[i] = dx;
     out.y[i] = dy;
     out.m00[i] = m[0];
@@ -402,6 +436,16 @@ function sampledModel(
       for (let c = Math.max(c0, x0); c < end; c++) out[c - x0] = v0 + slope * (c - c0);
     }
   }
+  const CHORDS = ["uFE", "uFN", "uBE", "uBN", "vFE", "vFN", "vBE", "vBN"] as const;
+  const chords = Object.fromEntries(CHORDS.map((f) => [f, new Float64Array(width)])) as Record<
+    (typeof CHORDS)[number],
+    Float64Array
+  >;
+  /** The chord directions of a row's pixels (only border rows and columns need them). */
+  function chordRow(values: SampledRow) {
+    for (const field of CHORDS) interpolate(values[field], chords[field], width);
+    return chords;
+  }
   const model: SpacingModel = {
     mode: "ground",
     width,
@@ -416,12 +460,28 @@ function sampledModel(
       for (let c = 0; c < width; c++) out[c] = Math.atan2(out[c]!, north[c]!);
     },
     frame: {
-      eastNorth(row, m00, m01, m10, m11) {
+      eastNorth(row, m00, m01, m10, m11, oneSided) {
         const values = rowValues(row);
         interpolate(values.m00, m00, width);
         interpolate(values.m01, m01, width);
         interpolate(values.m10, m10, width);
         interpolate(values.m11, m11, width);
+        if (!oneSided || (!oneSided.x && oneSided.y === 0)) return;
+        const chords = chordRow(values);
+        const u = (c: number): [number, number] =>
+          oneSided.x && c === 0
+            ? unit(chords.uFE[c]!, chords.uFN[c]!)
+            : oneSided.x && c === width - 1
+              ? unit(chords.uBE[c]!, chords.uBN[c]!)
+              : meanDirection([chords.uFE[c]!, chords.uFN[c]!], [chords.uBE[c]!, chords.uBN[c]!]);
+        const v = (c: number): [number, number] =>
+          oneSided.y > 0
+            ? unit(chords.vFE[c]!, chords.vFN[c]!)
+            : oneSided.y < 0
+              ? unit(chords.vBE[c]!, chords.vBN[c]!)
+              : meanDirection([chords.vFE[c]!, chords.vFN[c]!], [chords.vBE[c]!, chords.vBN[c]!]);
+        const columns = oneSided.y !== 0 ? Array.from({ length: width }, (_, c) => c) : [0, width - 1];
+        for (const c of columns) [m00[c], m01[c], m10[c], m11[c]] = frameMatrix(u(c), v(c));
       },
       gridNorth(row, east, north) {
         const values = rowValues(row);

@@ -80,6 +80,16 @@ export interface SpacingModel {
   readonly frame?: GroundFrame;
 }
 
+/**
+ * Where a row's derivatives are first-order one-sided differences, which follow the chord to the neighbour rather
+ * than the grid line's tangent (central and second-order differences): `x` — at the first and last columns;
+ * `y` — along the whole row, +1 towards the next row (the first row), −1 from the previous one (the last row).
+ */
+export interface OneSidedDifferences {
+  x: boolean;
+  y: -1 | 0 | 1;
+}
+
 /** The local east/north frame of each pixel, for grids whose axes are rotated, sheared or not perpendicular. */
 export interface GroundFrame {
   /**
@@ -87,7 +97,14 @@ export interface GroundFrame {
    * the +column and +row steps, (a, b), into (dz/d east, dz/d north) = (m00·a + m01·b, m10·a + m11·b) — the
    * inverse of the 2×2 system ∇z·u = a, ∇z·v = b with u, v the unit ground directions of the two steps.
    */
-  eastNorth(row: number, m00: Float64Array, m01: Float64Array, m10: Float64Array, m11: Float64Array): void;
+  eastNorth(
+    row: number,
+    m00: Float64Array,
+    m01: Float64Array,
+    m10: Float64Array,
+    m11: Float64Array,
+    oneSided?: OneSidedDifferences,
+  ): void;
   /** Fill `east`, `north` (length ≥ width): the unit vector of the map's +y direction (grid north) on the ground. */
   gridNorth(row: number, east: Float64Array, north: Float64Array): void;
 }

@@ -73,7 +73,7 @@ export function computeDerivatives(
   };
   if (options.method === "gradient") gradientMethod(strip, result, steps, options);
   else windowMethod(strip, result, steps, options);
-  if (options.spacing.frame) toEastNorth(result, options, workspace);
+  if (options.spacing.frame) toEastNorth(result, demHeight, options, workspace);
   return result;
 }
 
@@ -82,7 +82,12 @@ export function computeDerivatives(
  * axes are not east and north on the ground: the kernels measure the derivative per ground metre along each pixel
  * step (signed by xSign/ySign), and the model's per-pixel matrix solves ∇z·u = a, ∇z·v = b for ∇z.
  */
-function toEastNorth(grad: GradientStrip, options: DerivativeOptions, workspace?: Workspace): void {
+function toEastNorth(
+  grad: GradientStrip,
+  demHeight: number,
+  options: DerivativeOptions,
+  workspace?: Workspace,
+): void {
   const frame = options.spacing.frame!;
   const { width, rows, firstRow, dzdx, dzdy } = grad;
   const float64 = (name: string) => (workspace ? workspace.float64(name, width) : new Float64Array(width));
@@ -91,8 +96,12 @@ function toEastNorth(grad: GradientStrip, options: DerivativeOptions, workspace?
   const m10 = float64("m10");
   const m11 = float64("m11");
   const { xSign, ySign } = options;
+  // The DEM's borders: one-sided first-order differences there (gdaldem's kernels extrapolate to the same).
+  const firstOrder = options.method !== "gradient" || options.edgeOrder === 1;
   for (let k = 0; k < rows; k++) {
-    frame.eastNorth(firstRow + k, m00, m01, m10, m11);
+    const row = firstRow + k;
+    const y = !firstOrder || demHeight < 2 ? 0 : row === 0 ? 1 : row === demHeight - 1 ? -1 : 0;
+    frame.eastNorth(row, m00, m01, m10, m11, { x: firstOrder, y });
     const o = k * width;
     for (let c = 0; c < width; c++) {
       const a = xSign * dzdx[o + c]!;
