@@ -363,10 +363,12 @@ function sampledModel(
     const south = inverse(here, lonLat(col, row + 1));
     // Chord directions at the pixel (the backward ones reversed to point along +x/+y); they differ by the grid
     // line's curvature, and their mean is the line's tangent, which central differences follow.
+    const west = inverse(here, lonLat(col - 1, row));
+    const north = inverse(here, lonLat(col, row - 1));
     const uF = direction(east.azi1!);
-    const uB = direction(inverse(here, lonLat(col - 1, row)).azi1! + 180);
+    const uB = direction(west.azi1! + 180);
     const vF = direction(south.azi1!);
-    const vB = direction(inverse(here, lonLat(col, row - 1)).azi1! + 180);
+    const vB = direction(north.azi1! + 180);
     const u = meanDirection(uF, uB);
     const v = meanDirection(vF, vB);
     const dx = east.s12!;
@@ -380,8 +382,11 @@ function sampledModel(
     out.m01[i] = m[1];
     out.m10[i] = m[2];
     out.m11[i] = m[3];
-    const upE = upCol * dx * u[0] + upRow * dy * v[0];
-    const upN = upCol * dx * u[1] + upRow * dy * v[1];
+    // The map's +y on the ground: the local Jacobian (tangents, centred step lengths) times its pixel direction.
+    const xLength = Number.isFinite(west.s12!) ? (dx + west.s12!) / 2 : dx;
+    const yLength = Number.isFinite(north.s12!) ? (dy + north.s12!) / 2 : dy;
+    const upE = upCol * xLength * u[0] + upRow * yLength * v[0];
+    const upN = upCol * xLength * u[1] + upRow * yLength * v[1];
     const up = Math.hypot(upE, upN);
     out.northE[i] = upE / up;
     out.northN[i] = upN / up;

@@ -15,10 +15,10 @@ const SINUSOIDAL = `+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=${MODIS_R} +units=m +no
 /** The GeoKeys GDAL 3.6 writes for SINUSOIDAL (user-defined CRS on a sphere, CT_Sinusoidal). */
 const SINUSOIDAL_TAGS = {
   GeoKeyDirectory: [
-    1, 1, 0, 18, 1024, 0, 1, 1, 1025, 0, 1, 1, 1026, 34737, 8, 0, 2048, 0, 1, 32767, 2049, 34737, 75, 8, 2050, 0, 1,
-    32767, 2054, 0, 1, 9102, 2056, 0, 1, 32767, 2057, 34736, 1, 3, 2058, 34736, 1, 4, 2061, 34736, 1, 5, 3072, 0, 1,
-    32767, 3074, 0, 1, 32767, 3075, 0, 1, 24, 3076, 0, 1, 9001, 3082, 34736, 1, 1, 3083, 34736, 1, 2, 3088, 34736, 1,
-    0,
+    1, 1, 0, 18, 1024, 0, 1, 1, 1025, 0, 1, 1, 1026, 34737, 8, 0, 2048, 0, 1, 32767, 2049, 34737, 75, 8, 2050,
+    0, 1, 32767, 2054, 0, 1, 9102, 2056, 0, 1, 32767, 2057, 34736, 1, 3, 2058, 34736, 1, 4, 2061, 34736, 1, 5,
+    3072, 0, 1, 32767, 3074, 0, 1, 32767, 3075, 0, 1, 24, 3076, 0, 1, 9001, 3082, 34736, 1, 1, 3083, 34736, 1,
+    2, 3088, 34736, 1, 0,
   ],
   GeoDoubleParams: [0, 0, 0, MODIS_R, MODIS_R, 0],
   GeoAsciiParams: "unknown|GCS Name = unknown|Datum = unknown|Ellipsoid = unknown|Primem = Greenwich||\0",
@@ -81,7 +81,9 @@ export function analyticCases() {
     "CONUS Albers far from its centre, 1 km pixels (Maine)": epsgCase(5070, [-68.5, 46.5], 1000, {
       ellipsoid: GRS80,
     }),
-    "LAEA Europe far from its centre (Canary Islands)": epsgCase(3035, [-16.6, 28.3], 100, { ellipsoid: GRS80 }),
+    "LAEA Europe far from its centre (Canary Islands)": epsgCase(3035, [-16.6, 28.3], 100, {
+      ellipsoid: GRS80,
+    }),
     "LAEA Europe far from its centre (Urals)": epsgCase(3035, [60, 58], 100, { ellipsoid: GRS80 }),
     "sinusoidal (MODIS 463 m) at 60°E 55°N": sinusoidalCase([60, 55], 463.312716528),
     "plate carrée (EPSG:4087) at 60°N": epsgCase(4087, [20, 60], 100),

@@ -36,8 +36,14 @@ export async function writeGroundPlane(
       // The azimuthal equidistant frame at this pixel is turned by azi2 − azi1 from the local east/north frame.
       const facing = Math.atan2(-a, -b) * DEG + g.azi2 - g.azi1;
       aspect[r * width + c] = ((facing % 360) + 360) % 360;
-      const up = toLonLat.forward([x, y + 0.1 * Math.hypot(gt[2], gt[5])]);
-      gridNorth[r * width + c] = geodesic.Inverse(lat, lon, up[1], up[0]).azi1;
+      // Grid north: the mean direction to points a hundredth of a pixel up and down map +y.
+      const step = 0.01 * Math.hypot(gt[2], gt[5]);
+      const up = toLonLat.forward([x, y + step]);
+      const down = toLonLat.forward([x, y - step]);
+      const toUp = geodesic.Inverse(lat, lon, up[1], up[0]).azi1 / DEG;
+      const fromDown = geodesic.Inverse(lat, lon, down[1], down[0]).azi1 / DEG + Math.PI;
+      gridNorth[r * width + c] =
+        Math.atan2(Math.sin(toUp) + Math.sin(fromDown), Math.cos(toUp) + Math.cos(fromDown)) * DEG;
     }
   }
   await writeGeoTiff(path, { width, height, data }, { like: georef, units: unit ? [unit] : undefined });
