@@ -408,9 +408,10 @@ function sampledModel(
   }
 
   let lerpedRow = -1;
-  const lerped = sampledRow(cols.length);
+  let lerped: SampledRow | undefined; // allocated on first use: a range probe of a huge raster never needs it
   /** The coarse values interpolated to one row of the window (along y), reused until another row is asked for. */
   function rowValues(windowRow: number): SampledRow {
+    lerped ??= sampledRow(cols.length);
     if (windowRow === lerpedRow) return lerped;
     const row = windowRow + window.y;
     const [r0, r1] = bracket(row, frame.height, step);
@@ -442,12 +443,11 @@ function sampledModel(
     }
   }
   const CHORDS = ["uFE", "uFN", "uBE", "uBN", "vFE", "vFN", "vBE", "vBN"] as const;
-  const chords = Object.fromEntries(CHORDS.map((f) => [f, new Float64Array(width)])) as Record<
-    (typeof CHORDS)[number],
-    Float64Array
-  >;
+  type Chords = Record<(typeof CHORDS)[number], Float64Array>;
+  let chords: Chords | undefined; // allocated on first use, like `lerped`
   /** The chord directions of a row's pixels (only border rows and columns need them). */
   function chordRow(values: SampledRow) {
+    chords ??= Object.fromEntries(CHORDS.map((f) => [f, new Float64Array(width)])) as Chords;
     for (const field of CHORDS) interpolate(values[field], chords[field], width);
     return chords;
   }
@@ -547,15 +547,6 @@ const rangeProbes = new WeakMap<SpacingModel, RangeProbe>();
 const PROBED_ROWS = 129;
 const PROBED_COLUMNS = 257;
 
-/** Up to `limit` of the values, evenly spread, first and last included. */
-function spread(values: number[], limit: number): number[] {
-  if (values.length <= limit) return values;
-  return Array.from(
-    { length: limit },
-    (_, i) => values[Math.round((i * (values.length - 1)) / (limit - 1))]!,
-  );
-}
-
 /**
  * The sampled model's range probe: its coarse nodes inside the window plus the window's last steps, evaluated from
  * single coarse nodes with exactly the arithmetic of xSteps/ySteps (bilinear: the extremes lie at those nodes).
@@ -591,21 +582,26 @@ function sampledProbe(
     if (c1 === c0) return v0;
     return v0 + ((lerp(c1) - v0) / (c1 - c0)) * (c - c0);
   };
-  /** Coarse positions inside [first, first + count) of an axis of n, in window coordinates, and `last`. */
-  const positions = (first: number, count: number, n: number, last: number, limit: number) => {
-    const inside = samplesCovering(first, count, n, step)
-      .map((p) => p - first)
-      .filter((p) => p >= 0 && p <= last);
-    return spread(
-      [...new Set([0, ...inside, last])].sort((a, b) => a - b),
-      limit,
-    );
+  /**
+   * Up to `limit` of the coarse positions inside [first, first + last] of an axis of n pixels, evenly chosen, in
+   * window coordinates, with 0 and `last` (worked out, not listed: an axis may have millions of them).
+   */
+  const positions = (first: number, n: number, last: number, limit: number) => {
+    const lo = Math.ceil(first / step);
+    const hi = Math.floor(Math.min(first + last, n - 2) / step);
+    const count = Math.max(0, hi - lo + 1);
+    const chosen = Array.from({ length: Math.min(count, limit) }, (_, i) =>
+      count <= limit ? lo + i : lo + Math.round((i * (count - 1)) / (limit - 1)),
+    ).map((k) => k * step - first);
+    const all = [0, ...chosen, last];
+    if (first + last === n - 1) all.push(n - 1 - first);
+    return [...new Set(all)].filter((p) => p >= 0 && p <= last).sort((a, b) => a - b);
   };
   return {
-    xRows: positions(window.y, window.height, frame.height, window.height - 1, PROBED_ROWS),
-    xCols: positions(window.x, window.width, frame.width, Math.max(0, window.width - 2), PROBED_COLUMNS),
-    yRows: positions(window.y, window.height, frame.height, Math.max(0, window.height - 2), PROBED_ROWS),
-    yCols: positions(window.x, window.width, frame.width, window.width - 1, PROBED_COLUMNS),
+    xRows: positions(window.y, frame.height, window.height - 1, PROBED_ROWS),
+    xCols: positions(window.x, frame.width, Math.max(0, window.width - 2), PROBED_COLUMNS),
+    yRows: positions(window.y, frame.height, Math.max(0, window.height - 2), PROBED_ROWS),
+    yCols: positions(window.x, frame.width, window.width - 1, PROBED_COLUMNS),
     x: value("x"),
     y: value("y"),
   };
