@@ -1,12 +1,13 @@
 // Analytic truth: planes z = a·east + b·north (ground metres, computed in test/pipeline/ground-plane.js with proj4
 // and GeographicLib) on conformal and non-conformal grids, rotated and sheared ones included. With default options
 // demgrad's slope, aspect (true north and, with --north grid, from the map's +y) and gradient (east, north) must
-// match the truth at every pixel, borders included, within about 2.5× the error measured (Float32 storage).
+// match the truth at every pixel, borders included, within about 2.5× the error measured (Float32 storage); the
+// hillshade's light stays relative to the map (the truth's gradient along the map's axes shaded, ±1 grey level).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, test } from "node:test";
-import { processDem } from "../../dist/index.js";
+import { hillshade, processDem } from "../../dist/index.js";
 import { angleDiff, readBand } from "../helpers/raster.js";
 import { analyticCases } from "./analytic-cases.js";
 import { writeGroundPlane } from "./ground-plane.js";
@@ -54,6 +55,7 @@ for (const [name, setup] of Object.entries(analyticCases())) {
         slope: `${dir}/slope.tif`,
         aspect: `${dir}/aspect.tif`,
         gradient: `${dir}/gradient.tif`,
+        hillshade: `${dir}/shade.tif`,
       };
       await processDem(dem, outputs, { warn: () => {} });
       await processDem(dem, { aspect: `${dir}/grid.tif` }, { north: "grid", warn: () => {} });
@@ -62,6 +64,7 @@ for (const [name, setup] of Object.entries(analyticCases())) {
       const gridAspect = (await readBand(`${dir}/grid.tif`)).data;
       const east = (await readBand(outputs.gradient, 0)).data;
       const north = (await readBand(outputs.gradient, 1)).data;
+      const shade = (await readBand(outputs.hillshade)).data;
       const rise = Math.hypot(a, b);
       for (let i = 0; i < slope.length; i++) {
         const where = `plane ${a}, ${b} pixel ${i}`;
@@ -88,6 +91,9 @@ for (const [name, setup] of Object.entries(analyticCases())) {
           Math.abs(north[i] + rise * Math.cos(facing)) < gradientTolerance,
           `${where}: dz/dn ${north[i]}`,
         );
+        const inGrid = (fromGridNorth * Math.PI) / 180;
+        const [expected] = hillshade({ dzdx: [-rise * Math.sin(inGrid)], dzdy: [-rise * Math.cos(inGrid)] });
+        assert.ok(Math.abs(shade[i] - expected) <= 1, `${where}: hillshade ${shade[i]} vs ${expected}`);
       }
     }
   });
