@@ -86,7 +86,9 @@ function shearedSpacing(width, height, sx, sy) {
   const m = [v[1] / det, -u[1] / det, -v[0] / det, u[0] / det];
   const spacing = uniformSpacing(width, height, hx, hy);
   spacing.frame = {
-    eastNorth: (_row, ...out) => out.slice(0, 4).forEach((a, i) => a.fill(m[i], 0, width)),
+    eastNorth: (_row, ...out) => {
+      for (let i = 0; i < 4; i++) out[i].fill(m[i], 0, width);
+    },
     gridNorth: (_row, east, north) => {
       east.fill(0, 0, width);
       north.fill(1, 0, width);
