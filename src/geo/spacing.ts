@@ -442,14 +442,14 @@ function sampledModel(
       for (let c = Math.max(c0, x0); c < end; c++) out[c - x0] = v0 + slope * (c - c0);
     }
   }
-  const CHORDS = ["uFE", "uFN", "uBE", "uBN", "vFE", "vFN", "vBE", "vBN"] as const;
-  type Chords = Record<(typeof CHORDS)[number], Float64Array>;
-  let chords: Chords | undefined; // allocated on first use, like `lerped`
-  /** The chord directions of a row's pixels (only border rows and columns need them). */
-  function chordRow(values: SampledRow) {
-    chords ??= Object.fromEntries(CHORDS.map((f) => [f, new Float64Array(width)])) as Chords;
-    for (const field of CHORDS) interpolate(values[field], chords[field], width);
-    return chords;
+  /** One column's value of `interpolate`, by the same arithmetic. */
+  function valueAt(values: Float64Array, c: number): number {
+    if (cols.length === 1) return values[0]!;
+    const col = c + window.x;
+    const i = Math.max(0, Math.min(cols.length - 2, Math.floor((col - cols[0]!) / step)));
+    const c0 = cols[i]!;
+    const v0 = values[i]!;
+    return v0 + ((values[i + 1]! - v0) / (cols[i + 1]! - c0)) * (col - c0);
   }
   const model: SpacingModel = {
     mode: "ground",
@@ -472,19 +472,24 @@ function sampledModel(
         interpolate(values.m10, m10, width);
         interpolate(values.m11, m11, width);
         if (!oneSided || (!oneSided.x && oneSided.y === 0)) return;
-        const chords = chordRow(values);
+        const at = (e: Field, n: Field, c: number): [number, number] => [
+          valueAt(values[e], c),
+          valueAt(values[n], c),
+        ];
+        const mean = (f: [number, number], b: [number, number]) => meanDirection(f, b);
         const u = (c: number): [number, number] =>
           oneSided.x && c === 0
-            ? unit(chords.uFE[c]!, chords.uFN[c]!)
+            ? unit(...at("uFE", "uFN", c))
             : oneSided.x && c === width - 1
-              ? unit(chords.uBE[c]!, chords.uBN[c]!)
-              : meanDirection([chords.uFE[c]!, chords.uFN[c]!], [chords.uBE[c]!, chords.uBN[c]!]);
+              ? unit(...at("uBE", "uBN", c))
+              : mean(at("uFE", "uFN", c), at("uBE", "uBN", c));
         const v = (c: number): [number, number] =>
           oneSided.y > 0
-            ? unit(chords.vFE[c]!, chords.vFN[c]!)
+            ? unit(...at("vFE", "vFN", c))
             : oneSided.y < 0
-              ? unit(chords.vBE[c]!, chords.vBN[c]!)
-              : meanDirection([chords.vFE[c]!, chords.vFN[c]!], [chords.vBE[c]!, chords.vBN[c]!]);
+              ? unit(...at("vBE", "vBN", c))
+              : mean(at("vFE", "vFN", c), at("vBE", "vBN", c));
+        // The whole first and last rows; elsewhere the first and last columns only.
         const columns = oneSided.y !== 0 ? Array.from({ length: width }, (_, c) => c) : [0, width - 1];
         for (const c of columns) [m00[c], m01[c], m10[c], m11[c]] = frameMatrix(u(c), v(c));
       },
