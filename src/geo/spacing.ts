@@ -308,17 +308,16 @@ const direction = (azimuth: number): [number, number] => {
   return [Math.sin(r), Math.cos(r)];
 };
 
+/** (e, n) scaled to length 1. */
 const unit = (e: number, n: number): [number, number] => {
   const length = Math.hypot(e, n);
   return [e / length, n / length];
 };
 
-/** (a + b) / |a + b|, or the finite one of the two alone. */
+/** (a + b) / |a + b|, or the finite one of the two alone (a neighbour outside the CRS's domain). */
 function meanDirection(a: [number, number], b: [number, number]): [number, number] {
   const finite = (v: [number, number]) => Number.isFinite(v[0]) && Number.isFinite(v[1]);
-  const [e, n] = !finite(b) ? a : !finite(a) ? b : [a[0] + b[0], a[1] + b[1]];
-  const length = Math.hypot(e, n);
-  return [e / length, n / length];
+  return !finite(b) ? unit(...a) : !finite(a) ? unit(...b) : unit(a[0] + b[0], a[1] + b[1]);
 }
 
 /**
@@ -472,23 +471,15 @@ function sampledModel(
         interpolate(values.m10, m10, width);
         interpolate(values.m11, m11, width);
         if (!oneSided || (!oneSided.x && oneSided.y === 0)) return;
-        const at = (e: Field, n: Field, c: number): [number, number] => [
-          valueAt(values[e], c),
-          valueAt(values[n], c),
-        ];
-        const mean = (f: [number, number], b: [number, number]) => meanDirection(f, b);
-        const u = (c: number): [number, number] =>
-          oneSided.x && c === 0
-            ? unit(...at("uFE", "uFN", c))
-            : oneSided.x && c === width - 1
-              ? unit(...at("uBE", "uBN", c))
-              : mean(at("uFE", "uFN", c), at("uBE", "uBN", c));
-        const v = (c: number): [number, number] =>
-          oneSided.y > 0
-            ? unit(...at("vFE", "vFN", c))
-            : oneSided.y < 0
-              ? unit(...at("vBE", "vBN", c))
-              : mean(at("vFE", "vFN", c), at("vBE", "vBN", c));
+        /** The direction of the chord forward (side +1), backward (−1), or the tangent (0), at column c. */
+        const along = (side: number, forward: [Field, Field], backward: [Field, Field], c: number) => {
+          const f: [number, number] = [valueAt(values[forward[0]], c), valueAt(values[forward[1]], c)];
+          const b: [number, number] = [valueAt(values[backward[0]], c), valueAt(values[backward[1]], c)];
+          return side > 0 ? unit(...f) : side < 0 ? unit(...b) : meanDirection(f, b);
+        };
+        const xSide = (c: number) => (!oneSided.x ? 0 : c === 0 ? 1 : c === width - 1 ? -1 : 0);
+        const u = (c: number) => along(xSide(c), ["uFE", "uFN"], ["uBE", "uBN"], c);
+        const v = (c: number) => along(oneSided.y, ["vFE", "vFN"], ["vBE", "vBN"], c);
         // The whole first and last rows; elsewhere the first and last columns only.
         const columns = oneSided.y !== 0 ? Array.from({ length: width }, (_, c) => c) : [0, width - 1];
         for (const c of columns) [m00[c], m01[c], m10[c], m11[c]] = frameMatrix(u(c), v(c));
