@@ -106,7 +106,8 @@ export function verticalUnitFromName(name: string): Georef["verticalUnit"] {
 
 /**
  * The georeferencing of a grid in an EPSG CRS, as a GeoTIFF would carry it: for writing rasters computed from
- * scratch (synthetic DEMs, resampled grids) with `writeGeoTiff(..., { like })`.
+ * scratch (synthetic DEMs, resampled grids) with `writeGeoTiff(..., { like })`. Throws a GeorefError for a code
+ * the CRS tables do not hold (rather than invent a lon/lat CRS for it).
  *
  * @example
  * ```ts
