@@ -441,37 +441,6 @@ function sampledModel(
       for (let c = Math.max(c0, x0); c < end; c++) out[c - x0] = v0 + slope * (c - c0);
     }
   }
-  /** `interpolate` of four fields at once (one pass along the row): the frame's matrix. */
-  function interpolate4(values: Float64Array[], out: Float64Array[]) {
-    const [a, b, c, d] = values as [Float64Array, Float64Array, Float64Array, Float64Array];
-    const [oa, ob, oc, od] = out as [Float64Array, Float64Array, Float64Array, Float64Array];
-    if (cols.length === 1) {
-      for (let k = 0; k < 4; k++) out[k]!.fill(values[k]![0]!, 0, width);
-      return;
-    }
-    const x0 = window.x;
-    const stop = x0 + width;
-    for (let i = 0; i < cols.length - 1; i++) {
-      const c0 = cols[i]!;
-      const end = i === cols.length - 2 ? stop : Math.min(stop, cols[i + 1]!);
-      const span = cols[i + 1]! - c0;
-      const [a0, b0, c0v, d0] = [a[i]!, b[i]!, c[i]!, d[i]!];
-      const [sa, sb, sc, sd] = [
-        (a[i + 1]! - a0) / span,
-        (b[i + 1]! - b0) / span,
-        (c[i + 1]! - c0v) / span,
-        (d[i + 1]! - d0) / span,
-      ];
-      for (let col = Math.max(c0, x0); col < end; col++) {
-        const t = col - c0;
-        const o = col - x0;
-        oa[o] = a0 + sa * t;
-        ob[o] = b0 + sb * t;
-        oc[o] = c0v + sc * t;
-        od[o] = d0 + sd * t;
-      }
-    }
-  }
   /** One column's value of `interpolate`, by the same arithmetic. */
   function valueAt(values: Float64Array, c: number): number {
     if (cols.length === 1) return values[0]!;
@@ -497,7 +466,10 @@ function sampledModel(
     frame: {
       eastNorth(row, m00, m01, m10, m11, oneSided) {
         const values = rowValues(row);
-        interpolate4([values.m00, values.m01, values.m10, values.m11], [m00, m01, m10, m11]);
+        interpolate(values.m00, m00, width);
+        interpolate(values.m01, m01, width);
+        interpolate(values.m10, m10, width);
+        interpolate(values.m11, m11, width);
         if (!oneSided || (!oneSided.x && oneSided.y === 0)) return;
         /** The direction of the chord forward (side +1), backward (−1), or the tangent (0), at column c. */
         const along = (side: number, forward: [Field, Field], backward: [Field, Field], c: number) => {
