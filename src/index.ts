@@ -16,7 +16,15 @@ export {
 } from "./errors.js";
 export { georefFromEpsg, georefFromTags, verticalUnitFromName } from "./geo/georef.js";
 export { spacingModel, spacingRange } from "./geo/spacing.js";
-export type { Crs, Georef, GeoTransform, SpacingMode, SpacingModel } from "./geo/types.js";
+export type {
+  Crs,
+  Georef,
+  GeoTransform,
+  GroundFrame,
+  OneSidedDifferences,
+  SpacingMode,
+  SpacingModel,
+} from "./geo/types.js";
 export type { Dem, DemHandle, DemSource, OpenOptions, SampleType } from "./io/dem-reader.js";
 export { openDem, readDem } from "./io/dem-reader.js";
 export {

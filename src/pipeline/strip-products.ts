@@ -4,7 +4,7 @@
  * is plain data that crosses to a worker by structured clone.
  */
 import { spacingModel } from "../geo/spacing.js";
-import type { Georef, SpacingModel } from "../geo/types.js";
+import type { Georef, GroundFrame, SpacingModel } from "../geo/types.js";
 import { aspect } from "../terrain/aspect.js";
 import { computeDerivatives } from "../terrain/derivatives.js";
 import { Workspace } from "../terrain/grid-steps.js";
@@ -131,38 +131,57 @@ export class StripProducts {
       this.workspace,
     );
     scaleGradient(grad, this.plan.zMultiplier);
-    let bearings: Float64Array | undefined;
-    // Only aspect turns towards true north.
-    if (this.plan.options.trueNorth && this.plan.products.includes("aspect")) {
-      bearings = this.workspace.float64("bearings", job.rows * width);
-      for (let r = 0; r < job.rows; r++)
-        this.spacing.gridNorthBearing(job.first + r, bearings.subarray(r * width));
-    }
+    // The gradient is east/north; hillshade (light relative to the map) and grid-north aspect want it in the frame
+    // of the map's +y axis.
+    const frame = this.spacing.frame;
+    const wantsGrid =
+      this.plan.products.includes("hillshade") ||
+      (this.plan.products.includes("aspect") && !this.plan.options.trueNorth);
+    let grid = frame && wantsGrid ? toGridFrame(grad, frame, this.workspace) : grad;
     let strip = grad;
     if (crop.x !== 0 || crop.width !== width) {
       const columns = (a: Float64Array, name: string) =>
         cropColumns(a, width, job.rows, crop.x, this.workspace.float64(name, job.rows * crop.width));
-      strip = {
-        ...grad,
-        dzdx: columns(grad.dzdx, "cropped dz/dx"),
-        dzdy: columns(grad.dzdy, "cropped dz/dy"),
+      const cropped = (g: GradientStrip, name: string) => ({
+        ...g,
+        dzdx: columns(g.dzdx, `cropped ${name} dz/dx`),
+        dzdy: columns(g.dzdy, `cropped ${name} dz/dy`),
         width: crop.width,
-      };
-      bearings = bearings && columns(bearings, "cropped bearings");
+      });
+      strip = cropped(grad, "east/north");
+      grid = grid === grad ? strip : cropped(grid, "grid");
     }
     const rows: ProductRows = {};
-    for (const kernel of this.kernels)
-      Object.assign(rows, kernel(strip, bearings, this.pool, this.workspace));
+    for (const kernel of this.kernels) Object.assign(rows, kernel(strip, grid, this.pool, this.workspace));
     return rows;
   }
 }
 
-type Kernel = (
-  g: GradientStrip,
-  bearings: Float64Array | undefined,
-  pool: BufferPool,
-  ws: Workspace,
-) => ProductRows;
+/**
+ * The gradient's components along the map's +y direction (grid north) and the direction 90° clockwise from it:
+ * the east/north vector rotated by the bearing of grid north at each pixel.
+ */
+function toGridFrame(grad: GradientStrip, frame: GroundFrame, ws: Workspace): GradientStrip {
+  const { width, rows, firstRow } = grad;
+  const dzdx = ws.float64("grid dz/dx", rows * width);
+  const dzdy = ws.float64("grid dz/dy", rows * width);
+  const sin = ws.float64("grid north east", width);
+  const cos = ws.float64("grid north north", width);
+  for (let k = 0; k < rows; k++) {
+    frame.gridNorth(firstRow + k, sin, cos);
+    const o = k * width;
+    for (let c = 0; c < width; c++) {
+      const e = grad.dzdx[o + c]!;
+      const n = grad.dzdy[o + c]!;
+      dzdx[o + c] = e * cos[c]! - n * sin[c]!;
+      dzdy[o + c] = e * sin[c]! + n * cos[c]!;
+    }
+  }
+  return { ...grad, dzdx, dzdy };
+}
+
+/** A product's rows from the strip's gradient: east/north components, and along the map's axes (`grid`). */
+type Kernel = (g: GradientStrip, grid: GradientStrip, pool: BufferPool, ws: Workspace) => ProductRows;
 
 /** The kernel of one product with its options resolved once. */
 function productKernel(product: Product, opts: ProductOptions, spacing: SpacingModel): Kernel {
@@ -175,8 +194,9 @@ function productKernel(product: Product, opts: ProductOptions, spacing: SpacingM
     const nodata = opts.compat && opts.zeroForFlat ? 0 : FLOAT_NODATA;
     const options = { trigonometric: opts.trigonometric, zeroForFlat: opts.zeroForFlat, nodata };
     const imageSpace = opts.compat ? pixelSpaceGradient(spacing) : (g: GradientStrip) => g;
-    return (g, northBearing, pool, ws) => ({
-      aspect: aspect(imageSpace(g, ws), { ...options, northBearing }, pool.float32(g.dzdx.length)),
+    // True north: straight from the east/north gradient; grid north: from its components along the map's axes.
+    return (g, grid, pool, ws) => ({
+      aspect: aspect(imageSpace(opts.trueNorth ? g : grid, ws), options, pool.float32(g.dzdx.length)),
     });
   }
   if (product === "hillshade") {
@@ -187,7 +207,8 @@ function productKernel(product: Product, opts: ProductOptions, spacing: SpacingM
       // gdaldem's igor takes the aspect in image space.
       pixelAspect: opts.compat ? pixelAspectRatio(spacing) : 1,
     };
-    return (g, _, pool) => ({ hillshade: hillshade(g, options, pool.uint8(g.dzdx.length)) });
+    // The light's azimuth is relative to the map: shade the gradient along the map's axes.
+    return (_, grid, pool) => ({ hillshade: hillshade(grid, options, pool.uint8(grid.dzdx.length)) });
   }
   return (g, _, pool) => ({ gradient: [toFloat32(g.dzdx, pool), toFloat32(g.dzdy, pool)] });
 }

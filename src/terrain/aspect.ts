@@ -10,7 +10,10 @@ export interface AspectOptions {
   zeroForFlat?: boolean;
   /** Output value where the gradient is undefined or flat (default −9999). */
   nodata?: number;
-  /** Per cell, the compass bearing (radians) of the grid's +y axis: gives true-north aspect. Omitted: grid north. */
+  /**
+   * Per cell, the compass bearing (radians) of the gradient's +y axis, for components along a grid's axes: gives
+   * true-north aspect. Omitted: the gradient's own +y (true north for terrainGradient's east/north components).
+   */
   northBearing?: ArrayLike<number> | undefined;
 }
 
