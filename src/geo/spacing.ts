@@ -20,6 +20,11 @@ export interface SpacingOptions {
    * with exactly the values the whole grid's model gives there — so tiles of a mosaic agree with the mosaic.
    */
   window?: { x: number; y: number; width: number; height: number } | undefined;
+  /**
+   * The most rows a caller visits together (a strip and its halo; default 1032): the sampled model keeps the
+   * coarse rows that span them, so none is computed twice and memory does not grow with the raster's height.
+   */
+  rowsInUse?: number | undefined;
 }
 
 const WHAT_TO_PASS = "pass --xscale/--yscale (or -s) or --spacing nominal";
@@ -81,7 +86,7 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
     const toDegrees = (angular * 180) / Math.PI;
     const metresPerUnit = angular * ellipsoid.a;
     const lonLat = (x: number, y: number): [number, number] => [x * toDegrees, y * toDegrees];
-    return sampledModel(gt, georef, window, lonLat, metresPerUnit, ellipsoid, warn);
+    return sampledModel(gt, georef, window, lonLat, metresPerUnit, ellipsoid, warn, options.rowsInUse);
   }
   const unit = crs.linearUnit ?? 1;
   if (mode === "nominal") return linearModel("nominal", window, gt, unit, unit);
@@ -91,7 +96,7 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
     const [lon, lat] = toLonLat.forward([x * factor, y * factor]);
     return [lon!, lat!];
   };
-  return sampledModel(gt, georef, window, project, unit, ellipsoid, warn);
+  return sampledModel(gt, georef, window, project, unit, ellipsoid, warn, options.rowsInUse);
 }
 
 const isRotated = (gt: GeoTransform) => gt[2] !== 0 || gt[4] !== 0;
@@ -336,6 +341,7 @@ function sampledModel(
   linearUnit: number,
   e: Ellipsoid,
   warn: WarningHandler,
+  rowsInUse = 1032,
 ): SpacingModel {
   const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
   const outputs = geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH;
@@ -393,7 +399,7 @@ function sampledModel(
   checkLocated(sample, frame, warn);
 
   const coarseRows = new Map<number, SampledRow>();
-  const keptCoarseRows = Math.ceil(1032 / step) + 2;
+  const keptCoarseRows = Math.ceil(rowsInUse / step) + 2;
   function coarseRow(row: number): SampledRow {
     let sampled = coarseRows.get(row);
     if (sampled) return sampled;
