@@ -57,6 +57,7 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
   if (defined(raw.xscale) !== defined(raw.yscale))
     throw new UsageError("--xscale and --yscale must be given together");
   const { north, scale, ...common } = resolveAll(COMMON_OPTIONS, values, { compat });
+  refuseContradictions(raw, { ...common, compat });
   const products = resolveAll(PRODUCT_OPTIONS, values, { compat }) as unknown as ProductsResolved;
   return {
     ...common,
@@ -72,4 +73,34 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     signal: raw.signal,
     warn: raw.warn ?? warnToStderr,
   };
+}
+
+/**
+ * Flags that contradict each other or would be silently ignored are refused, naming both (checked on what the
+ * caller gave, not on defaults).
+ */
+function refuseContradictions(
+  raw: ProcessOptions,
+  resolved: Pick<CommonResolved, "compat" | "method" | "spacing">,
+): void {
+  const gdaldemNorth = resolved.compat
+    ? "--compat gdaldem"
+    : resolved.spacing === "nominal"
+      ? "--spacing nominal"
+      : "";
+  if (raw.north === "true" && gdaldemNorth) {
+    throw new UsageError(
+      `--north true contradicts ${gdaldemNorth}: nominal pixel sizes carry no meridian convergence, so aspect is from grid north`,
+    );
+  }
+  if (raw.edges === false && resolved.method === "gradient" && !resolved.compat) {
+    throw new UsageError(
+      "--no-edges applies to --method horn or zevenbergen-thorne: the gradient method always computes border cells",
+    );
+  }
+  if (defined(raw.edgeOrder) && resolved.method !== "gradient") {
+    throw new UsageError(
+      `--edge-order applies to --method gradient only, not to --method ${resolved.method}`,
+    );
+  }
 }
