@@ -17,6 +17,7 @@ import {
   withOptions,
 } from "./common-options.js";
 import { progressBar } from "./progress.js";
+import { addTilesCommand } from "./tiles.js";
 
 const EXAMPLES = `
 Examples:
@@ -217,6 +218,7 @@ export function buildProgram(): Command {
     if (code !== 0) throw new BatchFailed();
   });
 
+  addTilesCommand(program);
   return program;
 }
 

@@ -1,0 +1,19 @@
+/** Tile images: PNG or WebP through sharp. Elevation encodings are data, so their WebP is lossless. */
+import sharp from "sharp";
+
+export type TileFormat = "png" | "webp";
+
+/** Encodes `pixels` (`channels` bytes per pixel, row-major) as a square tile image. */
+export async function encodeTile(
+  pixels: Uint8Array,
+  size: number,
+  channels: 2 | 4,
+  format: TileFormat,
+  lossless: boolean,
+): Promise<Buffer> {
+  const image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+    raw: { width: size, height: size, channels },
+  });
+  if (format === "webp") return image.webp(lossless ? { lossless: true } : { quality: 90 }).toBuffer();
+  return image.png({ compressionLevel: 6 }).toBuffer();
+}

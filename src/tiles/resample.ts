@@ -1,0 +1,220 @@
+/**
+ * Resampling into tile pixels: where each tile pixel centre falls in the DEM (exact inverse projection, or a
+ * bilinear interpolation of it that is checked to stay within a fraction of a pixel), and bilinear sampling of a
+ * grid there.
+ */
+import { HALF_WORLD, mercatorToLonLat, pixelMetres } from "./mercator.js";
+import type { DemProjection } from "./projection.js";
+
+/** A window of the pixel grid of zoom `z` (the whole world is `tileSize · 2^z` pixels square). */
+export interface PixelWindow {
+  z: number;
+  tileSize: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** DEM pixel coordinates of every pixel centre of a window, row-major. */
+export interface SourceCoordinates {
+  col: Float64Array;
+  row: Float64Array;
+}
+
+/** Interpolation nodes every this many pixels; cells whose error check fails are computed exactly. */
+const NODE_STEP = 16;
+/** Largest error of the interpolated coordinates accepted, in DEM pixels (the issue allows < 0.05). */
+export const COORDINATE_TOLERANCE = 0.02;
+
+/** Exact DEM pixel coordinates of the centre of window pixel (i, j). */
+function exact(window: PixelWindow, projection: DemProjection, i: number, j: number): [number, number] {
+  const res = pixelMetres(window.z, window.tileSize);
+  const [lon, lat] = mercatorToLonLat(
+    -HALF_WORLD + (window.x + i + 0.5) * res,
+    HALF_WORLD - (window.y + j + 0.5) * res,
+  );
+  return projection.toPixel(lon, lat);
+}
+
+/** Node positions along an axis of `n` pixels: every `NODE_STEP` pixels, and the last pixel. */
+function nodePositions(n: number): number[] {
+  const nodes: number[] = [];
+  for (let i = 0; i < n - 1; i += NODE_STEP) nodes.push(i);
+  nodes.push(n - 1);
+  return nodes;
+}
+
+/**
+ * The DEM pixel coordinates of a window's pixel centres. With `approximate` (default), the inverse projection is
+ * computed exactly on nodes every 16 pixels and interpolated bilinearly in between; a cell whose interpolated
+ * centre is off by more than `COORDINATE_TOLERANCE` pixels from the exact one is computed exactly throughout.
+ */
+export function sourceCoordinates(
+  window: PixelWindow,
+  projection: DemProjection,
+  approximate = true,
+): SourceCoordinates {
+  const { width, height } = window;
+  const col = new Float64Array(width * height);
+  const row = new Float64Array(width * height);
+  const exactCell = (i0: number, i1: number, j0: number, j1: number) => {
+    for (let j = j0; j < j1; j++) {
+      for (let i = i0; i < i1; i++) {
+        const [c, r] = exact(window, projection, i, j);
+        col[j * width + i] = c;
+        row[j * width + i] = r;
+      }
+    }
+  };
+  if (!approximate) {
+    exactCell(0, width, 0, height);
+    return { col, row };
+  }
+  const xs = nodePositions(width);
+  const ys = nodePositions(height);
+  const nodeCol = new Float64Array(xs.length * ys.length);
+  const nodeRow = new Float64Array(xs.length * ys.length);
+  for (let b = 0; b < ys.length; b++) {
+    for (let a = 0; a < xs.length; a++) {
+      [nodeCol[b * xs.length + a], nodeRow[b * xs.length + a]] = exact(window, projection, xs[a]!, ys[b]!);
+    }
+  }
+  const cellsX = Math.max(1, xs.length - 1);
+  const cellsY = Math.max(1, ys.length - 1);
+  for (let b = 0; b < cellsY; b++) {
+    const b1 = Math.min(b + 1, ys.length - 1);
+    const j0 = ys[b]!;
+    const j1 = b === cellsY - 1 ? height : ys[b1]!;
+    const jSpan = Math.max(1, ys[b1]! - j0);
+    for (let a = 0; a < cellsX; a++) {
+      const a1 = Math.min(a + 1, xs.length - 1);
+      const i0 = xs[a]!;
+      const i1 = a === cellsX - 1 ? width : xs[a1]!;
+      const iSpan = Math.max(1, xs[a1]! - i0);
+      const n00 = b * xs.length + a;
+      const n10 = b * xs.length + a1;
+      const n01 = b1 * xs.length + a;
+      const n11 = b1 * xs.length + a1;
+      const lerp = (v: Float64Array, u: number, w: number) =>
+        (1 - w) * ((1 - u) * v[n00]! + u * v[n10]!) + w * ((1 - u) * v[n01]! + u * v[n11]!);
+      // The interpolation error of a smooth mapping peaks inside the cell: check its centre.
+      const ic = Math.floor(i0 + iSpan / 2);
+      const jc = Math.floor(j0 + jSpan / 2);
+      const [ec, er] = exact(window, projection, ic, jc);
+      const uc = (ic - i0) / iSpan;
+      const wc = (jc - j0) / jSpan;
+      const error = Math.hypot(lerp(nodeCol, uc, wc) - ec, lerp(nodeRow, uc, wc) - er);
+      if (!(error <= COORDINATE_TOLERANCE)) {
+        exactCell(i0, i1, j0, j1);
+        continue;
+      }
+      for (let j = j0; j < j1; j++) {
+        const w = (j - j0) / jSpan;
+        for (let i = i0; i < i1; i++) {
+          const u = (i - i0) / iSpan;
+          col[j * width + i] = lerp(nodeCol, u, w);
+          row[j * width + i] = lerp(nodeRow, u, w);
+        }
+      }
+    }
+  }
+  return { col, row };
+}
+
+/** A grid of values, NaN = nodata. */
+export interface Grid {
+  data: Float32Array | Float64Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * Bilinear samples of `grid` at `coords` scaled to the grid (`col · scale + offset`, for overview levels), into
+ * `out`. Outside the grid's outer pixel edges, and where the nearest cell is nodata, the sample is NaN; next to
+ * nodata the valid neighbours' weights are renormalised (as GDAL does), so the footprint equals the nearest
+ * neighbour's.
+ */
+export function sampleBilinear(
+  grid: Grid,
+  coords: SourceCoordinates,
+  out: Float32Array | Float64Array,
+  scale = 1,
+  offset = 0,
+): void {
+  const { data, width, height } = grid;
+  for (let k = 0; k < out.length; k++) {
+    const c = coords.col[k]! * scale + offset;
+    const r = coords.row[k]! * scale + offset;
+    if (!(c >= -0.5 && c <= width - 0.5 && r >= -0.5 && r <= height - 0.5)) {
+      out[k] = Number.NaN;
+      continue;
+    }
+    const nearest = data[Math.min(height - 1, Math.round(r)) * width + Math.min(width - 1, Math.round(c))]!;
+    if (nearest !== nearest) {
+      out[k] = Number.NaN;
+      continue;
+    }
+    const cc = Math.min(Math.max(c, 0), width - 1);
+    const rc = Math.min(Math.max(r, 0), height - 1);
+    const c0 = Math.min(Math.floor(cc), Math.max(0, width - 2));
+    const r0 = Math.min(Math.floor(rc), Math.max(0, height - 2));
+    const c1 = Math.min(c0 + 1, width - 1);
+    const r1 = Math.min(r0 + 1, height - 1);
+    const u = cc - c0;
+    const v = rc - r0;
+    const v00 = data[r0 * width + c0]!;
+    const v10 = data[r0 * width + c1]!;
+    const v01 = data[r1 * width + c0]!;
+    const v11 = data[r1 * width + c1]!;
+    if (v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11) {
+      out[k] = (1 - v) * ((1 - u) * v00 + u * v10) + v * ((1 - u) * v01 + u * v11);
+      continue;
+    }
+    let sum = 0;
+    let weight = 0;
+    const add = (value: number, w: number) => {
+      if (value === value && w > 0) {
+        sum += value * w;
+        weight += w;
+      }
+    };
+    add(v00, (1 - u) * (1 - v));
+    add(v10, u * (1 - v));
+    add(v01, (1 - u) * v);
+    add(v11, u * v);
+    out[k] = weight > 0 ? sum / weight : nearest;
+  }
+}
+
+/**
+ * The next overview level of a grid: each cell the mean of the valid cells of a 2×2 block (NaN when none is valid).
+ * Cell (i, j) of level L is centred on level-0 coordinates (i + 0.5) · 2^L − 0.5.
+ */
+export function halve(grid: Grid): Grid {
+  const width = Math.ceil(grid.width / 2);
+  const height = Math.ceil(grid.height / 2);
+  const data = new Float32Array(width * height);
+  const src = grid.data;
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      let sum = 0;
+      let n = 0;
+      for (let dj = 0; dj < 2; dj++) {
+        const r = 2 * j + dj;
+        if (r >= grid.height) continue;
+        for (let di = 0; di < 2; di++) {
+          const c = 2 * i + di;
+          if (c >= grid.width) continue;
+          const v = src[r * grid.width + c]!;
+          if (v === v) {
+            sum += v;
+            n++;
+          }
+        }
+      }
+      data[j * width + i] = n > 0 ? sum / n : Number.NaN;
+    }
+  }
+  return { data, width, height };
+}

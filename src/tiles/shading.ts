@@ -1,0 +1,84 @@
+/**
+ * Hillshade and slope of a block of elevations with the very kernels, options and ground spacing `demgrad hillshade`
+ * and `demgrad slope` use (the pipeline's strip computation, read-only).
+ */
+import type { Georef } from "../geo/types.js";
+import type { SampleType } from "../io/sample-types.js";
+import type { ResolvedOptions } from "../pipeline/options.js";
+import { derivativeContext } from "../pipeline/process.js";
+import { FLOAT_NODATA, planSpacing, type StripPlan, StripProducts } from "../pipeline/strip-products.js";
+import { derivativeHalo } from "../terrain/derivatives.js";
+import type { TerrainField } from "./products.js";
+
+/** A block of elevations in the DEM's stored unit, NaN = nodata, with the grid it is a window of. */
+export interface ElevationBlock {
+  data: Float64Array;
+  width: number;
+  height: number;
+  /** The grid the block is a window of, for the ground spacing (a tile block: the whole zoom level's grid). */
+  frame: Georef;
+  window?: { x: number; y: number; width: number; height: number };
+  sampleType: SampleType;
+}
+
+/** Rows of halo the derivative method needs around the cells it computes. */
+export function terrainHalo(opts: ResolvedOptions): number {
+  return derivativeHalo({ method: opts.method, edgeOrder: opts.edgeOrder });
+}
+
+/**
+ * The terrain fields of the cells `crop` of a block (NaN = nodata), computed in strips of `stripRows` rows. The
+ * block's own edges are the DEM's borders; cells outside `crop` serve as halo.
+ */
+export function terrainFields(
+  block: ElevationBlock,
+  fields: readonly TerrainField[],
+  opts: ResolvedOptions,
+  crop = { x: 0, y: 0, width: block.width, height: block.height },
+  stripRows = 256,
+): Partial<Record<TerrainField, Float32Array>> {
+  const quiet = { ...opts, warn: () => {} };
+  const { derivative, zMultiplier } = derivativeContext(
+    { georef: block.frame, sampleType: block.sampleType },
+    quiet,
+  );
+  const { spacing: _whole, ...settings } = derivative;
+  const plan: StripPlan = {
+    products: [...fields],
+    width: block.width,
+    demHeight: block.height,
+    crop: { x: crop.x, width: crop.width },
+    spacingFrame: { georef: block.frame, window: block.window },
+    derivative: settings,
+    zMultiplier,
+    options: opts,
+  };
+  const products = new StripProducts(plan, planSpacing(plan));
+  const halo = terrainHalo(opts);
+  const out: Partial<Record<TerrainField, Float32Array>> = {};
+  for (const field of fields) out[field] = new Float32Array(crop.width * crop.height);
+  for (let first = crop.y; first < crop.y + crop.height; first += stripRows) {
+    const rows = Math.min(stripRows, crop.y + crop.height - first);
+    const readFirst = Math.max(0, first - halo);
+    const readRows = Math.min(block.height, first + rows + halo) - readFirst;
+    const data = block.data.subarray(readFirst * block.width, (readFirst + readRows) * block.width);
+    const result = products.compute({ data, readFirst, readRows, first, rows });
+    const at = (first - crop.y) * crop.width;
+    if (result.hillshade) {
+      const target = out.hillshade!;
+      for (let k = 0; k < result.hillshade.length; k++) {
+        const v = result.hillshade[k]!;
+        target[at + k] = v === 0 ? Number.NaN : v;
+      }
+    }
+    if (result.slope) {
+      const target = out.slope!;
+      for (let k = 0; k < result.slope.length; k++) {
+        const v = result.slope[k]!;
+        target[at + k] = v === FLOAT_NODATA ? Number.NaN : v;
+      }
+    }
+    products.recycle(result);
+  }
+  return out;
+}
