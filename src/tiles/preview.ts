@@ -39,9 +39,13 @@ export function previewStyle(tiles: TileJson, tileUrl: string): Record<string, u
   if (tiles.encoding) {
     return {
       version: 8,
-      sources: { dem: { type: "raster-dem", encoding: tiles.encoding, ...source } },
+      // MapLibre renders better when hillshade and 3D terrain read separate sources.
+      sources: {
+        dem: { type: "raster-dem", encoding: tiles.encoding, ...source },
+        terrain: { type: "raster-dem", encoding: tiles.encoding, ...source },
+      },
       layers: [background, { id: "hillshade", type: "hillshade", source: "dem" }],
-      terrain: { source: "dem", exaggeration: 1.5 },
+      terrain: { source: "terrain", exaggeration: 1.5 },
     };
   }
   return {
@@ -60,6 +64,7 @@ function page(tiles: TileJson): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(tiles.name)} — demgrad tiles</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="maplibre/maplibre-gl.css">
 <style>html, body, #map { margin: 0; height: 100%; }</style>
 </head>
@@ -70,7 +75,7 @@ import { Map, NavigationControl } from "./maplibre/maplibre-gl.mjs";
 const tiles = await (await fetch("tiles.json")).json();
 // Tile URLs are relative to this page; MapLibre needs them absolute.
 const base = location.href.replace(/[^/]*([?#].*)?$/, "");
-const style = ${JSON.stringify(previewStyle(tiles, "TILE_URL"), null, 2).replace('"TILE_URL"', "base + tiles.tiles[0]")};
+const style = ${JSON.stringify(previewStyle(tiles, "TILE_URL"), null, 2).replaceAll('"TILE_URL"', "base + tiles.tiles[0]")};
 const map = new Map({
   container: "map",
   style,
