@@ -11,9 +11,11 @@ export async function encodeTile(
   format: TileFormat,
   lossless: boolean,
 ): Promise<Buffer> {
-  const image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+  let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
     raw: { width: size, height: size, channels },
   });
+  // Without this sharp writes grey + alpha as RGBA.
+  if (channels === 2) image = image.toColourspace("b-w");
   if (format === "webp") return image.webp(lossless ? { lossless: true } : { quality: 90 }).toBuffer();
   return image.png({ compressionLevel: 6 }).toBuffer();
 }
