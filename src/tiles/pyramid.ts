@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { AbortError, InputError, UsageError, type WarningHandler } from "../errors.js";
+import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
 import { spacingModel } from "../geo/spacing.js";
 import { temporaryName } from "../io/atomic.js";
 import { type DemHandle, openDem } from "../io/dem-reader.js";
@@ -135,7 +135,7 @@ async function openInputs(inputs: string[], opts: ResolvedOptions): Promise<DemH
 async function loadSource(
   dem: DemHandle,
   opts: Resolved,
-): Promise<{ source: TileSource; bounds: LonLatBounds; minzoom: number; maxzoom: number }> {
+): Promise<LoadedSource> {
   const { georef, width, height } = dem;
   const projection = demProjection(georef);
   const bounds = demBounds(projection, width, height);
@@ -174,6 +174,39 @@ async function loadSource(
     product: tileProduct(opts.product),
   });
   return { source, bounds, ...zooms };
+}
+
+async function load(inputs: string[], opts: Resolved): Promise<LoadedSource> {
+  const dem = await openInputs(inputs, opts.terrain);
+  try {
+    return await loadSource(dem, opts);
+  } catch (error) {
+    // Georeferencing problems name the DEM.
+    if (error instanceof DemgradError && error.file === undefined) error.file = dem.source;
+    throw error;
+  } finally {
+    await dem.close();
+  }
+}
+
+/** A DEM (or mosaic) read and prepared for rendering tiles, with its bounds and zoom range. */
+export interface LoadedSource {
+  source: TileSource;
+  bounds: LonLatBounds;
+  minzoom: number;
+  maxzoom: number;
+}
+
+/**
+ * Reads and prepares the DEM(s) of `writeTiles` without writing anything (for rendering windows of tiles directly).
+ *
+ * @example
+ * ```ts
+ * const { source, maxzoom } = await loadTileSource(["dem.tif"], { product: "hillshade" });
+ * ```
+ */
+export async function loadTileSource(inputs: string[], options: TilesOptions = {}): Promise<LoadedSource> {
+  return load(inputs, resolveTilesOptions(options));
 }
 
 function canonical(path: string): string {
@@ -224,20 +257,7 @@ export async function writeTiles(
   }
   const signal = opts.terrain.signal;
   if (signal?.aborted) throw new AbortError();
-  const dem = await openInputs(inputs, opts.terrain);
-  let loaded: Awaited<ReturnType<typeof loadSource>>;
-  try {
-    loaded = await loadSource(dem, opts);
-  } catch (error) {
-    if (error instanceof InputError || error instanceof UsageError) throw error;
-    if (error && typeof error === "object" && "file" in error && error.file === undefined) {
-      (error as { file: string }).file = dem.source;
-    }
-    throw error;
-  } finally {
-    await dem.close();
-  }
-  const { source, bounds, minzoom, maxzoom } = loaded;
+  const { source, bounds, minzoom, maxzoom } = await load(inputs, opts);
   const ranges: TileRange[] = [];
   for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
   const total = ranges.reduce((n, r) => n + tileCount(r), 0);

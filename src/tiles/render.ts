@@ -91,6 +91,7 @@ export function zoomGeoref(z: number, tileSize: number, like: Georef): Georef {
 
 /**
  * The pixels of a window of zoom `window.z` (`channels` bytes each), or undefined when no pixel has data.
+ * `approximate: false` computes every pixel's inverse projection exactly (see `sourceCoordinates`).
  *
  * @example
  * ```ts
@@ -101,12 +102,13 @@ export function renderWindow(
   source: TileSource,
   window: PixelWindow,
   frame: Georef = zoomGeoref(window.z, window.tileSize, source.georef),
+  approximate = true,
 ): Uint8Array | undefined {
   const count = window.width * window.height;
   const fields: FieldValues = {};
   const wanted = source.product.fields;
   if (isFineZoom(source, window.z, window.tileSize)) {
-    const coords = sourceCoordinates(window, source.projection);
+    const coords = sourceCoordinates(window, source.projection, approximate);
     for (const field of wanted) {
       const values = new Float32Array(count);
       sampleBilinear(field === "elevation" ? source.levels[0]! : source.full[field]!, coords, values);
@@ -121,7 +123,7 @@ export function renderWindow(
       width: window.width + 2 * halo,
       height: window.height + 2 * halo,
     };
-    const coords = sourceCoordinates(block, source.projection);
+    const coords = sourceCoordinates(block, source.projection, approximate);
     const ratio =
       (pixelMetres(window.z, window.tileSize) * Math.cos((source.centreLat * Math.PI) / 180)) /
       source.sourceMetres;

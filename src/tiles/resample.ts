@@ -48,7 +48,8 @@ function nodePositions(n: number): number[] {
 /**
  * The DEM pixel coordinates of a window's pixel centres. With `approximate` (default), the inverse projection is
  * computed exactly on nodes every 16 pixels and interpolated bilinearly in between; a cell whose interpolated
- * centre is off by more than `COORDINATE_TOLERANCE` pixels from the exact one is computed exactly throughout.
+ * centre or edge midpoints are off by more than `COORDINATE_TOLERANCE` pixels from the exact ones is computed
+ * exactly throughout.
  */
 export function sourceCoordinates(
   window: PixelWindow,
@@ -98,14 +99,24 @@ export function sourceCoordinates(
       const n11 = b1 * xs.length + a1;
       const lerp = (v: Float64Array, u: number, w: number) =>
         (1 - w) * ((1 - u) * v[n00]! + u * v[n10]!) + w * ((1 - u) * v[n01]! + u * v[n11]!);
-      // The interpolation error of a smooth mapping peaks inside the cell: check its centre.
+      // Check the cell's centre and the midpoints of its four edges, where bilinear interpolation of a smooth
+      // mapping is worst (along an edge it is linear between two nodes).
       const ic = Math.floor(i0 + iSpan / 2);
       const jc = Math.floor(j0 + jSpan / 2);
-      const [ec, er] = exact(window, projection, ic, jc);
-      const uc = (ic - i0) / iSpan;
-      const wc = (jc - j0) / jSpan;
-      const error = Math.hypot(lerp(nodeCol, uc, wc) - ec, lerp(nodeRow, uc, wc) - er);
-      if (!(error <= COORDINATE_TOLERANCE)) {
+      let worst = 0;
+      for (const [i, j] of [
+        [ic, jc],
+        [i0, jc],
+        [i0 + iSpan, jc],
+        [ic, j0],
+        [ic, j0 + jSpan],
+      ] as const) {
+        const [ec, er] = exact(window, projection, Math.min(i, width - 1), Math.min(j, height - 1));
+        const u = (Math.min(i, width - 1) - i0) / iSpan;
+        const w = (Math.min(j, height - 1) - j0) / jSpan;
+        worst = Math.max(worst, Math.hypot(lerp(nodeCol, u, w) - ec, lerp(nodeRow, u, w) - er));
+      }
+      if (!(worst <= COORDINATE_TOLERANCE)) {
         exactCell(i0, i1, j0, j1);
         continue;
       }
