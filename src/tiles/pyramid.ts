@@ -132,10 +132,7 @@ async function openInputs(inputs: string[], opts: ResolvedOptions): Promise<DemH
 }
 
 /** Prepares the source and the zoom range of a DEM. */
-async function loadSource(
-  dem: DemHandle,
-  opts: Resolved,
-): Promise<LoadedSource> {
+async function loadSource(dem: DemHandle, opts: Resolved): Promise<LoadedSource> {
   const { georef, width, height } = dem;
   const projection = demProjection(georef);
   const bounds = demBounds(projection, width, height);
