@@ -125,7 +125,7 @@ export class PmtilesWriter {
 
   constructor(private readonly path: string) {
     this.spool = temporaryName(path);
-    this.fd = openSync(this.spool, "wx");
+    this.fd = openSync(this.spool, "wx+");
   }
 
   /** Adds one tile's bytes. */
