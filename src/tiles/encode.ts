@@ -1,7 +1,16 @@
 /** Tile images: PNG or WebP through sharp. Elevation encodings are data, so their WebP is lossless. */
-import sharp from "sharp";
+import type { Sharp, SharpOptions } from "sharp";
 
 export type TileFormat = "png" | "webp";
+
+type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
+let loading: Promise<SharpFactory> | undefined;
+
+/** sharp, loaded on first use: it takes a noticeable part of a second, which no other command should pay. */
+function loadSharp(): Promise<SharpFactory> {
+  loading ??= import("sharp").then((m) => m.default as unknown as SharpFactory);
+  return loading;
+}
 
 /** Encodes `pixels` (`channels` bytes per pixel, row-major) as a square tile image. */
 export async function encodeTile(
@@ -11,6 +20,7 @@ export async function encodeTile(
   format: TileFormat,
   lossless: boolean,
 ): Promise<Buffer> {
+  const sharp = await loadSharp();
   let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
     raw: { width: size, height: size, channels },
   });
