@@ -27,7 +27,7 @@ export function addTilesCommand(program: Command): void {
     .option("--zoom <range>", "zoom levels, e.g. 8-14 (default: up to the first zoom finer than the DEM)")
     .addOption(new Option("--tile-size <px>", "tile width and height").choices(["256", "512"]).default("256"))
     .addOption(new Option("--format <ext>", "tile image format").choices(["png", "webp"]).default("png"))
-    .option("--jobs <n>", "tiles encoded and written at once (default 4)")
+    .option("--jobs <n>", "threads rendering tiles (default: number of cores)")
     .option("--resume", "keep tiles that exist from an interrupted run (folder output)")
     .option("--serve [port]", "after writing, serve the folder's preview page on 127.0.0.1 until Ctrl-C");
   for (const option of productOptions.hillshade()) command.addOption(option as never);

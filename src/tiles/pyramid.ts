@@ -5,14 +5,18 @@
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
 import { spacingModel } from "../geo/spacing.js";
+import type { Georef } from "../geo/types.js";
 import { temporaryName } from "../io/atomic.js";
 import { type DemHandle, openDem } from "../io/dem-reader.js";
+import type { SampleType } from "../io/sample-types.js";
 import { expandInputs } from "../pipeline/batch.js";
 import { buildMosaics, openSeamless } from "../pipeline/mosaic.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "../pipeline/options.js";
+import { derivativeContext } from "../pipeline/process.js";
 import { integer, oneOf } from "../validate.js";
 import { encodeTile, type TileFormat } from "./encode.js";
 import {
@@ -27,7 +31,9 @@ import { PmtilesWriter } from "./pmtiles.js";
 import { writePreview } from "./preview.js";
 import { TILE_PRODUCTS, type TileProductName, tileProduct } from "./products.js";
 import { demBounds, demProjection } from "./projection.js";
-import { prepareSource, renderWindow, type TileSource, zoomGeoref } from "./render.js";
+import { prepareSource, type TileSource, zoomGeoref } from "./render.js";
+import { tileRenderer } from "./render-pool.js";
+import type { TerrainSettings } from "./shading.js";
 import { type TileJson, tileJson } from "./tilejson.js";
 
 export interface TilesOptions extends Omit<ProcessOptions, "onProgress" | "compress" | "stripRows"> {
@@ -36,7 +42,7 @@ export interface TilesOptions extends Omit<ProcessOptions, "onProgress" | "compr
   zoom?: string | { min: number; max: number };
   tileSize?: 256 | 512 | string | number;
   format?: TileFormat;
-  /** Tiles encoded and written at once (default: number of cores). */
+  /** Worker threads rendering tiles (default: the number of cores; 1 renders on the calling thread). */
   jobs?: number | string;
   /** Folder output: keep tiles that exist (written atomically, so an existing tile is complete). */
   resume?: boolean;
@@ -90,7 +96,7 @@ function resolveTilesOptions(options: TilesOptions): Resolved {
     zoom: parseZoom(zoom),
     tileSize: Number(oneOf("tile size", String(tileSize ?? 256), ["256", "512"])),
     format: oneOf("format", format ?? "png", ["png", "webp"]),
-    jobs: integer("jobs", jobs ?? 4, { min: 1, max: 256 }),
+    jobs: integer("jobs", jobs ?? availableParallelism(), { min: 1, max: 256 }),
     resume: resume === true,
     // Slope tiles are coloured by degrees, whatever --unit says.
     terrain: { ...resolveOptions(terrain), unit: "degree" },
@@ -167,7 +173,8 @@ async function loadSource(dem: DemHandle, opts: Resolved): Promise<LoadedSource>
     sourceMetres,
     centreLat,
     metresPerUnit: unitMetres,
-    options: opts.terrain,
+    demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
+    tileTerrain: terrainSettings(zoomGeoref(0, opts.tileSize, georef), dem.sampleType, opts.terrain),
     product: tileProduct(opts.product),
   });
   return { source, bounds, ...zooms };
@@ -204,6 +211,31 @@ export interface LoadedSource {
  */
 export async function loadTileSource(inputs: string[], options: TilesOptions = {}): Promise<LoadedSource> {
   return load(inputs, resolveTilesOptions(options));
+}
+
+/** The derivative settings of a grid, as the pipeline resolves them (plain data for the tile workers). */
+function terrainSettings(georef: Georef, sampleType: SampleType, opts: ResolvedOptions): TerrainSettings {
+  const { derivative, zMultiplier } = derivativeContext({ georef, sampleType }, { ...opts, warn: () => {} });
+  const { spacing: _model, ...plain } = derivative;
+  const { spacing, xscale, yscale, compat, trueNorth, unit, zeroForFlat, trigonometric } = opts;
+  const { azimuth, altitude, variant } = opts;
+  return {
+    derivative: plain,
+    zMultiplier,
+    options: {
+      spacing,
+      xscale,
+      yscale,
+      compat,
+      trueNorth,
+      unit,
+      zeroForFlat,
+      trigonometric,
+      azimuth,
+      altitude,
+      variant,
+    },
+  };
 }
 
 function canonical(path: string): string {
@@ -270,7 +302,6 @@ export async function writeTiles(
   let kept = 0;
   let empty = 0;
   let done = 0;
-  const inFlight: Promise<void>[] = [];
   const tileFile = (z: number, x: number, y: number) =>
     join(output, String(z), String(x), `${y}.${opts.format}`);
   const store = async (z: number, x: number, y: number, pixels: Uint8Array) => {
@@ -290,35 +321,52 @@ export async function writeTiles(
     }
     written++;
   };
+  const renderer = tileRenderer(source, opts.jobs);
+  // Tiles rendering, encoding or being written; the first failure stops the run.
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  const track = (task: Promise<void>) => {
+    const tracked = task
+      .catch((error) => {
+        failure ??= error;
+      })
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  };
   try {
     for (const range of ranges) {
-      const frame = zoomGeoref(range.z, opts.tileSize, source.georef);
       for (let y = range.minY; y <= range.maxY; y++) {
         for (let x = range.minX; x <= range.maxX; x++) {
           if (signal?.aborted) throw new AbortError();
-          if (opts.resume && existsSync(tileFile(range.z, x, y))) kept++;
-          else {
-            const window = {
-              z: range.z,
-              tileSize: opts.tileSize,
-              x: x * opts.tileSize,
-              y: y * opts.tileSize,
-              width: opts.tileSize,
-              height: opts.tileSize,
-            };
-            const pixels = renderWindow(source, window, frame);
-            if (pixels) {
-              const task = store(range.z, x, y, pixels);
-              task.catch(() => {}); // awaited below
-              inFlight.push(task);
-              if (inFlight.length >= opts.jobs) await inFlight.shift();
-            } else empty++;
+          if (failure) throw failure;
+          if (opts.resume && existsSync(tileFile(range.z, x, y))) {
+            kept++;
+            options.onTile?.(++done, total);
+            continue;
           }
-          options.onTile?.(++done, total);
+          const window = {
+            z: range.z,
+            tileSize: opts.tileSize,
+            x: x * opts.tileSize,
+            y: y * opts.tileSize,
+            width: opts.tileSize,
+            height: opts.tileSize,
+          };
+          const { z } = range;
+          track(
+            renderer.render(window).then(async (pixels) => {
+              if (pixels) await store(z, x, y, pixels);
+              else empty++;
+              options.onTile?.(++done, total);
+            }),
+          );
+          // Enough tiles queued to keep every worker and sharp busy, and no more (memory).
+          while (inFlight.size >= 2 * renderer.parallelism + 2) await Promise.race(inFlight);
         }
       }
     }
-    while (inFlight.length > 0) await inFlight.shift();
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    if (failure) throw failure;
     if (written + kept === 0) {
       throw new InputError(`no tile of zooms ${minzoom}–${maxzoom} holds data`, { file: inputs[0] });
     }
@@ -343,6 +391,8 @@ export async function writeTiles(
     await Promise.allSettled(inFlight);
     await archive?.discard();
     throw error;
+  } finally {
+    await renderer.close();
   }
   return {
     output,

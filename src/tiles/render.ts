@@ -8,12 +8,11 @@
 import { georefFromEpsg } from "../geo/georef.js";
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
-import type { ResolvedOptions } from "../pipeline/options.js";
 import { HALF_WORLD, pixelMetres } from "./mercator.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
 import { type Grid, halve, type PixelWindow, sampleBilinear, sourceCoordinates } from "./resample.js";
-import { terrainFields, terrainHalo } from "./shading.js";
+import { type TerrainSettings, terrainFields, terrainHalo } from "./shading.js";
 
 /** A DEM prepared for rendering tiles of one product. */
 export interface TileSource {
@@ -29,7 +28,9 @@ export interface TileSource {
   /** The DEM's centre latitude, where tile pixels are compared with source pixels. */
   centreLat: number;
   metresPerUnit: number;
-  options: ResolvedOptions;
+  /** Derivative settings on the DEM's grid (fine zooms) and on Web Mercator tile grids (coarse zooms). */
+  demTerrain: TerrainSettings;
+  tileTerrain: TerrainSettings;
   product: TileProduct;
 }
 
@@ -57,7 +58,7 @@ export function prepareSource(
         sampleType: base.sampleType,
       },
       terrain,
-      base.options,
+      base.demTerrain,
     );
     for (const f of terrain) full[f] = { data: fields[f]!, width, height };
   }
@@ -78,8 +79,19 @@ export function isFineZoom(source: TileSource, z: number, tileSize: number): boo
   return pixelMetres(z, tileSize) * Math.cos((source.centreLat * Math.PI) / 180) <= source.sourceMetres;
 }
 
-/** The georeferencing of the whole pixel grid of zoom `z` (the frame of a tile block's ground spacing). */
+const frames = new WeakMap<Georef, Map<string, Georef>>();
+
+/** The georeferencing of the whole pixel grid of zoom `z` (the frame of a tile block's ground spacing), cached. */
 export function zoomGeoref(z: number, tileSize: number, like: Georef): Georef {
+  let cache = frames.get(like);
+  if (!cache) frames.set(like, (cache = new Map()));
+  const key = `${z}/${tileSize}`;
+  let frame = cache.get(key);
+  if (!frame) cache.set(key, (frame = makeZoomGeoref(z, tileSize, like)));
+  return frame;
+}
+
+function makeZoomGeoref(z: number, tileSize: number, like: Georef): Georef {
   const res = pixelMetres(z, tileSize);
   const size = tileSize * 2 ** z;
   const georef = georefFromEpsg(3857, [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res], {
@@ -115,7 +127,7 @@ export function renderWindow(
       fields[field] = values;
     }
   } else {
-    const halo = terrainHalo(source.options);
+    const halo = terrainHalo(source.tileTerrain);
     const block: PixelWindow = {
       ...window,
       x: window.x - halo,
@@ -146,7 +158,7 @@ export function renderWindow(
             sampleType: source.sampleType,
           },
           terrain,
-          source.options,
+          source.tileTerrain,
           crop,
           block.height,
         ),

@@ -27,14 +27,22 @@ const NODE_STEP = 16;
 /** Largest error of the interpolated coordinates accepted, in DEM pixels (the issue allows < 0.05). */
 export const COORDINATE_TOLERANCE = 0.02;
 
-/** Exact DEM pixel coordinates of the centre of window pixel (i, j). */
-function exact(window: PixelWindow, projection: DemProjection, i: number, j: number): [number, number] {
+/**
+ * Exact DEM pixel coordinates of window pixel centres: longitude depends on the column only and latitude on the row
+ * only, so they are computed once per column and row.
+ */
+function exactProjector(
+  window: PixelWindow,
+  projection: DemProjection,
+): (i: number, j: number) => [number, number] {
   const res = pixelMetres(window.z, window.tileSize);
-  const [lon, lat] = mercatorToLonLat(
-    -HALF_WORLD + (window.x + i + 0.5) * res,
-    HALF_WORLD - (window.y + j + 0.5) * res,
-  );
-  return projection.toPixel(lon, lat);
+  const lon = new Float64Array(window.width);
+  const lat = new Float64Array(window.height);
+  for (let i = 0; i < window.width; i++)
+    lon[i] = mercatorToLonLat(-HALF_WORLD + (window.x + i + 0.5) * res, 0)[0];
+  for (let j = 0; j < window.height; j++)
+    lat[j] = mercatorToLonLat(0, HALF_WORLD - (window.y + j + 0.5) * res)[1];
+  return (i, j) => projection.toPixel(lon[i]!, lat[j]!);
 }
 
 /** Node positions along an axis of `n` pixels: every `NODE_STEP` pixels, and the last pixel. */
@@ -57,12 +65,13 @@ export function sourceCoordinates(
   approximate = true,
 ): SourceCoordinates {
   const { width, height } = window;
+  const exact = exactProjector(window, projection);
   const col = new Float64Array(width * height);
   const row = new Float64Array(width * height);
   const exactCell = (i0: number, i1: number, j0: number, j1: number) => {
     for (let j = j0; j < j1; j++) {
       for (let i = i0; i < i1; i++) {
-        const [c, r] = exact(window, projection, i, j);
+        const [c, r] = exact(i, j);
         col[j * width + i] = c;
         row[j * width + i] = r;
       }
@@ -78,7 +87,7 @@ export function sourceCoordinates(
   const nodeRow = new Float64Array(xs.length * ys.length);
   for (let b = 0; b < ys.length; b++) {
     for (let a = 0; a < xs.length; a++) {
-      [nodeCol[b * xs.length + a], nodeRow[b * xs.length + a]] = exact(window, projection, xs[a]!, ys[b]!);
+      [nodeCol[b * xs.length + a], nodeRow[b * xs.length + a]] = exact(xs[a]!, ys[b]!);
     }
   }
   const cellsX = Math.max(1, xs.length - 1);
@@ -111,7 +120,7 @@ export function sourceCoordinates(
         [ic, j0],
         [ic, j0 + jSpan],
       ] as const) {
-        const [ec, er] = exact(window, projection, Math.min(i, width - 1), Math.min(j, height - 1));
+        const [ec, er] = exact(Math.min(i, width - 1), Math.min(j, height - 1));
         const u = (Math.min(i, width - 1) - i0) / iSpan;
         const w = (Math.min(j, height - 1) - j0) / jSpan;
         worst = Math.max(worst, Math.hypot(lerp(nodeCol, u, w) - ec, lerp(nodeRow, u, w) - er));
@@ -182,18 +191,13 @@ export function sampleBilinear(
       out[k] = (1 - v) * ((1 - u) * v00 + u * v10) + v * ((1 - u) * v01 + u * v11);
       continue;
     }
-    let sum = 0;
-    let weight = 0;
-    const add = (value: number, w: number) => {
-      if (value === value && w > 0) {
-        sum += value * w;
-        weight += w;
-      }
-    };
-    add(v00, (1 - u) * (1 - v));
-    add(v10, u * (1 - v));
-    add(v01, (1 - u) * v);
-    add(v11, u * v);
+    // Next to nodata: the valid neighbours' weights, renormalised.
+    const w00 = v00 === v00 ? (1 - u) * (1 - v) : 0;
+    const w10 = v10 === v10 ? u * (1 - v) : 0;
+    const w01 = v01 === v01 ? (1 - u) * v : 0;
+    const w11 = v11 === v11 ? u * v : 0;
+    const weight = w00 + w10 + w01 + w11;
+    const sum = (w00 ? w00 * v00 : 0) + (w10 ? w10 * v10 : 0) + (w01 ? w01 * v01 : 0) + (w11 ? w11 * v11 : 0);
     out[k] = weight > 0 ? sum / weight : nearest;
   }
 }

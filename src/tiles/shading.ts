@@ -1,14 +1,27 @@
 /**
  * Hillshade and slope of a block of elevations with the very kernels, options and ground spacing `demgrad hillshade`
- * and `demgrad slope` use (the pipeline's strip computation, read-only).
+ * and `demgrad slope` use (the pipeline's strip computation, read-only). Pure: runs in tile workers too.
  */
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
-import type { ResolvedOptions } from "../pipeline/options.js";
-import { derivativeContext } from "../pipeline/process.js";
-import { FLOAT_NODATA, planSpacing, type StripPlan, StripProducts } from "../pipeline/strip-products.js";
+import {
+  FLOAT_NODATA,
+  type ProductOptions,
+  planSpacing,
+  type StripPlan,
+  StripProducts,
+} from "../pipeline/strip-products.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
+import type { DerivativeOptions } from "../terrain/types.js";
 import type { TerrainField } from "./products.js";
+
+/** The derivative settings of one grid (resolved on the main thread from the DEM and the options): plain data. */
+export interface TerrainSettings {
+  derivative: Omit<DerivativeOptions, "spacing">;
+  /** Multiplies stored elevations into metres times the z-factor. */
+  zMultiplier: number;
+  options: ProductOptions;
+}
 
 /** A block of elevations in the DEM's stored unit, NaN = nodata, with the grid it is a window of. */
 export interface ElevationBlock {
@@ -22,8 +35,8 @@ export interface ElevationBlock {
 }
 
 /** Rows of halo the derivative method needs around the cells it computes. */
-export function terrainHalo(opts: ResolvedOptions): number {
-  return derivativeHalo({ method: opts.method, edgeOrder: opts.edgeOrder });
+export function terrainHalo(settings: TerrainSettings): number {
+  return derivativeHalo(settings.derivative);
 }
 
 /**
@@ -33,28 +46,22 @@ export function terrainHalo(opts: ResolvedOptions): number {
 export function terrainFields(
   block: ElevationBlock,
   fields: readonly TerrainField[],
-  opts: ResolvedOptions,
+  settings: TerrainSettings,
   crop = { x: 0, y: 0, width: block.width, height: block.height },
   stripRows = 256,
 ): Partial<Record<TerrainField, Float32Array>> {
-  const quiet = { ...opts, warn: () => {} };
-  const { derivative, zMultiplier } = derivativeContext(
-    { georef: block.frame, sampleType: block.sampleType },
-    quiet,
-  );
-  const { spacing: _whole, ...settings } = derivative;
   const plan: StripPlan = {
     products: [...fields],
     width: block.width,
     demHeight: block.height,
     crop: { x: crop.x, width: crop.width },
     spacingFrame: { georef: block.frame, window: block.window },
-    derivative: settings,
-    zMultiplier,
-    options: opts,
+    derivative: settings.derivative,
+    zMultiplier: settings.zMultiplier,
+    options: settings.options,
   };
   const products = new StripProducts(plan, planSpacing(plan));
-  const halo = terrainHalo(opts);
+  const halo = terrainHalo(settings);
   const out: Partial<Record<TerrainField, Float32Array>> = {};
   for (const field of fields) out[field] = new Float32Array(crop.width * crop.height);
   for (let first = crop.y; first < crop.y + crop.height; first += stripRows) {

@@ -71,6 +71,19 @@ describe("tiles command line", { skip: missing(UTM, GEOGRAPHIC) }, () => {
     for (const t of tiles) assert.deepEqual(readFileSync(`${out}/${t}.png`), bytes.get(t), t);
   });
 
+  test("tiles rendered on worker threads equal tiles rendered on the calling thread", () => {
+    const outs = ["1", "3"].map((jobs) => {
+      const out = `${dir}/jobs-${jobs}`;
+      const r = demgrad(["tiles", sample(UTM), out, "--zoom", "10-12", "--jobs", jobs, "-q"]);
+      assert.equal(r.status, 0, r.stderr);
+      return out;
+    });
+    const tiles = listTiles(outs[0]);
+    assert.deepEqual(listTiles(outs[1]), tiles);
+    for (const t of tiles)
+      assert.deepEqual(readFileSync(`${outs[1]}/${t}.png`), readFileSync(`${outs[0]}/${t}.png`), t);
+  });
+
   test("WebP tiles of 512 pixels: elevation encodings are lossless", async () => {
     const png = `${dir}/rgb-png`;
     const webp = `${dir}/rgb-webp`;
