@@ -260,7 +260,6 @@ function packageVersion(): string {
  *
  * @example
  * ```ts
- * import { writeTiles } from "demgrad";
  * await writeTiles(["dem.tif"], "tiles", { product: "hillshade", zoom: "10-13" });
  * await writeTiles(["dem.tif"], "dem.pmtiles", { product: "terrain-rgb", format: "webp" });
  * ```
