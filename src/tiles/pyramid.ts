@@ -18,7 +18,7 @@ import { buildMosaics, openSeamless } from "../pipeline/mosaic.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "../pipeline/options.js";
 import { derivativeContext } from "../pipeline/process.js";
 import { integer, oneOf } from "../validate.js";
-import { encodeTile, type TileFormat } from "./encode.js";
+import type { TileFormat } from "./encode.js";
 import {
   defaultZooms,
   type LonLatBounds,
@@ -296,15 +296,13 @@ export async function writeTiles(
   }
   const archive = kind === "pmtiles" ? new PmtilesWriter(output) : undefined;
   const product = source.product;
-  const lossless = product.encoding !== undefined;
   let written = 0;
   let kept = 0;
   let empty = 0;
   let done = 0;
   const tileFile = (z: number, x: number, y: number) =>
     join(output, String(z), String(x), `${y}.${opts.format}`);
-  const store = async (z: number, x: number, y: number, pixels: Uint8Array) => {
-    const data = await encodeTile(pixels, opts.tileSize, product.channels, opts.format, lossless);
+  const store = async (z: number, x: number, y: number, data: Uint8Array) => {
     if (archive) archive.add(z, x, y, data);
     else {
       const path = tileFile(z, x, y);
@@ -320,7 +318,7 @@ export async function writeTiles(
     }
     written++;
   };
-  const renderer = tileRenderer(source, opts.jobs);
+  const renderer = tileRenderer(source, opts.format, opts.jobs);
   // Tiles rendering, encoding or being written; the first failure stops the run.
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -353,8 +351,8 @@ export async function writeTiles(
           };
           const { z } = range;
           track(
-            renderer.render(window).then(async (pixels) => {
-              if (pixels) await store(z, x, y, pixels);
+            renderer.render(window).then(async (image) => {
+              if (image) await store(z, x, y, image);
               else empty++;
               options.onTile?.(++done, total);
             }),
