@@ -1,10 +1,11 @@
 // `demgrad tiles` end to end: bad command lines and inputs, --resume, WebP and 512-pixel tiles, and many DEM tiles
 // of one grid read as one mosaic.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { demgrad, gdal, HAS_GDAL } from "../helpers/cli.js";
+import { demgrad, gdal, HAS_GDAL, ROOT } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
 import { decodeTile, listTiles } from "./support.js";
 
@@ -82,6 +83,45 @@ describe("tiles command line", { skip: missing(UTM, GEOGRAPHIC) }, () => {
     assert.deepEqual(listTiles(outs[1]), tiles);
     for (const t of tiles)
       assert.deepEqual(readFileSync(`${outs[1]}/${t}.png`), readFileSync(`${outs[0]}/${t}.png`), t);
+  });
+
+  test("--serve serves the preview on 127.0.0.1 until Ctrl-C", async () => {
+    const out = `${dir}/serve`;
+    const child = spawn(process.execPath, [
+      `${ROOT}bin/demgrad.js`,
+      "tiles",
+      sample(UTM),
+      out,
+      "--zoom",
+      "11",
+      "--serve",
+      "-q",
+    ]);
+    let stdout = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/preview: (http:\/\/127\.0\.0\.1:\d+\/)/.test(stdout) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const url = /preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout)?.[1];
+      assert.ok(url, `no preview URL in ${JSON.stringify(stdout)}`);
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /maplibre-gl\.mjs/);
+      const [tile] = listTiles(out);
+      const image = await fetch(`${url}${tile}.png`);
+      assert.equal(image.status, 200);
+      assert.equal(image.headers.get("content-type"), "image/png");
+      assert.deepEqual(Buffer.from(await image.arrayBuffer()), readFileSync(`${out}/${tile}.png`));
+      assert.equal((await fetch(`${url}11/0/0.png`)).status, 404);
+    } finally {
+      child.kill("SIGINT");
+    }
+    assert.deepEqual(await exited, { code: 0, signal: null });
   });
 
   test("WebP tiles of 512 pixels: elevation encodings are lossless", async () => {
