@@ -27,7 +27,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-bench-tiles-`);
 try {
-  if (!has("gdal_translate")) throw new Error("the benchmark DEM is made with gdal_translate: install gdal-bin");
+  if (!has("gdal_translate"))
+    throw new Error("the benchmark DEM is made with gdal_translate: install gdal-bin");
   const dem = makeDem(dir, size, "Int16");
   const gdal = has("gdaldem") && has("gdal2tiles.py");
   const ours = [];
@@ -36,14 +37,36 @@ try {
   let theirTiles = 0;
   for (let round = 0; round < rounds; round++) {
     const out = `${dir}/demgrad-${round}`;
-    ours.push(timeCommand(process.execPath, [bin, "tiles", dem, out, "--product", "hillshade", "--zoom", zooms, "-q"]));
+    ours.push(
+      timeCommand(process.execPath, [
+        bin,
+        "tiles",
+        dem,
+        out,
+        "--product",
+        "hillshade",
+        "--zoom",
+        zooms,
+        "-q",
+      ]),
+    );
     ourTiles = countTiles(out);
     rmSync(out, { recursive: true, force: true });
     if (gdal) {
       const shade = `${dir}/shade-${round}.tif`;
       const tiles = `${dir}/gdal2tiles-${round}`;
       const a = timeCommand("gdaldem", ["hillshade", "-q", "-compute_edges", dem, shade]);
-      const b = timeCommand("gdal2tiles.py", ["-q", "--xyz", "-z", zooms, "-w", "none", `--processes=${processes}`, shade, tiles]);
+      const b = timeCommand("gdal2tiles.py", [
+        "-q",
+        "--xyz",
+        "-z",
+        zooms,
+        "-w",
+        "none",
+        `--processes=${processes}`,
+        shade,
+        tiles,
+      ]);
       theirs.push({ seconds: a.seconds + b.seconds, rssMiB: Math.max(a.rssMiB, b.rssMiB) });
       theirTiles = countTiles(tiles);
       rmSync(tiles, { recursive: true, force: true });
@@ -56,7 +79,9 @@ try {
     "peak RSS MiB": Math.max(...runs.map((r) => r.rssMiB)).toFixed(0),
     tiles,
   });
-  console.log(`hillshade tiles, zooms ${zooms}, ${size}×${size} Int16 UTM DEM (30 m), ${rounds} rounds, ${processes} cores`);
+  console.log(
+    `hillshade tiles, zooms ${zooms}, ${size}×${size} Int16 UTM DEM (30 m), ${rounds} rounds, ${processes} cores`,
+  );
   const rows = [row("demgrad tiles", ours, ourTiles)];
   if (gdal) rows.push(row(`gdaldem hillshade + gdal2tiles.py --processes=${processes}`, theirs, theirTiles));
   table(rows);
