@@ -27,5 +27,6 @@ export async function encodeTile(
   // Without this sharp writes grey + alpha as RGBA.
   if (channels === 2) image = image.toColourspace("b-w");
   if (format === "webp") return image.webp(lossless ? { lossless: true } : { quality: 90 }).toBuffer();
-  return image.png({ compressionLevel: 6 }).toBuffer();
+  // zlib level 4, as the PNG writer: half the time of level 6 for files about 4 % larger.
+  return image.png({ compressionLevel: 4 }).toBuffer();
 }
