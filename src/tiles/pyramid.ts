@@ -8,6 +8,7 @@ import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
+import { verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef } from "../geo/types.js";
 import { temporaryName } from "../io/atomic.js";
@@ -23,6 +24,7 @@ import {
   defaultZooms,
   type LonLatBounds,
   lonLatToMercator,
+  pixelMetres,
   type TileRange,
   tileCount,
   tileRange,
@@ -163,20 +165,25 @@ async function loadSource(dem: DemHandle, opts: Resolved): Promise<LoadedSource>
     : defaultZooms(sourceMetres, centreLat, { width: x1 - x0, height: y1 - y0 }, opts.tileSize);
   const elevation = await dem.readRows(0, height);
   const unitMetres = opts.terrain.verticalUnit
-    ? { m: 1, ft: 0.3048, "us-ft": 1200 / 3937 }[opts.terrain.verticalUnit]
+    ? verticalUnitFromName(opts.terrain.verticalUnit).metres
     : georef.verticalUnit.metres;
-  const source = prepareSource({
-    projection,
-    georef,
-    sampleType: dem.sampleType,
-    elevation: { data: elevation, width, height },
-    sourceMetres,
-    centreLat,
-    metresPerUnit: unitMetres,
-    demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
-    tileTerrain: terrainSettings(zoomGeoref(0, opts.tileSize, georef), dem.sampleType, opts.terrain),
-    product: tileProduct(opts.product),
-  });
+  const finest = pixelMetres(zooms.maxzoom, opts.tileSize) * Math.cos((centreLat * Math.PI) / 180);
+  const source = prepareSource(
+    {
+      projection,
+      georef,
+      sampleType: dem.sampleType,
+      elevation: { data: elevation, width, height },
+      sourceMetres,
+      centreLat,
+      metresPerUnit: unitMetres,
+      demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
+      tileTerrain: terrainSettings(zoomGeoref(0, opts.tileSize, georef), dem.sampleType, opts.terrain),
+      product: tileProduct(opts.product),
+    },
+    // Shading at the DEM's resolution serves only zooms at least as fine as the DEM.
+    { fullResolution: finest <= sourceMetres },
+  );
   return { source, bounds, ...zooms };
 }
 

@@ -34,10 +34,13 @@ export interface TileSource {
   product: TileProduct;
 }
 
-/** Builds the overview levels and the full-resolution terrain fields the product needs. */
+/**
+ * Builds the overview levels and the full-resolution terrain fields the product needs — unless no zoom to be
+ * rendered is fine enough to use them (`fullResolution: false`).
+ */
 export function prepareSource(
   base: Omit<TileSource, "levels" | "full"> & { elevation: Grid },
-  maxLevels = 24,
+  { fullResolution = true, maxLevels = 24 } = {},
 ): TileSource {
   const levels: Grid[] = [base.elevation];
   while (levels.length < maxLevels) {
@@ -47,7 +50,7 @@ export function prepareSource(
   }
   const terrain = terrainOf(base.product.fields);
   const full: TileSource["full"] = {};
-  if (terrain.length > 0) {
+  if (terrain.length > 0 && fullResolution) {
     const { width, height } = base.elevation;
     const fields = terrainFields(
       {
@@ -123,7 +126,9 @@ export function renderWindow(
     const coords = sourceCoordinates(window, source.projection, approximate);
     for (const field of wanted) {
       const values = new Float32Array(count);
-      sampleBilinear(field === "elevation" ? source.levels[0]! : source.full[field]!, coords, values);
+      const grid = field === "elevation" ? source.levels[0] : source.full[field];
+      if (!grid) throw new Error(`zoom ${window.z} needs the ${field} at the DEM's resolution: not prepared`);
+      sampleBilinear(grid, coords, values);
       fields[field] = values;
     }
   } else {
