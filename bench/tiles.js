@@ -1,6 +1,6 @@
 // `npm run bench:tiles`: `demgrad tiles --product hillshade` against the pipeline users run today, `gdaldem
 // hillshade` then `gdal2tiles.py` (Debian's gdal-bin), for the same zooms, in the same run. Rounds are interleaved
-// and the ratio is the median of the rounds' ratios. Usage: node bench/tiles.js [size] [rounds] [zooms]
+// and the ratio is the median of the rounds' ratios. Usage: node bench/tiles.js [size] [rounds] [zooms] [jobs]
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { makeDem } from "./make-dem.js";
 const size = Number(process.argv[2] ?? 4096);
 const rounds = Number(process.argv[3] ?? 3);
 const zooms = process.argv[4] ?? "8-12";
+const jobs = process.argv[5] ? ["--jobs", process.argv[5]] : [];
 const bin = fileURLToPath(new URL("../bin/demgrad.js", import.meta.url));
 const processes = String(availableParallelism());
 
@@ -82,7 +83,7 @@ try {
   console.log(
     `hillshade tiles, zooms ${zooms}, ${size}×${size} Int16 UTM DEM (30 m), ${rounds} rounds, ${processes} cores`,
   );
-  const rows = [row("demgrad tiles", ours, ourTiles)];
+  const rows = [row(`demgrad tiles${jobs.length ? ` --jobs ${jobs[1]}` : ""}`, ours, ourTiles)];
   if (gdal) rows.push(row(`gdaldem hillshade + gdal2tiles.py --processes=${processes}`, theirs, theirTiles));
   table(rows);
   if (gdal) {
