@@ -9,6 +9,7 @@ import { georefFromEpsg } from "../geo/georef.js";
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
 import { HALF_WORLD, pixelMetres } from "./mercator.js";
+import { webMercatorSpacing } from "./mercator-spacing.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
 import { type Grid, halve, type PixelWindow, sampleBilinear, sourceCoordinates } from "./resample.js";
@@ -166,6 +167,7 @@ export function renderWindow(
           source.tileTerrain,
           crop,
           block.height,
+          webMercatorSpacing(block.z, block.tileSize, block),
         ),
       );
     }

@@ -2,7 +2,7 @@
  * Hillshade and slope of a block of elevations with the very kernels, options and ground spacing `demgrad hillshade`
  * and `demgrad slope` use (the pipeline's strip computation, read-only). Pure: runs in tile workers too.
  */
-import type { Georef } from "../geo/types.js";
+import type { Georef, SpacingModel } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
 import {
   FLOAT_NODATA,
@@ -41,7 +41,8 @@ export function terrainHalo(settings: TerrainSettings): number {
 
 /**
  * The terrain fields of the cells `crop` of a block (NaN = nodata), computed in strips of `stripRows` rows. The
- * block's own edges are the DEM's borders; cells outside `crop` serve as halo.
+ * block's own edges are the DEM's borders; cells outside `crop` serve as halo. The ground spacing is the frame's
+ * spacing model, or `spacing` when given.
  */
 export function terrainFields(
   block: ElevationBlock,
@@ -49,6 +50,7 @@ export function terrainFields(
   settings: TerrainSettings,
   crop = { x: 0, y: 0, width: block.width, height: block.height },
   stripRows = 256,
+  spacing?: SpacingModel,
 ): Partial<Record<TerrainField, Float32Array>> {
   const plan: StripPlan = {
     products: [...fields],
@@ -60,7 +62,7 @@ export function terrainFields(
     zMultiplier: settings.zMultiplier,
     options: settings.options,
   };
-  const products = new StripProducts(plan, planSpacing(plan));
+  const products = new StripProducts(plan, spacing ?? planSpacing(plan));
   const halo = terrainHalo(settings);
   const out: Partial<Record<TerrainField, Float32Array>> = {};
   for (const field of fields) out[field] = new Float32Array(crop.width * crop.height);
