@@ -12,7 +12,14 @@ import { HALF_WORLD, pixelMetres } from "./mercator.js";
 import { webMercatorSpacing } from "./mercator-spacing.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
-import { type Grid, halve, type PixelWindow, sampleBilinear, sourceCoordinates } from "./resample.js";
+import {
+  type Grid,
+  halve,
+  type PixelWindow,
+  type SourceCoordinates,
+  sampleBilinear,
+  sourceCoordinates,
+} from "./resample.js";
 import { type TerrainSettings, terrainFields, terrainHalo } from "./shading.js";
 
 /** A DEM prepared for rendering tiles of one product. */
@@ -105,6 +112,9 @@ function makeZoomGeoref(z: number, tileSize: number, like: Georef): Georef {
   return { ...georef, verticalUnit: like.verticalUnit };
 }
 
+/** Arrays every window of one size needs only while it renders, kept for the next (rendering is synchronous). */
+const scratch: { coords?: SourceCoordinates; elevation?: Float64Array } = {};
+
 /**
  * The pixels of a window of zoom `window.z` (`channels` bytes each), or undefined when no pixel has data.
  * `approximate: false` computes every pixel's inverse projection exactly (see `sourceCoordinates`).
@@ -124,7 +134,12 @@ export function renderWindow(
   const fields: FieldValues = {};
   const wanted = source.product.fields;
   if (isFineZoom(source, window.z, window.tileSize)) {
-    const coords = sourceCoordinates(window, source.projection, approximate);
+    const coords = (scratch.coords = sourceCoordinates(
+      window,
+      source.projection,
+      approximate,
+      scratch.coords,
+    ));
     for (const field of wanted) {
       const values = new Float32Array(count);
       const grid = field === "elevation" ? source.levels[0] : source.full[field];
@@ -141,13 +156,21 @@ export function renderWindow(
       width: window.width + 2 * halo,
       height: window.height + 2 * halo,
     };
-    const coords = sourceCoordinates(block, source.projection, approximate);
+    const coords = (scratch.coords = sourceCoordinates(
+      block,
+      source.projection,
+      approximate,
+      scratch.coords,
+    ));
     const ratio =
       (pixelMetres(window.z, window.tileSize) * Math.cos((source.centreLat * Math.PI) / 180)) /
       source.sourceMetres;
     const level = Math.max(0, Math.min(source.levels.length - 1, Math.floor(Math.log2(ratio))));
     const scale = 2 ** -level;
-    const elevation = new Float64Array(block.width * block.height);
+    if (scratch.elevation?.length !== block.width * block.height) {
+      scratch.elevation = new Float64Array(block.width * block.height);
+    }
+    const elevation = scratch.elevation;
     sampleBilinear(source.levels[level]!, coords, elevation, scale, 0.5 * scale - 0.5);
     const crop = { x: halo, y: halo, width: window.width, height: window.height };
     const terrain = terrainOf(wanted);

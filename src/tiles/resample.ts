@@ -57,17 +57,18 @@ function nodePositions(n: number): number[] {
  * The DEM pixel coordinates of a window's pixel centres. With `approximate` (default), the inverse projection is
  * computed exactly on nodes every 16 pixels and interpolated bilinearly in between; a cell whose interpolated
  * centre or edge midpoints are off by more than `COORDINATE_TOLERANCE` pixels from the exact ones is computed
- * exactly throughout.
+ * exactly throughout. `out` (of the window's size) is filled instead of new arrays.
  */
 export function sourceCoordinates(
   window: PixelWindow,
   projection: DemProjection,
   approximate = true,
+  out?: SourceCoordinates,
 ): SourceCoordinates {
   const { width, height } = window;
   const exact = exactProjector(window, projection);
-  const col = new Float64Array(width * height);
-  const row = new Float64Array(width * height);
+  const col = out?.col.length === width * height ? out.col : new Float64Array(width * height);
+  const row = out?.row.length === width * height ? out.row : new Float64Array(width * height);
   const exactCell = (i0: number, i1: number, j0: number, j1: number) => {
     for (let j = j0; j < j1; j++) {
       for (let i = i0; i < i1; i++) {
@@ -129,12 +130,17 @@ export function sourceCoordinates(
         exactCell(i0, i1, j0, j1);
         continue;
       }
+      const [c00, c10, c01, c11] = [nodeCol[n00]!, nodeCol[n10]!, nodeCol[n01]!, nodeCol[n11]!];
+      const [r00, r10, r01, r11] = [nodeRow[n00]!, nodeRow[n10]!, nodeRow[n01]!, nodeRow[n11]!];
       for (let j = j0; j < j1; j++) {
         const w = (j - j0) / jSpan;
+        const colLeft = c00 + w * (c01 - c00);
+        const colStep = (c10 + w * (c11 - c10) - colLeft) / iSpan;
+        const rowLeft = r00 + w * (r01 - r00);
+        const rowStep = (r10 + w * (r11 - r10) - rowLeft) / iSpan;
         for (let i = i0; i < i1; i++) {
-          const u = (i - i0) / iSpan;
-          col[j * width + i] = lerp(nodeCol, u, w);
-          row[j * width + i] = lerp(nodeRow, u, w);
+          col[j * width + i] = colLeft + (i - i0) * colStep;
+          row[j * width + i] = rowLeft + (i - i0) * rowStep;
         }
       }
     }
@@ -170,11 +176,6 @@ export function sampleBilinear(
       out[k] = Number.NaN;
       continue;
     }
-    const nearest = data[Math.min(height - 1, Math.round(r)) * width + Math.min(width - 1, Math.round(c))]!;
-    if (nearest !== nearest) {
-      out[k] = Number.NaN;
-      continue;
-    }
     const cc = Math.min(Math.max(c, 0), width - 1);
     const rc = Math.min(Math.max(r, 0), height - 1);
     const c0 = Math.min(Math.floor(cc), Math.max(0, width - 2));
@@ -189,6 +190,11 @@ export function sampleBilinear(
     const v11 = data[r1 * width + c1]!;
     if (v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11) {
       out[k] = (1 - v) * ((1 - u) * v00 + u * v10) + v * ((1 - u) * v01 + u * v11);
+      continue;
+    }
+    const nearest = data[Math.min(height - 1, Math.round(r)) * width + Math.min(width - 1, Math.round(c))]!;
+    if (nearest !== nearest) {
+      out[k] = Number.NaN;
       continue;
     }
     // Next to nodata: the valid neighbours' weights, renormalised.
