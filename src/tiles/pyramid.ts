@@ -11,7 +11,7 @@ import { AbortError, DemgradError, InputError, UsageError, type WarningHandler }
 import { verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef } from "../geo/types.js";
-import { temporaryName } from "../io/atomic.js";
+import { outputError, temporaryName } from "../io/atomic.js";
 import { type DemHandle, openDem } from "../io/dem-reader.js";
 import type { SampleType } from "../io/sample-types.js";
 import { expandInputs } from "../pipeline/batch.js";
@@ -297,7 +297,10 @@ export async function writeTiles(
   for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
   const total = ranges.reduce((n, r) => n + tileCount(r), 0);
 
-  if (kind === "folder") await mkdir(output, { recursive: true });
+  if (kind === "folder")
+    await mkdir(output, { recursive: true }).catch((error) => {
+      throw outputError(output, error);
+    });
   else if (!existsSync(dirname(resolve(output)))) {
     throw new UsageError("the output folder does not exist: create it first", { file: output });
   }
@@ -313,14 +316,14 @@ export async function writeTiles(
     if (archive) archive.add(z, x, y, data);
     else {
       const path = tileFile(z, x, y);
-      await mkdir(dirname(path), { recursive: true });
       const temporary = temporaryName(path);
       try {
+        await mkdir(dirname(path), { recursive: true });
         await writeFile(temporary, data, { flag: "wx" });
         await rename(temporary, path);
       } catch (error) {
         await unlink(temporary).catch(() => {});
-        throw error;
+        throw outputError(path, error);
       }
     }
     written++;

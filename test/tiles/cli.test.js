@@ -2,7 +2,7 @@
 // of one grid read as one mosaic.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import { demgrad, gdal, HAS_GDAL, ROOT } from "../helpers/cli.js";
@@ -45,6 +45,10 @@ describe("tiles command line", { skip: missing(UTM, GEOGRAPHIC) }, () => {
 
   test("processing errors exit 1 and name the file", () => {
     failsWith(["tiles", `${dir}/nothing.tif`, `${dir}/p1`], 1, /nothing\.tif/);
+    // An output folder that is a file, or inside one.
+    writeFileSync(`${dir}/a-file`, "");
+    failsWith(["tiles", sample(UTM), `${dir}/a-file`, "--zoom", "10", "-q"], 1, /a-file: cannot write/);
+    failsWith(["tiles", sample(UTM), `${dir}/a-file/sub`, "--zoom", "10", "-q"], 1, /is not a folder/);
     // whitebox_DEM.tif has a local engineering CRS: nowhere on the globe.
     failsWith(
       ["tiles", sample("whitebox_DEM.tif"), `${dir}/p2`, "-q"],
