@@ -26,6 +26,7 @@ import {
   withOptions,
 } from "./common-options.js";
 import { progressBar } from "./progress.js";
+import { addTilesCommand } from "./tiles.js";
 
 const EXAMPLES = `
 Examples:
@@ -222,6 +223,7 @@ export function buildProgram(): Command {
     if (code !== 0) throw new BatchFailed();
   });
 
+  addTilesCommand(program);
   return program;
 }
 

@@ -37,6 +37,8 @@ function importGraph() {
     const local = [];
     const packages = [];
     for (const spec of specifiers(text)) {
+      // Modules import each other as "./x.js"; anything else local is text (a generated page's own imports).
+      if (spec.startsWith(".") && !spec.endsWith(".js")) continue;
       if (spec.startsWith("."))
         local.push(relative(SRC, resolve(dirname(file), spec.replace(/\.js$/, ".ts"))));
       else packages.push(spec);

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/demgrad.js", import.meta.url));
-export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch"];
+export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch", "tiles"];
 
 const help = (args) =>
   spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
@@ -31,6 +31,10 @@ const EXAMPLES = {
   batch: [
     "demgrad batch 'tiles/*.tif' -o out/ --seamless --report out/report.json",
     "demgrad batch 'tiles/*.tif' -o out/ --products slope --shard auto   # one task of a job array",
+  ],
+  tiles: [
+    "demgrad tiles samples/alps-utm32.tif out/alps-tiles --serve      # then open the printed URL",
+    "demgrad tiles samples/alps-utm32.tif out/alps-dem.pmtiles --product terrain-rgb --format webp",
   ],
 };
 
