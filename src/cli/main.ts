@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, oneLine, UsageError } from "../errors.js";
 import { outputError } from "../io/atomic.js";
-import { processBatch } from "../pipeline/batch.js";
-import { describeDem, formatDemInfo } from "../pipeline/info.js";
-import { PRODUCTS, type Product, type ProductOutputs, processDem } from "../pipeline/process.js";
+// The pipeline (with the GeoTIFF, CRS and terrain modules behind it) loads when a command runs, not for --version
+// or --help.
+import type { Product, ProductOutputs } from "../pipeline/process.js";
 import { parseShard } from "../pipeline/shard.js";
 import { integer } from "../validate.js";
 import {
@@ -75,6 +75,7 @@ async function runProducts(
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
+    const { processDem } = await import("../pipeline/process.js");
     await processDem(dem, outputs, {
       ...toProcessOptions(raw),
       signal: controller.signal,
@@ -95,6 +96,7 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
+    const { processBatch } = await import("../pipeline/batch.js");
     const result = await processBatch(inputs, {
       ...toProcessOptions(raw),
       outputDir: String(raw["output"]),
@@ -148,6 +150,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object")
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {
+      const { describeDem, formatDemInfo } = await import("../pipeline/info.js");
       const info = await describeDem(dem, { band: integer("band", opts.band, { min: 1 }) });
       await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
@@ -195,6 +198,7 @@ export function buildProgram(): Command {
   ).action(async (dem, opts) => {
     const raw = opts as RawOptions;
     const outputs: ProductOutputs = {};
+    const { PRODUCTS } = await import("../pipeline/process.js");
     for (const name of PRODUCTS) {
       if (typeof raw[name] === "string") outputs[name] = raw[name] as string;
     }

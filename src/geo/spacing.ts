@@ -3,10 +3,9 @@
  * Modes: `ground` (true distances on the CRS ellipsoid), `nominal` (gdaldem's pixel size), explicit scales.
  */
 import geographiclib from "geographiclib-geodesic";
-import proj4 from "proj4";
 import { GeorefError, type WarningHandler } from "../errors.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
-import { withoutDatumShift } from "./proj4-definition.js";
+import { proj4, withoutDatumShift } from "./proj4-definition.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
 export interface SpacingOptions {
@@ -185,7 +184,7 @@ function projectedModel(
   crs: { proj4: string; coordinateFactor: number; linearUnit: number },
   e: Ellipsoid,
 ): SpacingModel {
-  const toLonLat = proj4(withoutDatumShift(crs.proj4), "EPSG:4326");
+  const toLonLat = proj4()(withoutDatumShift(crs.proj4), "EPSG:4326");
   const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
   const outputs = geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH;
   const step = gridStep(Math.min(Math.abs(gt[1]), Math.abs(gt[5])) * crs.linearUnit);
