@@ -4,8 +4,8 @@
 // stay the same format either way. Rebuilds only when deflate.c or binding.gyp changed.
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync, statSync } from "node:fs";
-import { homedir } from "node:os";
 import { createRequire } from "node:module";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,7 +19,11 @@ function mtime(path) {
 }
 
 function headerFound() {
-  const dirs = ["/usr/include", "/usr/local/include", ...(process.env["CPATH"] ?? "").split(":").filter(Boolean)];
+  const dirs = [
+    "/usr/include",
+    "/usr/local/include",
+    ...(process.env["CPATH"] ?? "").split(":").filter(Boolean),
+  ];
   return dirs.some((dir) => existsSync(join(dir, "libdeflate.h")));
 }
 
@@ -27,8 +31,22 @@ function headerFound() {
 function nodeGyp() {
   const candidates = [process.env["npm_config_node_gyp"]];
   if (process.env["npm_execpath"])
-    candidates.push(join(dirname(process.env["npm_execpath"]), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"));
-  candidates.push(join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "node_modules", "node-gyp", "bin", "node-gyp.js"));
+    candidates.push(
+      join(dirname(process.env["npm_execpath"]), "..", "node_modules", "node-gyp", "bin", "node-gyp.js"),
+    );
+  candidates.push(
+    join(
+      dirname(process.execPath),
+      "..",
+      "lib",
+      "node_modules",
+      "npm",
+      "node_modules",
+      "node-gyp",
+      "bin",
+      "node-gyp.js",
+    ),
+  );
   for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
   try {
     return createRequire(import.meta.url).resolve("node-gyp/bin/node-gyp.js");
@@ -43,7 +61,8 @@ function nodeGyp() {
  */
 function nodeHeaders() {
   const configured = process.env["npm_config_nodedir"];
-  if (configured && existsSync(join(configured, "include", "node", "node_api.h"))) return ["--nodedir", configured];
+  if (configured && existsSync(join(configured, "include", "node", "node_api.h")))
+    return ["--nodedir", configured];
   const prefix = join(dirname(process.execPath), "..");
   if (existsSync(join(prefix, "include", "node", "node_api.h"))) return ["--nodedir", prefix];
   const cached = join(homedir(), ".cache", "node-gyp", process.versions.node);
@@ -55,7 +74,8 @@ function build() {
   if (process.env["DEMGRAD_DEFLATE"] === "zlib") return note("DEMGRAD_DEFLATE=zlib: not built");
   const newest = Math.max(mtime(join(here, "deflate.c")), mtime(join(here, "binding.gyp")));
   if (mtime(addon) > newest) return note("up to date");
-  if (!headerFound()) return note("libdeflate.h not found (install libdeflate-dev): not built, node:zlib is used");
+  if (!headerFound())
+    return note("libdeflate.h not found (install libdeflate-dev): not built, node:zlib is used");
   const gyp = nodeGyp();
   if (!gyp) return note("node-gyp not found: not built, node:zlib is used");
   const headers = nodeHeaders();
