@@ -68,6 +68,10 @@ static void decompress_execute(napi_env env, void *data) {
                                                              job->output, job->capacity, &job->output_length);
   if (result == LIBDEFLATE_INSUFFICIENT_SPACE) job->status = -2;
   else if (result != LIBDEFLATE_SUCCESS) job->status = -1;
+  else if (job->output_length < job->capacity) {
+    unsigned char *shrunk = realloc(job->output, job->output_length > 0 ? job->output_length : 1);
+    if (shrunk != NULL) job->output = shrunk;
+  }
 }
 
 static void free_output(napi_env env, void *data, void *hint) {

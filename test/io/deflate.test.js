@@ -2,15 +2,16 @@
 // both write valid files of the same format with the same pixels, and libdeflate's streams are ones zlib inflates.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { inflateSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { deflateBackend, deflateFallbackReason, libdeflate } from "../../dist/io/libdeflate.js";
 import { compressTile, predictTile } from "../../dist/io/tiff-compress.js";
 import { demgrad, gdal, HAS_GDAL, ROOT } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
+import { buildTiff, int16Entries } from "./hostile-support.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-deflate-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,7 +83,6 @@ describe("the libdeflate binding", { skip: NO_BINDING }, () => {
   test("inflates what zlib wrote; says -1 for corrupt data and -2 for data longer than the expected size", async () => {
     const native = addon();
     const tile = floatTile(64, 2);
-    const { deflateSync } = await import("node:zlib");
     const packed = deflateSync(tile, { level: 6 });
     assert.deepEqual(new Uint8Array(await native.decompress(packed, tile.length)), tile);
     assert.equal(await native.decompress(packed, tile.length - 1), -2);
@@ -209,4 +209,44 @@ test("without a built binding demgrad falls back to node:zlib, says why, and sti
   const { stdout, stderr } = gdal("gdalinfo", ["-checksum", out]);
   assert.equal(stderr, "");
   assert.match(stdout, /COMPRESSION=DEFLATE/);
+});
+
+describe("reading DEFLATE blocks through both libraries", () => {
+  const tile = (name, stored) => {
+    const { bytes } = buildTiff(int16Entries(64, 64, { tile: 64, compression: 8 }), [stored]);
+    writeFileSync(`${dir}/${name}`, bytes);
+    return `${dir}/${name}`;
+  };
+  const values = new Int16Array(64 * 64).map((_, i) => ((i * 37) % 2001) - 1000);
+  const good = deflateSync(new Uint8Array(values.buffer), { level: 6 });
+  const corrupt = Buffer.from(good);
+  corrupt[corrupt.length - 2] ^= 0x5a; // the Adler-32 checksum: libdeflate and zlib both refuse it
+  const cases = {
+    good: [tile("good.tif", good), undefined],
+    corrupt: [tile("corrupt.tif", corrupt), /^corrupt DEFLATE data: incorrect data check \(block 0, 0\)$/],
+    long: [
+      tile("long.tif", deflateSync(Buffer.alloc(8192 + 2))),
+      /^decodes to more bytes than the block holds/,
+    ],
+  };
+  for (const [name, [file, message]] of Object.entries(cases)) {
+    test(`${name} tile: the same pixels or the same one-line error with libdeflate and with zlib`, () => {
+      const results = ["", "zlib"].map((backend) => {
+        const out = `${dir}/${name}-${backend || "libdeflate"}.tif`;
+        const run = demgrad(["slope", "-q", "-s", "1", "--compress", "none", file, out], {
+          env: { DEMGRAD_DEFLATE: backend },
+        });
+        return { ...run, pixels: run.status === 0 ? readFileSync(out) : undefined };
+      });
+      for (const run of results) {
+        if (message) {
+          assert.equal(run.status, 1, run.stderr);
+          const line = run.stderr.trim().replace(/^demgrad: [^:]+: /, "");
+          assert.match(line, message);
+        } else assert.equal(run.status, 0, run.stderr);
+      }
+      assert.equal(results[0].stderr, results[1].stderr);
+      if (!message) assert.ok(results[0].pixels.equals(results[1].pixels));
+    });
+  }
 });
