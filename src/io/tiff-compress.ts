@@ -127,8 +127,8 @@ function float32PredictTile(source: SampleArray, stride: number, x0: number, siz
 }
 
 /**
- * DEFLATE level, the same for both libraries. 4, not zlib's (and GDAL's) 6: on float products within 1 % as small
- * and a third (libdeflate) to two thirds (zlib) faster; docs/performance.md has the measurements.
+ * DEFLATE level, the same for both libraries. 4, not zlib's (and GDAL's) 6: on float products within 3 % as small
+ * and 10–50 % faster; docs/performance.md has the measurements.
  */
 export const DEFLATE_LEVEL = 4;
 
