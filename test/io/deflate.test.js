@@ -250,3 +250,25 @@ describe("reading DEFLATE blocks through both libraries", () => {
     });
   }
 });
+
+test("the binding's build step never fails a build: without a compiler it builds nothing, silently", () => {
+  const copy = `${dir}/native-copy`;
+  for (const file of ["build.js", "binding.gyp", "deflate.c"])
+    cpSync(`${ROOT}native/deflate/${file}`, `${copy}/${file}`);
+  // No PATH: node-gyp finds neither Python nor make nor a C compiler.
+  const env = {
+    HOME: process.env.HOME ?? "/",
+    PATH: "",
+    npm_config_nodedir: process.env.npm_config_nodedir ?? "",
+  };
+  const quiet = spawnSync(process.execPath, [`${copy}/build.js`], { encoding: "utf8", env });
+  assert.equal(quiet.status, 0, quiet.stderr);
+  assert.equal(quiet.stdout + quiet.stderr, "");
+  assert.equal(existsSync(`${copy}/build/Release/demgrad_deflate.node`), false);
+  const told = spawnSync(process.execPath, [`${copy}/build.js`], {
+    encoding: "utf8",
+    env: { ...env, DEMGRAD_NATIVE_VERBOSE: "1" },
+  });
+  assert.equal(told.status, 0);
+  assert.match(told.stderr, /^native\/deflate: .*node:zlib is used/);
+});
