@@ -16,8 +16,16 @@ export {
 } from "./errors.js";
 export { georefFromEpsg, georefFromTags, verticalUnitFromName } from "./geo/georef.js";
 export { spacingModel, spacingRange } from "./geo/spacing.js";
-export type { Crs, Georef, GeoTransform, SpacingMode, SpacingModel } from "./geo/types.js";
-export type { Dem, DemHandle, DemSource, OpenOptions, SampleType } from "./io/dem-reader.js";
+export type {
+  Crs,
+  Georef,
+  GeoTransform,
+  GroundFrame,
+  OneSidedDifferences,
+  SpacingMode,
+  SpacingModel,
+} from "./geo/types.js";
+export type { Dem, DemHandle, DemSource, ElevationSource, OpenOptions, SampleType } from "./io/dem-reader.js";
 export { openDem, readDem } from "./io/dem-reader.js";
 export {
   type Compression,
@@ -40,8 +48,9 @@ export {
 export { type DemInfo, describeDem } from "./pipeline/info.js";
 export { terrainGradient } from "./pipeline/memory-dem.js";
 export type { ProcessOptions } from "./pipeline/options.js";
-export { type ProcessResult, type Product, type ProductOutputs, processDem } from "./pipeline/process.js";
+export { type ProcessResult, processDem } from "./pipeline/process.js";
 export { parseShard, type Shard, shardInputs } from "./pipeline/shard.js";
+export { PRODUCT_NAMES, type Product, type ProductOutputs } from "./products/registry.js";
 export { type AspectOptions, aspect, validateAspectOptions } from "./terrain/aspect.js";
 export { computeDerivatives } from "./terrain/derivatives.js";
 export {

@@ -8,14 +8,20 @@ import { DemgradError, oneLine, UsageError } from "../errors.js";
 import { outputError } from "../io/atomic.js";
 // The pipeline (with the GeoTIFF, CRS and terrain modules behind it) loads when a command runs, not for --version
 // or --help.
-import type { Product, ProductOutputs } from "../pipeline/process.js";
 import { parseShard } from "../pipeline/shard.js";
+import {
+  BATCH_DEFAULT_PRODUCTS,
+  PRODUCT_NAMES,
+  PRODUCTS,
+  type Product,
+  type ProductOutputs,
+} from "../products/registry.js";
 import { integer } from "../validate.js";
 import {
+  commonOptions,
   productOptions,
   type RawOptions,
   toProcessOptions,
-  withCommonOptions,
   withOptions,
 } from "./common-options.js";
 import { progressBar } from "./progress.js";
@@ -131,12 +137,16 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
   }
 }
 
+/** `a, b and c`. */
+const listed = (names: readonly string[]) =>
+  names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+
 /** Builds the commander program; `main` runs it. */
 export function buildProgram(): Command {
   const program = new Command()
     .name("demgrad")
     .description(
-      "Terrain analysis of DEM GeoTIFFs in true ground metres: gradient, slope, aspect and hillshade; " +
+      `Terrain analysis of DEM GeoTIFFs in true ground metres: ${listed(PRODUCT_NAMES)}; ` +
         "numpy-exact by default, gdaldem-compatible on request (--compat gdaldem).",
     )
     .version(packageVersion(), "-V, --version")
@@ -155,91 +165,59 @@ export function buildProgram(): Command {
       await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
-  const product = (name: Product, description: string, output: string) =>
-    withCommonOptions(
-      withOptions(
-        program
-          .command(name)
-          .description(description)
-          .argument("<dem>", "input DEM")
-          .argument("<out>", output),
-        name === "gradient" ? [] : productOptions[name](),
-      ),
-    ).action(async (dem, out, opts) => runProducts(dem, { [name]: out }, opts as RawOptions, name));
-  product(
-    "gradient",
-    "write dz/dx (east) and dz/dy (north) in m/m as a 2-band Float32 GeoTIFF",
-    "output .tif",
-  );
-  product("slope", "write slope (Float32 GeoTIFF, nodata -9999)", "output .tif");
-  product(
-    "aspect",
-    "write aspect: the compass direction the slope faces, degrees clockwise from north",
-    "output .tif",
-  );
-  product(
-    "hillshade",
-    "write a shaded relief: grey PNG (+ world file) or Byte GeoTIFF; 0 = nodata",
-    "output .png or .tif",
-  );
-
-  withCommonOptions(
+  for (const definition of PRODUCTS) {
+    const name = definition.name;
     withOptions(
       program
-        .command("terrain")
-        .description("several products from one read of the DEM")
+        .command(name)
+        .description(definition.description)
         .argument("<dem>", "input DEM")
-        .option("--slope <file>", "slope output .tif")
-        .option("--aspect <file>", "aspect output .tif")
-        .option("--hillshade <file>", "hillshade output .png or .tif")
-        .option("--gradient <file>", "gradient output .tif"),
-      [...productOptions.slope(), ...productOptions.aspect(), ...productOptions.hillshade()],
-    ),
-  ).action(async (dem, opts) => {
+        .argument("<out>", definition.outputHelp),
+      [...productOptions(name), ...commonOptions()],
+    ).action(async (dem, out, opts) => runProducts(dem, { [name]: out }, opts as RawOptions, name));
+  }
+
+  const terrain = program
+    .command("terrain")
+    .description("several products from one read of the DEM")
+    .argument("<dem>", "input DEM");
+  for (const { name, outputHelp } of PRODUCTS) terrain.option(`--${name} <file>`, `${name} ${outputHelp}`);
+  withOptions(terrain, [...productOptions(), ...commonOptions()]).action(async (dem, opts) => {
     const raw = opts as RawOptions;
     const outputs: ProductOutputs = {};
-    const { PRODUCTS } = await import("../pipeline/process.js");
-    for (const name of PRODUCTS) {
+    for (const name of PRODUCT_NAMES) {
       if (typeof raw[name] === "string") outputs[name] = raw[name] as string;
     }
     if (Object.keys(outputs).length === 0) {
-      throw new UsageError("terrain needs at least one of --slope, --aspect, --hillshade, --gradient");
+      throw new UsageError(`terrain needs at least one of ${PRODUCT_NAMES.map((p) => `--${p}`).join(", ")}`);
     }
     await runProducts(dem, outputs, raw, "terrain");
   });
 
-  withCommonOptions(
-    withOptions(
-      program
-        .command("batch")
-        .description(
-          "process many DEM tiles in parallel: resumable, failure-isolated, shardable across a job array",
-        )
-        .argument("<inputs...>", "DEM files or patterns like 'tiles/*.tif' (http(s) URLs too)")
-        .requiredOption("-o, --output <dir>", "output folder: <dir>/<tile>.<product>.<ext>")
-        .option(
-          "--products <list>",
-          "comma-separated: slope,aspect,hillshade,gradient",
-          "slope,aspect,hillshade",
-        )
-        .option("--hillshade-format <ext>", "png or tif", "png")
-        .option("--jobs <n>", "tiles processed at once (default: number of cores)")
-        .option(
-          "--seamless",
-          "read a halo from neighbouring tiles (same CRS and pixel grid): no seams in the mosaic",
-        )
-        .option(
-          "--shard <k/n|auto>",
-          "process every n-th input starting at k; auto reads the job array index",
-        )
-        .option(
-          "--shard-count <n>",
-          "with --shard auto in a Kubernetes Indexed Job: the number of completions",
-        )
-        .option("--overwrite", "redo tiles whose outputs exist (default: skip them)")
-        .option("--report <file>", "write per-tile status, timings and errors as JSON"),
-      [...productOptions.slope(), ...productOptions.aspect(), ...productOptions.hillshade()],
-    ),
+  withOptions(
+    program
+      .command("batch")
+      .description(
+        "process many DEM tiles in parallel: resumable, failure-isolated, shardable across a job array",
+      )
+      .argument("<inputs...>", "DEM files or patterns like 'tiles/*.tif' (http(s) URLs too)")
+      .requiredOption("-o, --output <dir>", "output folder: <dir>/<tile>.<product>.<ext>")
+      .option(
+        "--products <list>",
+        `comma-separated: ${PRODUCT_NAMES.join(",")}`,
+        BATCH_DEFAULT_PRODUCTS.join(","),
+      )
+      .option("--hillshade-format <ext>", "png or tif", "png")
+      .option("--jobs <n>", "tiles processed at once (default: number of cores)")
+      .option(
+        "--seamless",
+        "read a halo from neighbouring tiles (same CRS and pixel grid): no seams in the mosaic",
+      )
+      .option("--shard <k/n|auto>", "process every n-th input starting at k; auto reads the job array index")
+      .option("--shard-count <n>", "with --shard auto in a Kubernetes Indexed Job: the number of completions")
+      .option("--overwrite", "redo tiles whose outputs exist (default: skip them)")
+      .option("--report <file>", "write per-tile status, timings and errors as JSON"),
+    [...productOptions(), ...commonOptions()],
   ).action(async (inputs, opts) => {
     const raw = opts as RawOptions;
     const code = await runBatch(inputs, raw);

@@ -46,12 +46,19 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   // geotiff-geokeys-to-proj4 answers lon/lat when a projected EPSG code and a geographic key are both set.
   if (projected && isEpsgCode(keys["ProjectedCSTypeGeoKey"])) delete input["GeographicTypeGeoKey"];
   let definition: string;
+  let errors: Record<string, unknown>;
   try {
-    ({ proj4: definition } = geokeysToProj4().toProj4(input as never) as { proj4: string });
+    ({ proj4: definition, errors } = geokeysToProj4().toProj4(input as never) as unknown as {
+      proj4: string;
+      errors: Record<string, unknown>;
+    });
     proj4().Proj(definition); // a definition proj4js cannot parse is as good as none
   } catch {
     return name ? { kind: "local", name } : { kind: "local" };
   }
+  // An unknown code gives a lon/lat definition in place of the CRS asked for: never use it as that CRS.
+  const problem = unsupported(errors, projected);
+  if (problem) return name ? { kind: "local", name, problem } : { kind: "local", problem };
   // Raster coordinates are always easting/northing (lon/lat): an +axis=ne from the EPSG tables would swap them.
   definition = definition.replace(/\s\+axis=\S+/, "").trim();
   const code = projected ? keys["ProjectedCSTypeGeoKey"] : keys["GeographicTypeGeoKey"];
@@ -69,6 +76,22 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   crs.coordinateFactor = 1;
   crs.ellipsoid = ellipsoidOf(crs.proj4);
   return crs;
+}
+
+/** What geotiff-geokeys-to-proj4 could not convert, in words; undefined when nothing that matters failed. */
+function unsupported(errors: Record<string, unknown>, projected: boolean): string | undefined {
+  const code = errors["CRSNotSupported"];
+  if (code !== undefined) {
+    const key = projected ? "ProjectedCSTypeGeoKey" : "GeographicTypeGeoKey";
+    return `unknown EPSG code ${code} (${key})`;
+  }
+  if (errors["conversionNotSupported"] !== undefined)
+    return `unknown projection code ${errors["conversionNotSupported"]} (ProjectionGeoKey)`;
+  if (errors["coordinateTransformationNotSupported"] !== undefined) {
+    const code = errors["coordinateTransformationNotSupported"];
+    return `unsupported coordinate transformation ${code} (ProjCoordTransGeoKey)`;
+  }
+  return undefined;
 }
 
 function isEpsgCode(code: unknown): code is number {

@@ -2,7 +2,7 @@
  * From raw GeoTIFF tags to a `Georef`: the pixel-corner geotransform, the CRS as a proj4 definition, and the
  * vertical unit. Never throws for missing or odd georeferencing: the spacing model decides what it can use.
  */
-import { UsageError, type WarningHandler } from "../errors.js";
+import { GeorefError, UsageError, type WarningHandler } from "../errors.js";
 import { crsFromKeys, geokeysToProj4 } from "./crs.js";
 import { decodeGeoKeys, type GeoKeys } from "./geokeys.js";
 import type { Georef, GeoTiffTags, GeoTransform } from "./types.js";
@@ -105,7 +105,8 @@ export function verticalUnitFromName(name: string): Georef["verticalUnit"] {
 
 /**
  * The georeferencing of a grid in an EPSG CRS, as a GeoTIFF would carry it: for writing rasters computed from
- * scratch (synthetic DEMs, resampled grids) with `writeGeoTiff(..., { like })`.
+ * scratch (synthetic DEMs, resampled grids) with `writeGeoTiff(..., { like })`. Throws a GeorefError for a code
+ * the CRS tables do not hold (rather than invent a lon/lat CRS for it).
  *
  * @example
  * ```ts
@@ -119,12 +120,20 @@ export function georefFromEpsg(
   geoTransform: GeoTransform,
   size: { width: number; height: number },
 ): Georef {
+  if (!Number.isInteger(epsg) || epsg <= 0) {
+    throw new GeorefError(`Expected an EPSG code (a positive integer) for epsg but received ${epsg}`);
+  }
   const asProjected = geokeysToProj4().toProj4({
     GTModelTypeGeoKey: 1,
     ProjectedCSTypeGeoKey: epsg,
-  } as never) as {
+  } as never) as unknown as {
     isGCS: boolean;
+    errors: Record<string, unknown>;
   };
+  // The tables answer an unknown code with a lon/lat definition: refuse it rather than invent a geographic CRS.
+  if (asProjected.errors["CRSNotSupported"] !== undefined) {
+    throw new GeorefError(`unknown EPSG code ${epsg}: not in demgrad's CRS tables`);
+  }
   const geographic = asProjected.isGCS;
   const keys = [
     1,

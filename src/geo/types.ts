@@ -24,6 +24,8 @@ export interface Crs {
   coordinateFactor?: number;
   /** Ellipsoid semi-major axis (m) and inverse flattening (0 for a sphere), where known. */
   ellipsoid?: { a: number; rf: number };
+  /** Why a CRS given in the file could not be used (kind "local"), e.g. an EPSG code demgrad does not know. */
+  problem?: string;
 }
 
 /** Raw GeoTIFF georeferencing tags, kept verbatim so writers can copy them (user-defined CRSs survive). */
@@ -54,7 +56,7 @@ export interface Georef {
 export type SpacingMode = "ground" | "nominal" | "explicit";
 
 /**
- * Ground distances between neighbouring pixel centres, in metres, and the bearing of the grid's +y axis.
+ * Ground distances between neighbouring pixel centres, in metres, and how the grid's axes lie on the ground.
  * The terrain kernels read spacing only through this interface, one row at a time (streaming-friendly).
  */
 export interface SpacingModel {
@@ -70,4 +72,39 @@ export interface SpacingModel {
    * direction (grid north) at each pixel of `row` — the meridian convergence. 0 for nominal/explicit modes.
    */
   gridNorthBearing(row: number, out: Float64Array): void;
+  /**
+   * How the pixel steps lie on the ground, where the grid's axes are not simply east and north: absent when the
+   * derivatives along map +x and +y (the kernels' dz/dx and dz/dy) already are the east and north components
+   * (geographic grids, nominal and explicit spacing of unrotated grids).
+   */
+  readonly frame?: GroundFrame;
+}
+
+/**
+ * Where a row's derivatives are first-order one-sided differences, which follow the chord to the neighbour rather
+ * than the grid line's tangent (central and second-order differences): `x` — at the first and last columns;
+ * `y` — along the whole row, +1 towards the next row (the first row), −1 from the previous one (the last row).
+ */
+export interface OneSidedDifferences {
+  x: boolean;
+  y: -1 | 0 | 1;
+}
+
+/** The local east/north frame of each pixel, for grids whose axes are rotated, sheared or not perpendicular. */
+export interface GroundFrame {
+  /**
+   * Fill the four arrays (length ≥ width): per pixel, the matrix that turns the derivatives per ground metre along
+   * the +column and +row steps, (a, b), into (dz/d east, dz/d north) = (m00·a + m01·b, m10·a + m11·b) — the
+   * inverse of the 2×2 system ∇z·u = a, ∇z·v = b with u, v the unit ground directions of the two steps.
+   */
+  eastNorth(
+    row: number,
+    m00: Float64Array,
+    m01: Float64Array,
+    m10: Float64Array,
+    m11: Float64Array,
+    oneSided?: OneSidedDifferences,
+  ): void;
+  /** Fill `east`, `north` (length ≥ width): the unit vector of the map's +y direction (grid north) on the ground. */
+  gridNorth(row: number, east: Float64Array, north: Float64Array): void;
 }

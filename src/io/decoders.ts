@@ -9,50 +9,16 @@ import { promisify } from "node:util";
 import { inflate } from "node:zlib";
 import { ZSTDDecoder } from "zstddec";
 import { InputError } from "../errors.js";
+import type { BlockFormat, BlockId } from "./block-format.js";
+import { blockName } from "./block-format.js";
 import { LercDecoder } from "./lerc-decoder.js";
 import { libdeflate } from "./libdeflate.js";
 import { oneLine } from "./source.js";
 import { lzwDecode } from "./tiff-lzw.js";
 
+export { type BlockFormat, type BlockId, blockName } from "./block-format.js";
+
 const inflateAsync = promisify(inflate);
-
-/** What a decoder must know about the blocks it decodes. */
-export interface BlockFormat {
-  /** TIFF Compression code. */
-  compression: number;
-  /** TIFF Predictor: 1 none, 2 horizontal differencing, 3 floating point. */
-  predictor: number;
-  blockWidth: number;
-  blockHeight: number;
-  /** Samples interleaved in one block (SamplesPerPixel when chunky, 1 when planar). */
-  samplesPerBlockPixel: number;
-  /** BitsPerSample of every sample, as the file gives it (needed by LERC). */
-  bitsPerSample: number[];
-  planarConfiguration: number;
-  /** Bytes of one sample (all samples the same size). */
-  bytesPerSample: number;
-  littleEndian: boolean;
-  /** The LercParameters tag (LERC only). */
-  lercParameters?: number[] | undefined;
-}
-
-/** Which block, for messages: "(block r, c)" with r the block row and c the block column. */
-export interface BlockId {
-  row: number;
-  column: number;
-}
-
-/**
- * The one-line message part naming a block.
- *
- * @example
- * ```ts
- * blockName({ row: 2, column: 0 }); // "(block 2, 0)"
- * ```
- */
-export function blockName(block: BlockId): string {
-  return `(block ${block.row}, ${block.column})`;
-}
 
 /** Decodes the stored bytes of one block into at most `limit` bytes; a CodecError when they are corrupt. */
 type Codec = (bytes: Uint8Array, limit: number) => Promise<Uint8Array> | Uint8Array;

@@ -33,10 +33,24 @@ export interface Window {
 }
 
 /** A DEM opened lazily: metadata now, pixels on demand. */
-export interface DemHandle {
+/**
+ * What the streaming driver reads elevations from: an open DEM, or a window of a mosaic assembled from its tiles
+ * (seamless batch).
+ */
+export interface ElevationSource {
+  /** What messages name: the file, URL or `<buffer>`. */
   readonly source: string;
   readonly width: number;
   readonly height: number;
+  /** The stored sample type (gdaldem's float32 sums depend on it). */
+  readonly sampleType: SampleType;
+  readonly georef: Georef;
+  /** Rows [firstRow, firstRow + rowCount) as float64: scale/offset applied; nodata and NaN become NaN. */
+  readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
+  close(): Promise<void>;
+}
+
+export interface DemHandle extends ElevationSource {
   readonly bandCount: number;
   readonly band: number;
   readonly sampleType: SampleType;
@@ -51,12 +65,8 @@ export interface DemHandle {
     compression: string;
     bigTiff: boolean;
   };
-  readonly georef: Georef;
-  /** Rows [firstRow, firstRow + rowCount) as float64: scale/offset applied; nodata and NaN become NaN. */
-  readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
   /** A window of stored values (nodata kept): Float64Array for 32-bit integers and Float64, else Float32Array. */
   readWindow(window: Window): Promise<Float32Array | Float64Array>;
-  close(): Promise<void>;
 }
 
 /** A whole DEM (or window) in memory. */

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { inflate } from "node:zlib";
 import { ZSTDDecoder } from "zstddec";
-import type { BlockFormat } from "./decoders.js";
+import type { BlockFormat } from "./block-format.js";
 
 const inflateAsync = promisify(inflate);
 

@@ -3,9 +3,10 @@
  * not worker threads: geotiff.js's worker polyfill takes over any worker thread that imports it.)
  */
 import { DemgradError } from "../errors.js";
+import type { ProductOutputs } from "../products/registry.js";
 import { openSeamless, type SeamlessPlan } from "./mosaic.js";
 import type { ProcessOptions } from "./options.js";
-import { type ProductOutputs, processDem } from "./process.js";
+import { processDem, processPart } from "./process.js";
 
 export interface TileJob {
   id: number;
@@ -54,7 +55,7 @@ process.on("message", async (message: TileJob | { abort: true }) => {
     if (job.seamless) {
       const { handle, part } = await openSeamless(job.seamless, options);
       try {
-        await processDem(handle, job.outputs, options, part);
+        await processPart(handle, job.outputs, options, part);
       } finally {
         await handle.close();
       }

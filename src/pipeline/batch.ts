@@ -5,29 +5,27 @@
  */
 
 import { type ChildProcess, fork } from "node:child_process";
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { readdir, unlink, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { basename, dirname, extname, join, resolve } from "node:path";
+import { basename, dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { globSync, isDynamicPattern } from "tinyglobby";
 import { AbortError, OutputError, UsageError, type WarningHandler, warnToStderr } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { AtomicFiles, outputError } from "../io/atomic.js";
 import { openDem } from "../io/dem-reader.js";
+import {
+  BATCH_DEFAULT_PRODUCTS,
+  PRODUCT_NAMES,
+  type Product,
+  type ProductOutputs,
+  productDefinition,
+} from "../products/registry.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileJob, TileResult } from "./batch-worker.js";
 import { buildMosaics, type SeamlessPlan, seamlessPlan } from "./mosaic.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
-import { PRODUCTS, type Product, type ProductOutputs } from "./process.js";
 import { type Shard, shardInputs } from "./shard.js";
 
 export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
@@ -85,8 +83,8 @@ function tileName(input: string): string {
 }
 
 /**
- * Expands `*` and `?` in the last path component (the shell usually does this; quoted patterns reach us). A file
- * named twice (`a/x.tif`, `./a/x.tif`) is listed once.
+ * Expands glob patterns (`*`, `?`, `**`, `[…]`, `{a,b}`, in any path component) with tinyglobby: the shell usually
+ * does this, but quoted patterns reach us. A file named twice (`a/x.tif`, `./a/x.tif`) is listed once.
  */
 export function expandInputs(patterns: string[]): string[] {
   const files = new Map<string, string>();
@@ -94,23 +92,24 @@ export function expandInputs(patterns: string[]): string[] {
     if (!files.has(inputKey(file))) files.set(inputKey(file), file);
   };
   for (const pattern of patterns) {
-    if (isUrl(pattern) || !/[*?]/.test(basename(pattern))) {
+    if (isUrl(pattern) || !isDynamicPattern(pattern)) {
       add(pattern);
       continue;
     }
-    const dir = dirname(pattern);
-    const regex = new RegExp(
-      `^${escapeRegExp(basename(pattern)).replace(/\\\*/g, ".*").replace(/\\\?/g, ".")}$`,
-    );
-    const matches = existsSync(dir) ? readdirSync(dir).filter((f) => regex.test(f)) : [];
+    // Matches keep the pattern's form: relative to the working folder, or absolute.
+    const matches = globSync(pattern, {
+      onlyFiles: true,
+      expandDirectories: false,
+      absolute: isAbsolute(pattern),
+    });
     if (matches.length === 0) throw new UsageError(`no file matches ${pattern}`);
-    for (const f of matches) add(join(dir, f));
+    for (const f of matches) add(f);
   }
   return [...files.values()].sort();
 }
 
 /** `<tile>.<product>.<anything>`: a product output or one of its sidecars (`.pgw`, `.png.aux.xml`). */
-const OUTPUT_NAME = new RegExp(`^(.+)\\.(?:${PRODUCTS.join("|")})\\..+$`);
+const OUTPUT_NAME = new RegExp(`^(.+)\\.(?:${PRODUCT_NAMES.join("|")})\\..+$`);
 
 /**
  * Leaves out demgrad's own outputs found next to their tile (`x.slope.tif`, `x.hillshade.png`, `x.hillshade.pgw`
@@ -125,7 +124,7 @@ function withoutOwnOutputs(inputs: string[]): string[] {
   });
 }
 
-/** `<dir>/<tile>.<product>.<ext>`. */
+/** `<dir>/<tile>.<product>.<ext>`: `hillshadeFormat` for every product that can be a PNG, else its format. */
 export function tileOutputs(
   input: string,
   dir: string,
@@ -134,8 +133,10 @@ export function tileOutputs(
 ): ProductOutputs {
   const name = tileName(input);
   const outputs: ProductOutputs = {};
-  for (const p of products)
-    outputs[p] = join(dir, `${name}.${p}.${p === "hillshade" ? hillshadeFormat : "tif"}`);
+  for (const p of products) {
+    const { formats } = productDefinition(p);
+    outputs[p] = join(dir, `${name}.${p}.${formats.includes("png") ? hillshadeFormat : "tif"}`);
+  }
   return outputs;
 }
 
@@ -278,8 +279,8 @@ const startFailure = (error: unknown) =>
 export async function processBatch(inputs: string[], options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   const warn: WarningHandler = options.warn ?? warnToStderr;
-  const products = options.products ?? ["slope", "aspect", "hillshade"];
-  for (const p of products) oneOf("products", p, PRODUCTS);
+  const products = options.products ?? [...BATCH_DEFAULT_PRODUCTS];
+  for (const p of products) oneOf("products", p, PRODUCT_NAMES);
   if (products.length === 0) throw new UsageError("--products names no product");
   const hillshadeFormat = oneOf("hillshade format", options.hillshadeFormat ?? "png", ["png", "tif"]);
   const jobs = integer("jobs", options.jobs ?? availableParallelism(), { min: 1, max: 256 });

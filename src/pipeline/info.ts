@@ -2,7 +2,7 @@
 import { spacingModel, spacingRange } from "../geo/spacing.js";
 import type { DemSource, OpenOptions } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
-import { stripRowsFor } from "./process.js";
+import { stripRowsFor } from "./derivative-plan.js";
 
 /** The `info --json` object (DESIGN §5). */
 export interface DemInfo {

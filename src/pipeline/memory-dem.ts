@@ -1,10 +1,9 @@
 /** Library calls on a DEM already in memory. */
 import type { Dem } from "../io/dem-reader.js";
 import { computeDerivatives } from "../terrain/derivatives.js";
+import { derivativeContext, scaleGradient } from "./derivative-plan.js";
 import type { ProcessOptions } from "./options.js";
 import { resolveOptions } from "./options.js";
-import { derivativeContext } from "./process.js";
-import { scaleGradient } from "./strip-products.js";
 
 /**
  * dz/dx (east) and dz/dy (north) of a whole in-memory DEM in metres per metre (NaN where undefined),

@@ -5,7 +5,7 @@
  */
 import type { WarningHandler } from "../errors.js";
 import type { Georef } from "../geo/types.js";
-import { type DemHandle, openDem } from "../io/dem-reader.js";
+import { type ElevationSource, openDem } from "../io/dem-reader.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
 import type { OutputPart } from "./process.js";
 
@@ -140,7 +140,7 @@ export function seamlessPlan(mosaic: Mosaic, input: string, tileGeoref: Georef):
 export async function openSeamless(
   plan: SeamlessPlan,
   options: ProcessOptions,
-): Promise<{ handle: DemHandle; part: OutputPart }> {
+): Promise<{ handle: ElevationSource; part: OutputPart }> {
   const opts = resolveOptions(options);
   const handles = await Promise.all(
     plan.neighbours.map(async (t) => ({
@@ -152,9 +152,10 @@ export async function openSeamless(
     (h) => h.tile.col - plan.window.x === plan.crop.x && h.tile.row - plan.window.y === plan.crop.y,
   )!.dem;
   const { window } = plan;
-  const handle: DemHandle = {
-    ...own,
+  // Only what the driver reads: the window's own size and georeferencing, the tile's name and sample type.
+  const handle: ElevationSource = {
     source: own.source,
+    sampleType: own.sampleType,
     width: window.width,
     height: window.height,
     georef: { ...plan.tileGeoref, width: window.width, height: window.height },

@@ -6,34 +6,16 @@
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { AbortError, DemgradError, UsageError } from "../errors.js";
-import { verticalUnitFromName } from "../geo/georef.js";
-import type { Georef, SpacingModel } from "../geo/types.js";
-import type { DemHandle, DemSource } from "../io/dem-reader.js";
+import type { Georef } from "../geo/types.js";
+import type { DemSource, ElevationSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
-import {
-  createRasterWriter,
-  outputFormat,
-  type RasterWriter,
-  type RasterWriterOptions,
-} from "../io/geotiff-writer.js";
+import { createRasterWriter, outputFormat, type RasterWriter } from "../io/geotiff-writer.js";
+import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
-import type { DerivativeOptions } from "../terrain/types.js";
+import { derivativeSettings, planSpacing, type SpacingFrame, stripRowsFor } from "./derivative-plan.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
-import {
-  FLOAT_NODATA,
-  PRODUCTS,
-  type Product,
-  type ProductOutputs,
-  type ProductRows,
-  planSpacing,
-  type SpacingFrame,
-  type StripJob,
-  type StripPlan,
-  StripProducts,
-} from "./strip-products.js";
-
-export { FLOAT_NODATA, PRODUCTS, type Product, type ProductOutputs } from "./strip-products.js";
+import { type ProductRows, type StripJob, type StripPlan, StripProducts } from "./strip-products.js";
 
 /**
  * Writing only part of what is read: a tile processed with a halo from its neighbours reads a larger window of the
@@ -67,14 +49,23 @@ export interface ProcessResult {
  * ```
  */
 export async function processDem(
-  input: DemSource | DemHandle,
+  input: DemSource | ElevationSource,
   outputs: ProductOutputs,
   options: ProcessOptions = {},
+): Promise<ProcessResult> {
+  return processPart(input, outputs, options);
+}
+
+/** `processDem` writing only `part` of what it reads (a seamless batch tile); without `part`, the whole DEM. */
+export async function processPart(
+  input: DemSource | ElevationSource,
+  outputs: ProductOutputs,
+  options: ProcessOptions,
   part?: OutputPart,
 ): Promise<ProcessResult> {
   const started = performance.now();
   const opts = resolveOptions(options);
-  const wanted = PRODUCTS.filter((p) => outputs[p] !== undefined);
+  const wanted = PRODUCT_NAMES.filter((p) => outputs[p] !== undefined);
   if (wanted.length === 0) throw new UsageError("no output requested");
   checkOutputs(input, outputs, wanted);
   throwIfAborted(opts.signal);
@@ -87,7 +78,8 @@ export async function processDem(
   let runner: StripRunner | undefined;
   try {
     const crop = part?.crop ?? { x: 0, y: 0, width: dem.width, height: dem.height };
-    const plan = stripPlan(dem, opts, wanted, crop, part?.spacingFrame ?? { georef: dem.georef });
+    const stripRows = opts.stripRows ?? stripRowsFor(dem.width);
+    const plan = stripPlan(dem, opts, wanted, crop, part?.spacingFrame ?? { georef: dem.georef }, stripRows);
     // Built here first so that georeferencing problems and warnings surface once, before any output exists.
     const spacing = planSpacing(plan, opts.warn);
     const sinks = await openWriters(
@@ -97,7 +89,6 @@ export async function processDem(
       opts,
       writers,
     );
-    const stripRows = opts.stripRows ?? stripRowsFor(dem.width);
     const threads = Math.min(opts.threads, Math.ceil(crop.height / stripRows));
     runner = stripRunner(plan, new StripProducts(plan, spacing), threads);
     await streamStrips(dem, plan, runner, opts, sinks, stripRows, crop);
@@ -114,19 +105,19 @@ export async function processDem(
   }
 }
 
-function isHandle(input: DemSource | DemHandle): input is DemHandle {
+function isHandle(input: DemSource | ElevationSource): input is ElevationSource {
   return typeof input === "object" && input !== null && "readRows" in input;
 }
 
 /** Refuses unknown extensions, non-GeoTIFF float products, and writing over the input — before any work. */
-function checkOutputs(input: DemSource | DemHandle, outputs: ProductOutputs, wanted: Product[]): void {
+function checkOutputs(input: DemSource | ElevationSource, outputs: ProductOutputs, wanted: Product[]): void {
   const inputPath =
     typeof input === "string" ? canonical(input) : isHandle(input) ? canonical(input.source) : "";
   const seen = new Set<string>();
   for (const product of wanted) {
     const path = outputs[product]!;
     const format = outputFormat(path);
-    if (format === "png" && product !== "hillshade") {
+    if (!productDefinition(product).formats.includes(format)) {
       throw new UsageError(`${product} is written as GeoTIFF: use a .tif name`, { file: path });
     }
     const target = canonical(path);
@@ -149,76 +140,26 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError();
 }
 
-/** The derivative options without the spacing model, and the gradient's unit factor. */
-function derivativeSettings(
-  dem: Pick<DemHandle, "georef" | "sampleType">,
-  opts: ResolvedOptions,
-): Pick<StripPlan, "derivative" | "zMultiplier"> {
-  const unitMetres = opts.verticalUnit
-    ? verticalUnitFromName(opts.verticalUnit).metres
-    : dem.georef.verticalUnit.metres;
-  const gt = dem.georef.geoTransform;
-  return {
-    zMultiplier: unitMetres * opts.zFactor,
-    derivative: {
-      method: opts.method,
-      edgeOrder: opts.edgeOrder,
-      edges: opts.edges,
-      xSign: gt && gt[1] < 0 ? -1 : 1,
-      ySign: gt && gt[5] > 0 ? 1 : -1,
-      float32Sums: opts.compat && !["UInt8", "Int16", "UInt16"].includes(dem.sampleType),
-    },
-  };
-}
-
-/** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
-export interface DerivativeContext {
-  derivative: DerivativeOptions;
-  /** Multiplies stored elevations into metres times the z-factor. */
-  zMultiplier: number;
-  spacing: SpacingModel;
-}
-
-/** Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). */
-export function derivativeContext(
-  dem: Pick<DemHandle, "georef" | "sampleType">,
-  opts: ResolvedOptions,
-): DerivativeContext {
-  const { derivative, zMultiplier } = derivativeSettings(dem, opts);
-  const spacing = planSpacing({ spacingFrame: { georef: dem.georef }, options: opts }, opts.warn);
-  return { derivative: { ...derivative, spacing }, zMultiplier, spacing };
-}
-
 /** The plain-data description of the strip computation, shared with the worker threads. */
 function stripPlan(
-  dem: DemHandle,
+  dem: ElevationSource,
   opts: ResolvedOptions,
   products: Product[],
   crop: { x: number; width: number },
   spacingFrame: SpacingFrame,
+  stripRows: number,
 ): StripPlan {
-  const { spacing, xscale, yscale, compat, trueNorth, unit, zeroForFlat, trigonometric } = opts;
-  const { azimuth, altitude, variant } = opts;
+  // The caller's functions stay on this thread.
+  const { onProgress, signal, warn, ...options } = opts;
   return {
     products,
     width: dem.width,
     demHeight: dem.height,
     crop: { x: crop.x, width: crop.width },
     spacingFrame,
+    stripRows,
     ...derivativeSettings(dem, opts),
-    options: {
-      spacing,
-      xscale,
-      yscale,
-      compat,
-      trueNorth,
-      unit,
-      zeroForFlat,
-      trigonometric,
-      azimuth,
-      altitude,
-      variant,
-    },
+    options,
   };
 }
 
@@ -239,41 +180,16 @@ async function openWriters(
     compress: opts.compress,
     signal: opts.signal,
   };
-  const float = { sampleType: "Float32", nodata: FLOAT_NODATA } as const;
-  const settings: Record<Product, Omit<RasterWriterOptions, "width" | "height">> = {
-    slope: { ...float, bandDescriptions: ["slope"], units: [opts.unit === "percent" ? "percent" : "degree"] },
-    aspect: {
-      ...float,
-      // gdaldem -zero_for_flat sets no nodata and writes 0 for flat cells, borders and nodata windows alike.
-      nodata: opts.compat && opts.zeroForFlat ? undefined : FLOAT_NODATA,
-      bandDescriptions: [opts.trigonometric ? "aspect (counter-clockwise from east)" : "aspect"],
-      units: ["degree"],
-    },
-    hillshade: { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] },
-    gradient: {
-      ...float,
-      bands: 2,
-      bandDescriptions: ["dz/dx (east)", "dz/dy (north)"],
-      units: ["m/m", "m/m"],
-    },
-  };
   const open: [Product, RasterWriter][] = [];
   for (const product of wanted) {
-    const writer = await createRasterWriter(outputs[product]!, { ...base, ...settings[product] });
+    const { overviewResampling: _later, ...spec } = productDefinition(product).output(opts);
+    const writer = await createRasterWriter(outputs[product]!, { ...base, ...spec });
     writers.push(writer);
     open.push([product, writer]);
   }
   return async (rows, count) => {
-    for (const [product, writer] of open) {
-      const bands = product === "gradient" ? rows.gradient! : [rows[product]!];
-      await writer.writeRows(bands, count);
-    }
+    for (const [product, writer] of open) await writer.writeRows(rows[product]!, count);
   };
-}
-
-/** Rows per strip: about 1 Mpixel, so memory does not grow with the DEM and small DEMs run in one strip. */
-export function stripRowsFor(width: number): number {
-  return Math.max(8, Math.min(1024, Math.floor(1_048_576 / Math.max(1, width))));
 }
 
 /**
@@ -282,7 +198,7 @@ export function stripRowsFor(width: number): number {
  * progress in rows written.
  */
 async function streamStrips(
-  dem: DemHandle,
+  dem: ElevationSource,
   plan: StripPlan,
   runner: StripRunner,
   opts: Pick<ResolvedOptions, "signal" | "onProgress">,

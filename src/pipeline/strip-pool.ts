@@ -5,7 +5,7 @@
  * thread's time between reads and writes is not wasted, and no strip waits in a queue.
  */
 import { Worker } from "node:worker_threads";
-import { type ErrorData, errorFromData } from "../errors.js";
+import { errorFromData } from "../errors.js";
 import {
   type ProductRows,
   productBuffers,
@@ -13,6 +13,7 @@ import {
   type StripPlan,
   type StripProducts,
 } from "./strip-products.js";
+import type { FromWorker, ToWorker } from "./worker-messages.js";
 
 /** A strip's product rows and its elevation buffer, handed back for the next read. */
 export interface StripResult {
@@ -30,13 +31,6 @@ export interface StripRunner {
   recycle(result: StripResult): void;
   close(): Promise<void>;
 }
-
-/** Messages to a strip worker. */
-export type ToWorker = { kind: "strip"; id: number; job: StripJob } | { kind: "recycle"; rows: ProductRows };
-/** Its answers. */
-export type FromWorker =
-  | { id: number; rows: ProductRows; data: Float64Array }
-  | { id: number; error: ErrorData };
 
 type Pending = { resolve: (r: StripResult) => void; reject: (e: Error) => void };
 

@@ -3,65 +3,25 @@
  * Pure (no I/O, no geotiff.js), so it runs unchanged on the main thread and in the strip workers; a `StripPlan`
  * is plain data that crosses to a worker by structured clone.
  */
-import { spacingModel } from "../geo/spacing.js";
-import type { Georef, SpacingModel } from "../geo/types.js";
-import { aspect } from "../terrain/aspect.js";
+import type { GroundFrame, SpacingModel } from "../geo/types.js";
+import { type Product, productDefinition } from "../products/registry.js";
+import type { Band, BandAllocator, ProductKernel } from "../products/types.js";
 import { computeDerivatives } from "../terrain/derivatives.js";
 import { Workspace } from "../terrain/grid-steps.js";
-import { hillshade } from "../terrain/hillshade.js";
-import { slope } from "../terrain/slope.js";
 import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
+import { type SpacingFrame, scaleGradient } from "./derivative-plan.js";
 import type { ResolvedOptions } from "./options.js";
 
-/** The products of DESIGN §1 and where to write each (any subset, at least one). */
-export interface ProductOutputs {
-  slope?: string;
-  aspect?: string;
-  hillshade?: string;
-  gradient?: string;
-}
-
-export type Product = keyof ProductOutputs;
-export const PRODUCTS: readonly Product[] = ["slope", "aspect", "hillshade", "gradient"];
-
-/** Slope, aspect and gradient nodata (DESIGN §2); hillshade uses 0. */
-export const FLOAT_NODATA = -9999;
-
-/** The rows of each product for one strip (the gradient as two bands). */
-export interface ProductRows {
-  slope?: Float32Array;
-  aspect?: Float32Array;
-  hillshade?: Uint8Array;
-  gradient?: [Float32Array, Float32Array];
-}
+/** The bands of each product for one strip. */
+export type ProductRows = Partial<Record<Product, Band[]>>;
 
 /** The buffers behind a strip's product rows (moved, not copied, between threads). */
 export function productBuffers(rows: ProductRows): ArrayBuffer[] {
-  const arrays = [rows.slope, rows.aspect, rows.hillshade, ...(rows.gradient ?? [])];
-  return arrays.filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
+  return Object.values(rows).flatMap((bands) => bands.map((b) => b.buffer as ArrayBuffer));
 }
 
-/** Which grid the spacing model describes: the DEM's, or a window of a mosaic around it (seamless batch). */
-export interface SpacingFrame {
-  georef: Georef;
-  window?: { x: number; y: number; width: number; height: number };
-}
-
-/** Options that only the products read. */
-export type ProductOptions = Pick<
-  ResolvedOptions,
-  | "spacing"
-  | "xscale"
-  | "yscale"
-  | "compat"
-  | "trueNorth"
-  | "unit"
-  | "zeroForFlat"
-  | "trigonometric"
-  | "azimuth"
-  | "altitude"
-  | "variant"
->;
+/** The resolved options without the caller's functions (a plan crosses to worker threads by structured clone). */
+export type PlanOptions = Omit<ResolvedOptions, "onProgress" | "signal" | "warn">;
 
 /** Everything needed to turn strips of one DEM into product rows — plain data. */
 export interface StripPlan {
@@ -74,7 +34,9 @@ export interface StripPlan {
   derivative: Omit<DerivativeOptions, "spacing">;
   /** Multiplies the gradient by the vertical unit in metres times the z-factor. */
   zMultiplier: number;
-  options: ProductOptions;
+  /** Rows per strip (the spacing model keeps the sampled rows one strip spans). */
+  stripRows: number;
+  options: PlanOptions;
 }
 
 /** One strip: `data` holds DEM rows [readFirst, readFirst + readRows); products are made for [first, first + rows). */
@@ -84,13 +46,6 @@ export interface StripJob {
   readRows: number;
   first: number;
   rows: number;
-}
-
-/** The spacing model a plan describes (warnings go to `warn`; workers rebuild it silently). */
-export function planSpacing(plan: Pick<StripPlan, "spacingFrame" | "options">, warn?: (m: string) => void) {
-  const { georef, window } = plan.spacingFrame;
-  const { spacing, xscale, yscale } = plan.options;
-  return spacingModel(georef, { mode: spacing, xscale, yscale, window, warn });
 }
 
 /**
@@ -106,14 +61,17 @@ export class StripProducts {
   private readonly derivative: DerivativeOptions;
   private readonly workspace = new Workspace();
   private readonly pool = new BufferPool();
-  private readonly kernels: Kernel[];
+  private readonly kernels: [Product, ProductKernel][];
+  private readonly needsGrid: boolean;
 
   constructor(
     private readonly plan: StripPlan,
     private readonly spacing: SpacingModel,
   ) {
     this.derivative = { ...plan.derivative, spacing };
-    this.kernels = plan.products.map((p) => productKernel(p, plan.options, spacing));
+    const definitions = plan.products.map((name) => productDefinition(name));
+    this.kernels = definitions.map((d) => [d.name as Product, d.kernel(plan.options, spacing)]);
+    this.needsGrid = definitions.some((d) => d.needs(plan.options).gridGradient);
   }
 
   /** Takes back the arrays of rows that were written, for the next strips. */
@@ -131,72 +89,57 @@ export class StripProducts {
       this.workspace,
     );
     scaleGradient(grad, this.plan.zMultiplier);
-    let bearings: Float64Array | undefined;
-    // Only aspect turns towards true north.
-    if (this.plan.options.trueNorth && this.plan.products.includes("aspect")) {
-      bearings = this.workspace.float64("bearings", job.rows * width);
-      for (let r = 0; r < job.rows; r++)
-        this.spacing.gridNorthBearing(job.first + r, bearings.subarray(r * width));
-    }
-    let strip = grad;
+    // The gradient is east/north; products that want it along the map's axes read `grid`.
+    const frame = this.spacing.frame;
+    let grid = frame && this.needsGrid ? toGridFrame(grad, frame, this.workspace) : grad;
+    let ground = grad;
     if (crop.x !== 0 || crop.width !== width) {
       const columns = (a: Float64Array, name: string) =>
         cropColumns(a, width, job.rows, crop.x, this.workspace.float64(name, job.rows * crop.width));
-      strip = {
-        ...grad,
-        dzdx: columns(grad.dzdx, "cropped dz/dx"),
-        dzdy: columns(grad.dzdy, "cropped dz/dy"),
+      const cropped = (g: GradientStrip, name: string) => ({
+        ...g,
+        dzdx: columns(g.dzdx, `cropped ${name} dz/dx`),
+        dzdy: columns(g.dzdy, `cropped ${name} dz/dy`),
         width: crop.width,
-      };
-      bearings = bearings && columns(bearings, "cropped bearings");
+      });
+      ground = cropped(grad, "east/north");
+      grid = grid === grad ? ground : cropped(grid, "grid");
     }
     const rows: ProductRows = {};
-    for (const kernel of this.kernels)
-      Object.assign(rows, kernel(strip, bearings, this.pool, this.workspace));
+    for (const [name, kernel] of this.kernels)
+      rows[name] = kernel({ ground, grid }, this.pool, this.workspace);
     return rows;
   }
 }
 
-type Kernel = (
-  g: GradientStrip,
-  bearings: Float64Array | undefined,
-  pool: BufferPool,
-  ws: Workspace,
-) => ProductRows;
-
-/** The kernel of one product with its options resolved once. */
-function productKernel(product: Product, opts: ProductOptions, spacing: SpacingModel): Kernel {
-  if (product === "slope") {
-    const options = { unit: opts.unit, nodata: FLOAT_NODATA };
-    return (g, _, pool) => ({ slope: slope(g, options, pool.float32(g.dzdx.length)) });
+/**
+ * The gradient's components along the map's +y direction (grid north) and the direction 90° clockwise from it:
+ * the east/north vector rotated by the bearing of grid north at each pixel.
+ */
+function toGridFrame(grad: GradientStrip, frame: GroundFrame, ws: Workspace): GradientStrip {
+  const { width, rows, firstRow } = grad;
+  const dzdx = ws.float64("grid dz/dx", rows * width);
+  const dzdy = ws.float64("grid dz/dy", rows * width);
+  const sin = ws.float64("grid north east", width);
+  const cos = ws.float64("grid north north", width);
+  for (let k = 0; k < rows; k++) {
+    frame.gridNorth(firstRow + k, sin, cos);
+    const o = k * width;
+    for (let c = 0; c < width; c++) {
+      const e = grad.dzdx[o + c]!;
+      const n = grad.dzdy[o + c]!;
+      dzdx[o + c] = e * cos[c]! - n * sin[c]!;
+      dzdy[o + c] = e * sin[c]! + n * cos[c]!;
+    }
   }
-  if (product === "aspect") {
-    // gdaldem -zero_for_flat sets no nodata and writes 0 for flat cells, borders and nodata windows alike.
-    const nodata = opts.compat && opts.zeroForFlat ? 0 : FLOAT_NODATA;
-    const options = { trigonometric: opts.trigonometric, zeroForFlat: opts.zeroForFlat, nodata };
-    const imageSpace = opts.compat ? pixelSpaceGradient(spacing) : (g: GradientStrip) => g;
-    return (g, northBearing, pool, ws) => ({
-      aspect: aspect(imageSpace(g, ws), { ...options, northBearing }, pool.float32(g.dzdx.length)),
-    });
-  }
-  if (product === "hillshade") {
-    const options = {
-      azimuth: opts.azimuth,
-      altitude: opts.altitude,
-      variant: opts.variant,
-      // gdaldem's igor takes the aspect in image space.
-      pixelAspect: opts.compat ? pixelAspectRatio(spacing) : 1,
-    };
-    return (g, _, pool) => ({ hillshade: hillshade(g, options, pool.uint8(g.dzdx.length)) });
-  }
-  return (g, _, pool) => ({ gradient: [toFloat32(g.dzdx, pool), toFloat32(g.dzdy, pool)] });
+  return { ...grad, dzdx, dzdy };
 }
 
 /**
  * Output arrays kept for reuse: filling fresh memory costs far more than computing into it (every new page is
  * zeroed by the kernel on first touch), so each thread recycles the buffers of strips already written.
  */
-class BufferPool {
+class BufferPool implements BandAllocator {
   private readonly free: ArrayBuffer[] = [];
 
   float32(length: number): Float32Array {
@@ -220,61 +163,6 @@ class BufferPool {
     }
     return best < 0 ? new ArrayBuffer(bytes) : this.free.splice(best, 1)[0]!;
   }
-}
-
-/**
- * Derivatives are linear in the elevations, so vertical unit and z-factor scale the gradient afterwards: flat stays
- * exactly flat and integer DEMs keep exact neighbour sums (as gdaldem computes them).
- */
-export function scaleGradient(grad: GradientStrip, factor: number): void {
-  if (factor === 1) return;
-  for (let i = 0; i < grad.dzdx.length; i++) {
-    grad.dzdx[i]! *= factor;
-    grad.dzdy[i]! *= factor;
-  }
-}
-
-/**
- * gdaldem computes aspect in image space: from the raw neighbour differences, ignoring the pixel size. With
- * `--compat gdaldem` we do the same by scaling the derivatives back by the (nominal) pixel steps.
- */
-function pixelSpaceGradient(spacing: SpacingModel): (g: GradientStrip, ws: Workspace) => GradientStrip {
-  const [xStep, yStep] = nominalSteps(spacing);
-  return (g, ws) => {
-    const dzdx = ws.float64("pixel dz/dx", g.dzdx.length);
-    const dzdy = ws.float64("pixel dz/dy", g.dzdy.length);
-    for (let i = 0; i < dzdx.length; i++) {
-      dzdx[i] = g.dzdx[i]! * xStep;
-      dzdy[i] = g.dzdy[i]! * yStep;
-    }
-    return { ...g, dzdx, dzdy };
-  };
-}
-
-/** The (uniform) pixel steps of a nominal or explicit spacing model. */
-function nominalSteps(spacing: SpacingModel): [number, number] {
-  const xSteps = new Float64Array(Math.max(1, spacing.width - 1));
-  const ySteps = new Float64Array(spacing.width);
-  if (spacing.width > 1) spacing.xSteps(0, xSteps);
-  if (spacing.height > 1) spacing.ySteps(0, ySteps);
-  const x = spacing.width > 1 ? xSteps[0]! : ySteps[0]!;
-  const y = spacing.height > 1 ? ySteps[0]! : x;
-  return [x || 1, y || x || 1];
-}
-
-function pixelAspectRatio(spacing: SpacingModel): number {
-  const [x, y] = nominalSteps(spacing);
-  return y / x;
-}
-
-/** Float32 copy with NaN replaced by the float nodata value. */
-function toFloat32(values: Float64Array, pool: BufferPool): Float32Array {
-  const out = pool.float32(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    out[i] = v === v ? v : FLOAT_NODATA;
-  }
-  return out;
 }
 
 /** Columns x … x + count − 1 of each row, into `out`. */

@@ -5,20 +5,32 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { errorToData } from "../errors.js";
-import type { FromWorker, ToWorker } from "./strip-pool.js";
-import { planSpacing, productBuffers, type StripPlan, StripProducts } from "./strip-products.js";
+import { planSpacing } from "./derivative-plan.js";
+import { productBuffers, type StripPlan, StripProducts } from "./strip-products.js";
+import type { FromWorker, ToWorker } from "./worker-messages.js";
 
 const plan = workerData as StripPlan;
-const products = new StripProducts(plan, planSpacing(plan));
+// A plan this thread cannot build from fails every strip with the error the calling thread would throw.
+let products: StripProducts | undefined;
+let broken: ReturnType<typeof errorToData> | undefined;
+try {
+  products = new StripProducts(plan, planSpacing(plan));
+} catch (error) {
+  broken = errorToData(error);
+}
 const reply = (message: FromWorker, transfer: ArrayBuffer[] = []) =>
   parentPort!.postMessage(message, transfer);
 
 parentPort!.on("message", (message: ToWorker) => {
   if (message.kind === "recycle") {
-    products.recycle(message.rows);
+    products?.recycle(message.rows);
     return;
   }
   const { id, job } = message;
+  if (!products) {
+    reply({ id, error: broken! });
+    return;
+  }
   try {
     const rows = products.compute(job);
     reply({ id, rows, data: job.data }, [...productBuffers(rows), job.data.buffer as ArrayBuffer]);

@@ -10,7 +10,10 @@ export interface AspectOptions {
   zeroForFlat?: boolean;
   /** Output value where the gradient is undefined or flat (default −9999). */
   nodata?: number;
-  /** Per cell, the compass bearing (radians) of the grid's +y axis: gives true-north aspect. Omitted: grid north. */
+  /**
+   * Per cell, the compass bearing (radians) of the gradient's +y axis, for components along a grid's axes: gives
+   * true-north aspect. Omitted: the gradient's own +y (true north for terrainGradient's east/north components).
+   */
   northBearing?: ArrayLike<number> | undefined;
 }
 
@@ -57,13 +60,25 @@ export function validateAspectOptions(
  * ```
  */
 export function aspect(grad: GradientLike, options: AspectOptions = {}, out?: Float32Array): Float32Array {
-  const { dzdx, dzdy } = gradientArgument(grad);
-  const { trigonometric, zeroForFlat, nodata, northBearing } = validateAspectOptions(options, dzdx.length);
+  const checked = gradientArgument(grad);
+  const length = checked.dzdx.length;
+  return aspectInto(
+    checked,
+    validateAspectOptions(options, length),
+    outputArray("out", out, Float32Array, length),
+  );
+}
+
+/** The aspect kernel on checked arguments and resolved options (the pipeline's path): fills `result`. */
+export function aspectInto(
+  { dzdx, dzdy }: GradientLike,
+  { trigonometric, zeroForFlat, nodata, northBearing }: ResolvedAspectOptions,
+  result: Float32Array,
+): Float32Array {
   const flat = zeroForFlat ? 0 : nodata;
   // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.
   const sign = trigonometric ? -DEGREES : DEGREES;
   const offset = trigonometric ? 90 : 0;
-  const result = outputArray("out", out, Float32Array, dzdx.length);
   for (let i = 0; i < result.length; i++) {
     const x = dzdx[i]!;
     const y = dzdy[i]!;

@@ -22,7 +22,8 @@ export function derivativeHalo(options: Pick<DerivativeOptions, "method" | "edge
 }
 
 /**
- * dz/dx (east) and dz/dy (north), in m/m, for DEM rows [firstRow, firstRow + rows) of a strip that covers them plus
+ * dz/dx (east) and dz/dy (north), in m/m — true east and north components on the ground wherever the spacing model
+ * has a `frame` (rotated, sheared or non-conformal grids), the map's +x and +y otherwise — for DEM rows [firstRow, firstRow + rows) of a strip that covers them plus
  * `derivativeHalo()` rows on each side (fewer at the DEM's top and bottom). NaN marks nodata in and out. The result
  * does not depend on how the DEM is cut into strips. With a `workspace` the result lives in its buffers (valid until
  * the next call with the same workspace) instead of new arrays.
@@ -72,5 +73,41 @@ export function computeDerivatives(
   };
   if (options.method === "gradient") gradientMethod(strip, result, steps, options);
   else windowMethod(strip, result, steps, options);
+  if (options.spacing.frame) toEastNorth(result, demHeight, options, workspace);
   return result;
+}
+
+/**
+ * Turns the kernels' derivatives along the grid's axes into east and north components, where the model says the
+ * axes are not east and north on the ground: the kernels measure the derivative per ground metre along each pixel
+ * step (signed by xSign/ySign), and the model's per-pixel matrix solves ∇z·u = a, ∇z·v = b for ∇z.
+ */
+function toEastNorth(
+  grad: GradientStrip,
+  demHeight: number,
+  options: DerivativeOptions,
+  workspace?: Workspace,
+): void {
+  const frame = options.spacing.frame!;
+  const { width, rows, firstRow, dzdx, dzdy } = grad;
+  const float64 = (name: string) => (workspace ? workspace.float64(name, width) : new Float64Array(width));
+  const m00 = float64("m00");
+  const m01 = float64("m01");
+  const m10 = float64("m10");
+  const m11 = float64("m11");
+  const { xSign, ySign } = options;
+  // The DEM's borders: one-sided first-order differences there (gdaldem's kernels extrapolate to the same).
+  const firstOrder = options.method !== "gradient" || options.edgeOrder === 1;
+  for (let k = 0; k < rows; k++) {
+    const row = firstRow + k;
+    const y = !firstOrder || demHeight < 2 ? 0 : row === 0 ? 1 : row === demHeight - 1 ? -1 : 0;
+    frame.eastNorth(row, m00, m01, m10, m11, { x: firstOrder, y });
+    const o = k * width;
+    for (let c = 0; c < width; c++) {
+      const a = xSign * dzdx[o + c]!;
+      const b = ySign * dzdy[o + c]!;
+      dzdx[o + c] = m00[c]! * a + m01[c]! * b;
+      dzdy[o + c] = m10[c]! * a + m11[c]! * b;
+    }
+  }
 }

@@ -15,6 +15,11 @@ import {
 import type { GridSteps } from "./grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
 
+/*
+ * A stencil over equal elevations is exactly 0: the non-uniform (and second-order) weights only sum to zero up to
+ * rounding, which would give flat ground a slope of 1e-17° and an arbitrary aspect.
+ */
+
 /**
  * Derivative at f0 from the cells after it: second order when asked and f2 is valid (d1 = f0→f1, d2 = f1→f2),
  * else first order.
@@ -28,8 +33,10 @@ function fromNext(
   second: boolean,
   uniform: boolean,
 ) {
-  if (second && f2 === f2)
+  if (second && f2 === f2) {
+    if (f1 === f0 && f2 === f0) return 0;
     return uniform ? left2Uniform(f0, f1, f2, d1) : left2NonUniform(f0, f1, f2, d1, d2);
+  }
   return forward1(f0, f1, d1);
 }
 
@@ -43,8 +50,10 @@ function fromPrevious(
   second: boolean,
   uniform: boolean,
 ) {
-  if (second && f2 === f2)
+  if (second && f2 === f2) {
+    if (f1 === f0 && f2 === f0) return 0;
     return uniform ? right2Uniform(f2, f1, f0, d2) : right2NonUniform(f2, f1, f0, d1, d2);
+  }
   return forward1(f1, f0, d2);
 }
 
@@ -85,9 +94,10 @@ export function gradientMethod(
       let g = Number.NaN;
       if (f0 === f0) {
         if (fm === fm && fp === fp) {
-          g = uniform
-            ? centralUniform(fm, fp, h)
-            : centralNonUniform(fm, f0, fp, xs[xo + c - 1]!, xs[xo + c]!);
+          g =
+            uniform || (fm === f0 && fp === f0)
+              ? centralUniform(fm, fp, h)
+              : centralNonUniform(fm, f0, fp, xs[xo + c - 1]!, xs[xo + c]!);
         } else if (fp === fp) {
           const far = c + 1 < last;
           const f2 = far ? data[b + c + 2]! : Number.NaN;
@@ -119,7 +129,10 @@ export function gradientMethod(
         if (fu === fu && fd === fd) {
           const d1 = ys[yUp + c]!;
           const d2 = ys[yDown + c]!;
-          g = d1 === d2 ? centralUniform(fu, fd, d1) : centralNonUniform(fu, f0, fd, d1, d2);
+          g =
+            d1 === d2 || (fu === f0 && fd === f0)
+              ? centralUniform(fu, fd, d1)
+              : centralNonUniform(fu, f0, fd, d1, d2);
         } else if (fd === fd) {
           const f2 = hasDown2 ? data[b + 2 * width + c]! : Number.NaN;
           const d1 = ys[yDown + c]!;

@@ -42,13 +42,17 @@ const VARIANTS = ["regular", "combined", "multidirectional", "igor"] as const;
 export function validateHillshadeOptions(
   raw: { azimuth?: unknown; altitude?: unknown; variant?: unknown; pixelAspect?: unknown } = {},
 ): Required<HillshadeOptions> {
-  const azimuth = number("azimuth", raw.azimuth ?? 315);
   return {
-    azimuth: azimuth - 360 * Math.floor(azimuth / 360),
+    azimuth: normalAzimuth(number("azimuth", raw.azimuth ?? 315)),
     altitude: number("altitude", raw.altitude ?? 45, { min: 0, max: 90, exclusiveMin: true }),
     variant: oneOf("variant", raw.variant ?? "regular", VARIANTS),
     pixelAspect: number("pixelAspect", raw.pixelAspect ?? 1, { min: 0, exclusiveMin: true }),
   };
+}
+
+/** An azimuth in degrees brought into [0, 360). */
+export function normalAzimuth(azimuth: number): number {
+  return azimuth - 360 * Math.floor(azimuth / 360);
 }
 
 /** GDAL's Float → Byte conversion: round half up in float32, clamp; NaN → 0. */
@@ -163,9 +167,24 @@ function norm2pi(a: number): number {
  * ```
  */
 export function hillshade(grad: GradientLike, options: HillshadeOptions = {}, out?: Uint8Array): Uint8Array {
-  const { dzdx, dzdy } = gradientArgument(grad);
-  const { azimuth, altitude, variant, pixelAspect } = validateHillshadeOptions(options);
-  const result = outputArray("out", out, Uint8Array, dzdx.length);
+  const checked = gradientArgument(grad);
+  const length = checked.dzdx.length;
+  return hillshadeInto(
+    checked,
+    validateHillshadeOptions(options),
+    outputArray("out", out, Uint8Array, length),
+  );
+}
+
+/**
+ * The hillshade kernel on checked arguments and resolved options (azimuth in [0, 360), as
+ * `validateHillshadeOptions` gives it; the pipeline's path): fills `result`.
+ */
+export function hillshadeInto(
+  { dzdx, dzdy }: GradientLike,
+  { azimuth, altitude, variant, pixelAspect }: Required<HillshadeOptions>,
+  result: Uint8Array,
+): Uint8Array {
   const az = azimuth * RAD;
   const alt = altitude * RAD;
   if (variant === "regular") regular(dzdx, dzdy, result, az, alt);

@@ -37,21 +37,24 @@ function difference(
 /**
  * Fills `w` for a cell on the DEM's border: a missing neighbour is extrapolated linearly, 2a − b, from the nearest
  * cell a and the one beyond it, b, mirrored through a (gdaldem's compute_edges). At the four corners the corner
- * neighbour is extrapolated diagonally and each side neighbour along its own axis, so a plane stays exact.
+ * neighbour is extrapolated along one axis and then the other (bilinearly), so a plane stays exact and each
+ * difference follows the grid line of the border cell itself, whatever the grid's shape on the ground.
  * gdaldem duplicates the missing column at corners instead, which halves dz/dx there: our one intended difference.
  */
 function gatherBorder(w: Float64Array, strip: ElevationStrip, row: number, col: number): void {
   const { data, width, demHeight, firstRow } = strip;
-  for (let dr = -1; dr <= 1; dr++) {
-    const r = row + dr;
+  /** The value at (r, c), extrapolated along the column when r is one outside the DEM. */
+  const down = (r: number, c: number) => {
     const ar = r < 0 ? 0 : r >= demHeight ? demHeight - 1 : r;
-    const br = 2 * ar - r;
+    const a = data[(ar - firstRow) * width + c]!;
+    return ar === r ? a : 2 * a - data[(2 * ar - r - firstRow) * width + c]!;
+  };
+  for (let dr = -1; dr <= 1; dr++) {
     for (let dc = -1; dc <= 1; dc++) {
       const c = col + dc;
       const ac = c < 0 ? 0 : c >= width ? width - 1 : c;
-      const a = data[(ar - firstRow) * width + ac]!;
       w[(dr + 1) * 3 + dc + 1] =
-        ar === r && ac === c ? a : 2 * a - data[(br - firstRow) * width + 2 * ac - c]!;
+        ac === c ? down(row + dr, c) : 2 * down(row + dr, ac) - down(row + dr, 2 * ac - c);
     }
   }
 }

@@ -69,9 +69,23 @@ export function validateSlopeOptions(raw: { unit?: unknown; nodata?: unknown } =
  * ```
  */
 export function slope(grad: GradientLike, options: SlopeOptions = {}, out?: Float32Array): Float32Array {
-  const { dzdx, dzdy } = gradientArgument(grad);
-  const { unit, nodata } = validateSlopeOptions(options);
-  const result = outputArray("out", out, Float32Array, dzdx.length);
+  const checked = gradientArgument(grad);
+  return slopeInto(
+    checked,
+    validateSlopeOptions(options),
+    outputArray("out", out, Float32Array, checked.dzdx.length),
+  );
+}
+
+/**
+ * The slope kernel on checked arguments and resolved options (the pipeline's path: options are validated once, at
+ * the boundary): fills `result`, as long as the gradient.
+ */
+export function slopeInto(
+  { dzdx, dzdy }: GradientLike,
+  { unit, nodata }: Required<SlopeOptions>,
+  result: Float32Array,
+): Float32Array {
   const n = result.length;
   if (unit === "percent") {
     for (let i = 0; i < n; i++) {

@@ -18,7 +18,10 @@ export interface ElevationStrip {
   demHeight: number;
 }
 
-/** dz/dx (rise per metre towards map +x, east) and dz/dy (towards map +y, north); NaN = nodata. */
+/**
+ * dz/dx (rise per metre towards east) and dz/dy (towards north); NaN = nodata. Straight from a method kernel they
+ * are along map +x and +y; computeDerivatives turns them into east and north where the two differ on the ground.
+ */
 export interface GradientStrip {
   dzdx: Float64Array;
   dzdy: Float64Array;

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
 import proj4 from "proj4";
-import { UsageError } from "../../dist/errors.js";
-import { georefFromTags, verticalUnitFromName } from "../../dist/geo/georef.js";
+import { GeorefError, UsageError } from "../../dist/errors.js";
+import { georefFromEpsg, georefFromTags, verticalUnitFromName } from "../../dist/geo/georef.js";
 import { HAS_GDAL } from "../helpers/cli.js";
 import { ALL_SAMPLES, missing, sample } from "../helpers/samples.js";
 import { gdalGeoTiff, gdalInfo, gdalProj4, readTags } from "./tags.js";
@@ -216,7 +216,7 @@ describe("geotransform from tags", () => {
     );
     assert.deepEqual(matrix.geoTransform, [995, 10, 0, 2010, 0, -20]);
   });
-  test("rotated transforms are kept (the spacing model refuses them); missing or degenerate ones are undefined", () => {
+  test("rotated transforms are kept (the spacing model handles them); missing or degenerate ones are undefined", () => {
     const rotated = georefFromTags(
       { ModelTransformation: [0, 30, 0, 1000, 30, 0, 0, 2000, 0, 0, 0, 0, 0, 0, 0, 1] },
       { width: 3, height: 3 },
@@ -302,5 +302,38 @@ describe("vertical unit", () => {
       () => verticalUnitFromName("yd"),
       (e) => e instanceof UsageError && /yd/.test(e.message),
     );
+  });
+});
+
+describe("unknown CRS codes", () => {
+  test("georefFromEpsg refuses a code its tables do not hold instead of inventing a geographic CRS", () => {
+    for (const code of [999999, 65000]) {
+      assert.throws(
+        () => georefFromEpsg(code, [0, 1, 0, 0, 0, -1], { width: 2, height: 2 }),
+        (e) => e instanceof GeorefError && new RegExp(`unknown EPSG code ${code}`).test(e.message),
+      );
+    }
+    for (const code of [0, -5, 4326.5, Number.NaN]) {
+      assert.throws(
+        () => georefFromEpsg(code, [0, 1, 0, 0, 0, -1], { width: 2, height: 2 }),
+        (e) => e instanceof GeorefError && /Expected an EPSG code/.test(e.message),
+      );
+    }
+    assert.equal(georefFromEpsg(4326, [0, 1, 0, 0, 0, -1], { width: 2, height: 2 }).crs.kind, "geographic");
+    assert.equal(georefFromEpsg(32633, [0, 1, 0, 0, 0, -1], { width: 2, height: 2 }).crs.kind, "projected");
+  });
+  test("an unknown ProjectedCSTypeGeoKey or GeographicTypeGeoKey in a file: a local CRS that says why", () => {
+    for (const [model, key, code, name] of [
+      [1, 3072, 65000, "ProjectedCSTypeGeoKey"],
+      [2, 2048, 999999, "GeographicTypeGeoKey"],
+    ]) {
+      const { crs } = georefFromTags(
+        { GeoKeyDirectory: [1, 1, 0, 2, 1024, 0, 1, model, key, 0, 1, code] },
+        { width: 2, height: 2 },
+      );
+      assert.equal(crs.kind, "local");
+      assert.equal(crs.problem, `unknown EPSG code ${code} (${name})`);
+      assert.equal(crs.proj4, undefined);
+    }
   });
 });

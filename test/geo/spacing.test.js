@@ -298,6 +298,107 @@ describe("coarse-grid interpolation", () => {
   });
 });
 
+describe("rotated and sheared geotransforms", () => {
+  // Columns turned 30° anticlockwise from map +x, rows 20° further from perpendicular.
+  const t = rad(30);
+  const s = rad(50);
+  const [e0, n0] = proj4("EPSG:4326", UTM33).forward([17, 48]);
+  const gt = [e0, 30 * Math.cos(t), 30 * Math.sin(s), n0, 30 * Math.sin(t), -30 * Math.cos(s)];
+  const tags = {
+    ModelTransformation: [gt[1], gt[2], 0, gt[0], gt[4], gt[5], 0, gt[3], 0, 0, 0, 0, 0, 0, 0, 1],
+    GeoKeyDirectory: keysFor(32633, false),
+  };
+  const sheared = georefFromTags(tags, { width: 150, height: 100 });
+  test("ground steps: geodesics between the transform's neighbours, within 1e-6", () => {
+    const model = spacingModel(sheared);
+    assert.ok(model.frame, "a sheared grid has a ground frame");
+    const toLonLat = proj4(UTM33, "EPSG:4326");
+    const at = (c, r) =>
+      toLonLat.forward([
+        gt[0] + (c + 0.5) * gt[1] + (r + 0.5) * gt[2],
+        gt[3] + (c + 0.5) * gt[4] + (r + 0.5) * gt[5],
+      ]);
+    for (const [row, col] of [
+      [0, 0],
+      [37, 101],
+      [98, 148],
+    ]) {
+      const { x, y } = steps(model, row);
+      const p = at(col, row);
+      const px = at(col + 1, row);
+      const py = at(col, row + 1);
+      close(x[col], WGS84.Inverse(p[1], p[0], px[1], px[0]).s12, 1e-6, `x (${row}, ${col})`);
+      close(y[col], WGS84.Inverse(p[1], p[0], py[1], py[0]).s12, 1e-6, `y (${row}, ${col})`);
+    }
+  });
+  test("the frame turns derivatives along the two steps into east/north: a known gradient comes back", () => {
+    const model = spacingModel(sheared);
+    const toLonLat = proj4(UTM33, "EPSG:4326");
+    const at = (c, r) => toLonLat.forward([gt[0] + c * gt[1] + r * gt[2], gt[3] + c * gt[4] + r * gt[5]]);
+    const [gE, gN] = [0.3, -0.2];
+    const m = [0, 1, 2, 3].map(() => new Float64Array(150));
+    model.frame.eastNorth(50, ...m);
+    for (const col of [1, 75, 148]) {
+      // Directional derivatives along each step's tangent, from azimuths of tiny centred chords (independent).
+      const p = at(col + 0.5, 50.5);
+      const along = (dc, dr) => {
+        const fwd = at(col + 0.5 + dc, 50.5 + dr);
+        const back = at(col + 0.5 - dc, 50.5 - dr);
+        const a1 = rad(WGS84.Inverse(p[1], p[0], fwd[1], fwd[0]).azi1);
+        const a2 = rad(WGS84.Inverse(p[1], p[0], back[1], back[0]).azi1) + Math.PI;
+        const [e, n] = [Math.sin(a1) + Math.sin(a2), Math.cos(a1) + Math.cos(a2)];
+        return (gE * e + gN * n) / Math.hypot(e, n);
+      };
+      const a = along(0.01, 0);
+      const b = along(0, 0.01);
+      close(m[0][col] * a + m[1][col] * b, gE, 1e-6, `east at ${col}`);
+      close(m[2][col] * a + m[3][col] * b, gN, 1e-6, `north at ${col}`);
+    }
+  });
+  test("grid north is the map's +y on the ground, whatever the grid's rotation", () => {
+    const model = spacingModel(sheared);
+    const bearing = new Float64Array(150);
+    model.gridNorthBearing(20, bearing);
+    const toLonLat = proj4(UTM33, "EPSG:4326");
+    for (const col of [0, 90, 149]) {
+      const [x, y] = [gt[0] + (col + 0.5) * gt[1] + 20.5 * gt[2], gt[3] + (col + 0.5) * gt[4] + 20.5 * gt[5]];
+      const [p, up] = [toLonLat.forward([x, y]), toLonLat.forward([x, y + 0.1])];
+      const expected = rad(WGS84.Inverse(p[1], p[0], up[1], up[0]).azi1);
+      assert.ok(Math.abs(bearing[col] - expected) < 2e-6, `col ${col}: ${bearing[col]} vs ${expected}`);
+    }
+  });
+  test("nominal and explicit: the transform's step vectors, map x and y taken as east and north", () => {
+    for (const options of [{ mode: "nominal" }, { xscale: 2, yscale: 3 }]) {
+      const model = spacingModel(sheared, options);
+      const [sx, sy] = options.xscale ? [2, 3] : [1, 1];
+      const { x, y, b } = steps(model, 10);
+      close(x[5], Math.hypot(gt[1] * sx, gt[4] * sy), 1e-15, "x");
+      close(y[5], Math.hypot(gt[2] * sx, gt[5] * sy), 1e-15, "y");
+      assert.equal(b[5], 0);
+      const m = [0, 1, 2, 3].map(() => new Float64Array(150));
+      model.frame.eastNorth(10, ...m);
+      // A gradient (0.3, −0.2) seen along the steps comes back.
+      const u = [(gt[1] * sx) / x[5], (gt[4] * sy) / x[5]];
+      const v = [(gt[2] * sx) / y[5], (gt[5] * sy) / y[5]];
+      const a = 0.3 * u[0] - 0.2 * u[1];
+      const bb = 0.3 * v[0] - 0.2 * v[1];
+      close(m[0][3] * a + m[1][3] * bb, 0.3, 1e-12, "east");
+      close(m[2][3] * a + m[3][3] * bb, -0.2, 1e-12, "north");
+    }
+  });
+  test("unrotated grids in nominal, explicit and geographic ground modes have no frame (gdaldem's arithmetic)", () => {
+    assert.equal(
+      spacingModel(grid(32633, false, [500000, 30, 0, 5000000, 0, -30]), { mode: "nominal" }).frame,
+      undefined,
+    );
+    assert.equal(spacingModel(grid(4326, true, [10, 0.001, 0, 45, 0, -0.001])).frame, undefined);
+    assert.equal(
+      spacingModel(grid(4326, true, [10, 0.001, 0, 45, 0, -0.001]), { xscale: 1, yscale: 1 }).frame,
+      undefined,
+    );
+  });
+});
+
 describe("nominal and explicit modes", () => {
   test("geographic: GDAL 3.11's auto-scale; the gdaldem notes' n43 numbers", {
     skip: missing("N43E006.tiff"),
@@ -359,6 +460,23 @@ describe("nominal and explicit modes", () => {
 });
 
 describe("spacingRange", () => {
+  test("a 10⁹-pixel-wide raster: a bounded number of probes, the extremes of the steps", {
+    timeout: 20000,
+  }, () => {
+    // 1 mm pixels across 1000 km of UTM 33N, centred on its meridian: k from 0.9996 to about 1.0127.
+    const width = 1e9;
+    const gt = [0, 0.001, 0, 5300000, 0, -0.001];
+    const georef = grid(32633, false, gt, width, 3);
+    const started = performance.now();
+    const range = spacingRange(spacingModel(georef));
+    assert.ok(performance.now() - started < 10000, "seconds, not minutes");
+    const edge = exactSteps(UTM33, gt, 0, 0);
+    const middle = exactSteps(UTM33, gt, 1, width / 2);
+    close(range.dxMin, edge.x, 1e-6, "dxMin at the western edge");
+    close(range.dxMax, middle.x, 1e-5, "dxMax on the meridian");
+    close(range.dyMin, edge.y, 1e-6, "dyMin");
+    close(range.dyMax, middle.y, 1e-5, "dyMax");
+  });
   test("the extremes of a full scan (UTM far from its meridian, geographic)", () => {
     const [x0, y0] = proj4("EPSG:4326", UTM33).forward([18.5, 47]);
     const rasters = [
@@ -381,20 +499,92 @@ describe("spacingRange", () => {
 });
 
 describe("errors", () => {
-  test("rotated or sheared transforms, in every mode", () => {
-    const rotated = georefFromTags(
+  test("unknown modes and bad explicit scales are refused, naming the option and what it takes", () => {
+    const utm = grid(32633, false, [500000, 30, 0, 5000000, 0, -30], 5, 5);
+    assert.throws(
+      () => spacingModel(utm, { mode: "x" }),
+      (e) =>
+        e instanceof RangeError &&
+        /Expected one of ground, nominal for mode but received "x"/.test(e.message),
+    );
+    for (const [options, name] of [
+      [{ xscale: -1, yscale: 1 }, "xscale"],
+      [{ xscale: 1, yscale: 0 }, "yscale"],
+      [{ xscale: Number.NaN, yscale: 1 }, "xscale"],
+      [{ xscale: 2 }, "yscale"],
+    ]) {
+      assert.throws(
+        () => spacingModel(utm, options),
+        (e) => e instanceof RangeError && new RegExp(`greater than 0 for ${name}`).test(e.message),
+        JSON.stringify(options),
+      );
+    }
+  });
+  test("geographic rows beyond ±90°: refused in ground and nominal modes, naming the latitude", () => {
+    for (const gt of [
+      [0, 0.1, 0, 95, 0, -0.1],
+      [0, 0.1, 0, -89, 0, -0.1],
+      [0, 0.1, 0, -95, 0, 0.1],
+    ]) {
+      for (const mode of ["ground", "nominal"]) {
+        assert.throws(
+          () => spacingModel(grid(4326, true, gt, 10, 20), { mode }),
+          (e) => e instanceof GeorefError && /reaches latitude -?9\d(\.\d+)?°, beyond ±90°/.test(e.message),
+          `${gt} ${mode}`,
+        );
+      }
+    }
+    // A global grid reaches the poles exactly, and its steps stay positive.
+    const global = spacingModel(grid(4326, true, [-180, 1, 0, 90, 0, -1], 360, 180));
+    const { x, y } = steps(global, 0);
+    assert.ok(x[0] > 0 && y[0] > 0);
+    assert.ok(steps(global, 179).x[0] > 0);
+  });
+  test("non-finite or absurd geotransforms: a GeorefError naming the problem, in every mode", () => {
+    const huge = georefFromTags(
       {
-        ModelTransformation: [30, 5, 0, 1000, 5, -30, 0, 2000, 0, 0, 0, 0, 0, 0, 0, 1],
-        GeoKeyDirectory: keysFor(32611, false),
+        ModelPixelScale: [1e308, 1e308, 0],
+        ModelTiepoint: [0, 0, 0, 500000, 4000000, 0],
+        GeoKeyDirectory: keysFor(32633, false),
       },
-      { width: 3, height: 3 },
+      { width: 10, height: 10 },
     );
     for (const options of [{}, { mode: "nominal" }, { xscale: 1, yscale: 1 }]) {
       assert.throws(
-        () => spacingModel(rotated, options),
-        (e) => e instanceof GeorefError && /rotated or sheared geotransform is not supported/.test(e.message),
+        () => spacingModel(huge, options),
+        (e) => e instanceof GeorefError && /corner coordinates are not finite/.test(e.message),
       );
     }
+    const tiny = grid(32633, false, [5e6, 1e-12, 0, 5e6, 0, -1e-12], 4, 4);
+    assert.throws(
+      () => spacingModel(tiny),
+      (e) =>
+        e instanceof GeorefError && /neighbouring pixel centres have the same coordinates/.test(e.message),
+    );
+    // Finite, but nowhere on Earth: no pixel can be located.
+    const far = grid(32633, false, [1e15, 1e10, 0, 1e15, 0, -1e10], 10, 10);
+    assert.throws(
+      () => spacingModel(far),
+      (e) => e instanceof GeorefError && /do not lie where its CRS is defined/.test(e.message),
+    );
+  });
+  test("an unknown EPSG code: refused in ground mode, naming the code and what to pass", () => {
+    const unknown = georefFromTags(
+      {
+        ModelPixelScale: [30, 30, 0],
+        ModelTiepoint: [0, 0, 0, 500000, 4000000, 0],
+        GeoKeyDirectory: keysFor(65000, false),
+      },
+      { width: 5, height: 5 },
+    );
+    assert.throws(
+      () => spacingModel(unknown),
+      (e) =>
+        e instanceof GeorefError &&
+        /^unknown EPSG code 65000 \(ProjectedCSTypeGeoKey\): ground distances are unknown: pass --xscale/.test(
+          e.message,
+        ),
+    );
   });
   test("local CRS or no transform in ground mode: says what to pass", async () => {
     const { tags, width, height } = await readTags(sample("whitebox_DEM.tif"));

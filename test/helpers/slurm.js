@@ -65,6 +65,11 @@ export async function startSlurm(dir) {
       }
     }
   };
+  // Each daemon forks and writes its pid file a moment later.
+  const started = async (file) => {
+    for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(50);
+    pids.push(pidOf(file));
+  };
   try {
     run("/usr/sbin/munged", [
       "--force",
@@ -74,7 +79,7 @@ export async function startSlurm(dir) {
       `--pid-file=${dir}/munged.pid`,
       `--seed-file=${dir}/munged.seed`,
     ]);
-    pids.push(pidOf(`${dir}/munged.pid`));
+    await started(`${dir}/munged.pid`);
     const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
     const node = hostname();
     const conf = `${dir}/slurm.conf`;
@@ -117,10 +122,9 @@ export async function startSlurm(dir) {
     );
     const env = { ...process.env, SLURM_CONF: conf };
     run("/usr/sbin/slurmctld", ["-f", conf, "-i"], env);
-    pids.push(pidOf(`${dir}/slurmctld.pid`));
+    await started(`${dir}/slurmctld.pid`);
     run("/usr/sbin/slurmd", ["-f", conf], env);
-    for (let i = 0; i < 200 && !existsSync(`${dir}/slurmd.pid`); i++) await sleep(50);
-    pids.push(pidOf(`${dir}/slurmd.pid`));
+    await started(`${dir}/slurmd.pid`);
     const deadline = Date.now() + 30_000;
     while (spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8", env }).stdout.trim() !== "idle") {
       if (Date.now() > deadline) throw new Error(`the Slurm node did not come up: see ${dir}/log`);

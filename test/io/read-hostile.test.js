@@ -571,9 +571,9 @@ describe("odd files", () => {
   test("big-endian GeoTIFF from gdal_translate -co ENDIANNESS=BIG reads like GDAL", {
     skip: NO_GDAL,
   }, async () => {
-    for (const sample of ["inldata_dem.tif", "storml_elev.tif"]) {
-      const file = `${dir}/big-endian-${sample}`;
-      gdal("gdal_translate", ["-q", "-co", "ENDIANNESS=BIG", sample(sample), file]);
+    for (const name of ["inldata_dem.tif", "storml_elev.tif"]) {
+      const file = `${dir}/big-endian-${name}`;
+      gdal("gdal_translate", ["-q", "-co", "ENDIANNESS=BIG", sample(name), file]);
       await checkAgainstGdal(dir, file);
     }
   });

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from "node:os";
 import { after, test } from "node:test";
 import { georefFromEpsg, openDem, processDem, UsageError } from "../../dist/index.js";
+import { planSpacing } from "../../dist/pipeline/derivative-plan.js";
 import { stripRunner } from "../../dist/pipeline/strip-pool.js";
-import { planSpacing, StripProducts } from "../../dist/pipeline/strip-products.js";
+import { StripProducts } from "../../dist/pipeline/strip-products.js";
 import { ROOT } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
 
@@ -111,18 +112,20 @@ test("threads and strip rows are validated with the one kind of message", async 
 });
 
 test("an error on a worker thread reaches the caller as the class, code and message of a one-thread run", async () => {
-  // A plan that bypasses option checking (altitude 0) fails in the hillshade kernel, and a strip that does not
-  // cover its rows fails in the derivatives (a RangeError): the same failures on this thread and on a worker.
+  // A plan that bypasses option checking (an unknown product) fails as its kernels are built, and a strip that
+  // does not cover its rows fails in the derivatives (a RangeError): the same failures on this thread and on a
+  // worker.
   const width = 4;
   const height = 6;
-  const plan = (altitude) => ({
-    products: ["hillshade"],
+  const plan = (product) => ({
+    products: [product],
     width,
     demHeight: height,
     crop: { x: 0, width },
     spacingFrame: { georef: georefFromEpsg(32611, [500000, 30, 0, 4100000, 0, -30], { width, height }) },
     derivative: { method: "gradient", edgeOrder: 1, edges: true, xSign: 1, ySign: -1, float32Sums: false },
     zMultiplier: 1,
+    stripRows: height,
     options: {
       spacing: "ground",
       compat: false,
@@ -131,7 +134,7 @@ test("an error on a worker thread reaches the caller as the class, code and mess
       zeroForFlat: false,
       trigonometric: false,
       azimuth: 315,
-      altitude,
+      altitude: 45,
       variant: "regular",
     },
   });
@@ -142,30 +145,35 @@ test("an error on a worker thread reaches the caller as the class, code and mess
     first: 0,
     rows,
   });
-  const failure = async (altitude, rows, threads) => {
-    const p = plan(altitude);
-    // With two threads the first strip goes to the idle worker.
-    const runner = stripRunner(p, new StripProducts(p, planSpacing(p)), threads);
+  const failure = async (product, rows, threads) => {
+    const p = plan(product);
+    const described = (error) => ({
+      class: error.constructor.name,
+      code: error.code,
+      message: error.message,
+    });
+    // With two threads the first strip goes to the idle worker, whose kernels are not this thread's.
+    const local =
+      threads === 1 ? () => new StripProducts(p, planSpacing(p)) : () => ({ compute: assert.fail });
+    let runner;
     try {
+      runner = stripRunner(p, local(), threads);
       await runner.run(job(rows));
     } catch (error) {
-      return { class: error.constructor.name, code: error.code, message: error.message };
+      return described(error);
     } finally {
-      await runner.close();
+      await runner?.close();
     }
     assert.fail("the strip did not fail");
   };
-  const bad = await failure(0, height, 1);
-  assert.deepEqual(bad, {
-    class: "UsageError",
-    code: "USAGE",
-    message: "Expected number greater than 0 and at most 90 for altitude but received 0",
-  });
-  assert.deepEqual(await failure(0, height, 2), bad);
+  const bad = await failure("shade", height, 1);
+  assert.deepEqual([bad.class, bad.code], ["UsageError", "USAGE"]);
+  assert.match(bad.message, /^unknown product "shade": expected one of slope, aspect, /);
+  assert.deepEqual(await failure("shade", height, 2), bad);
   // Rows 0–2 without the halo row 2 below them.
-  const range = await failure(45, 2, 1);
+  const range = await failure("hillshade", 2, 1);
   assert.equal(range.class, "RangeError");
-  assert.deepEqual(await failure(45, 2, 2), range);
+  assert.deepEqual(await failure("hillshade", 2, 2), range);
 });
 
 function mkdir(outputs) {

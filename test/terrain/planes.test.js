@@ -72,3 +72,57 @@ for (const [name, grid, hx, hy] of grids) {
     }
   });
 }
+
+/**
+ * A sheared, rotated grid: pixel (c, r) lies at c·Sx + r·Sy metres (east, north), so x and y steps are neither
+ * perpendicular nor east and north. Its model's frame is the inverse of [u; v] (u, v the steps' unit vectors),
+ * worked out here by Cramer's rule.
+ */
+function shearedSpacing(width, height, sx, sy) {
+  const hx = Math.hypot(...sx);
+  const hy = Math.hypot(...sy);
+  const [u, v] = [sx.map((s) => s / hx), sy.map((s) => s / hy)];
+  const det = u[0] * v[1] - u[1] * v[0];
+  const m = [v[1] / det, -u[1] / det, -v[0] / det, u[0] / det];
+  const spacing = uniformSpacing(width, height, hx, hy);
+  spacing.frame = {
+    eastNorth: (_row, ...out) => {
+      for (let i = 0; i < 4; i++) out[i].fill(m[i], 0, width);
+    },
+    gridNorth: (_row, east, north) => {
+      east.fill(0, 0, width);
+      north.fill(1, 0, width);
+    },
+  };
+  return spacing;
+}
+
+test("planes on a sheared grid with a ground frame: exact east/north gradient at every pixel, every method", () => {
+  const sx = [9, 4]; // a column step: 9 m east, 4 m north
+  const sy = [3, -11]; // a row step: 3 m east, 11 m south
+  const spacing = shearedSpacing(width, height, sx, sy);
+  for (const [xSign, ySign] of [
+    [1, -1],
+    [-1, 1],
+  ]) {
+    for (const [a, b] of PLANES) {
+      const z = new Float64Array(width * height);
+      for (let r = 0; r < height; r++) {
+        for (let c = 0; c < width; c++) {
+          z[r * width + c] = 500 + a * (c * sx[0] + r * sy[0]) + b * (c * sx[1] + r * sy[1]);
+        }
+      }
+      for (const method of ["gradient", "horn", "zevenbergen-thorne"]) {
+        for (const edgeOrder of [1, 2]) {
+          const options = { method, edgeOrder, edges: true, spacing, xSign, ySign };
+          const grad = derivativesInStrips(z, width, height, options, 4);
+          for (let i = 0; i < z.length; i++) {
+            const where = `${method} eo${edgeOrder} signs ${xSign},${ySign} plane ${a},${b} cell ${i}`;
+            assert.ok(Math.abs(grad.dzdx[i] - a) < 1e-9, `${where}: dz/de ${grad.dzdx[i]}`);
+            assert.ok(Math.abs(grad.dzdy[i] - b) < 1e-9, `${where}: dz/dn ${grad.dzdy[i]}`);
+          }
+        }
+      }
+    }
+  }
+});

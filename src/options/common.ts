@@ -1,0 +1,138 @@
+/**
+ * The options every terrain command shares (DESIGN §5 "common"), in the schema of ./schema.ts. Product options
+ * live with their products (src/products/).
+ */
+import { availableParallelism } from "node:os";
+import { defineOptions, type ResolvedOf } from "./schema.js";
+
+export const COMMON_OPTIONS = defineOptions([
+  {
+    key: "band",
+    type: "integer",
+    flags: "-b, --band <n>",
+    help: "band of the DEM to read (1-based)",
+    default: 1,
+    cliDefault: "1",
+    range: { min: 1 },
+  },
+  {
+    key: "method",
+    type: "choice",
+    flags: "--method <name>",
+    help: "derivative method",
+    choices: ["gradient", "horn", "zevenbergen-thorne"],
+    default: ({ compat }) => (compat ? "horn" : "gradient"),
+  },
+  {
+    key: "edgeOrder",
+    type: "choice",
+    flags: "--edge-order <n>",
+    help: "gradient method: 1st or 2nd order differences at borders and holes",
+    choices: ["1", "2"],
+    numeric: true,
+    default: "1",
+    label: "edge order",
+  },
+  {
+    key: "north",
+    type: "choice",
+    flags: "--north <ref>",
+    help: "aspect relative to true north (compass) or to the grid's +y axis",
+    choices: ["true", "grid"],
+    default: ({ compat }) => (compat ? "grid" : "true"),
+  },
+  {
+    key: "compat",
+    type: "choice",
+    flags: "--compat <tool>",
+    help: "reproduce gdaldem (measured: slope identical, aspect within 3.1e-5°, hillshade ±1 grey level): horn, nominal spacing, grid north, no edges",
+    choices: ["gdaldem", "none"],
+    cliChoices: ["gdaldem"],
+    default: "none",
+  },
+  {
+    key: "edges",
+    type: "boolean",
+    flags: "--no-edges",
+    help: "horn/zevenbergen-thorne: leave border cells nodata (classic gdaldem)",
+    default: true,
+  },
+  {
+    key: "zFactor",
+    type: "number",
+    flags: "-z, --zfactor <n>",
+    help: "multiply elevations before the derivatives (every product)",
+    default: 1,
+    range: { min: 0, exclusiveMin: true },
+  },
+  {
+    key: "spacing",
+    type: "choice",
+    flags: "--spacing <mode>",
+    help: "pixel size: true ground metres, or gdaldem's nominal size",
+    choices: ["ground", "nominal"],
+    default: ({ compat }) => (compat ? "nominal" : "ground"),
+  },
+  {
+    key: "xscale",
+    type: "number",
+    flags: "--xscale <n>",
+    help: "vertical units per horizontal unit along x (with --yscale; overrides --spacing)",
+    range: { min: 0, exclusiveMin: true },
+  },
+  {
+    key: "yscale",
+    type: "number",
+    flags: "--yscale <n>",
+    help: "vertical units per horizontal unit along y (with --xscale)",
+    range: { min: 0, exclusiveMin: true },
+  },
+  {
+    key: "scale",
+    type: "number",
+    flags: "-s, --scale <n>",
+    help: "one scale for x and y, like gdaldem -s (111120 for degrees with metres)",
+    range: { min: 0, exclusiveMin: true },
+  },
+  {
+    key: "verticalUnit",
+    type: "choice",
+    flags: "--vertical-unit <unit>",
+    help: "elevation unit, overriding the file's",
+    choices: ["m", "ft", "us-ft"],
+    label: "vertical unit",
+  },
+  {
+    key: "nodata",
+    type: "nodata",
+    flags: "--nodata <value>",
+    help: "input nodata value, overriding the file's (a number or nan)",
+  },
+  {
+    key: "compress",
+    type: "choice",
+    flags: "--compress <codec>",
+    help: "GeoTIFF output compression",
+    choices: ["deflate", "lzw", "none"],
+    default: "deflate",
+    cliDefault: "deflate",
+  },
+  {
+    key: "threads",
+    type: "integer",
+    flags: "--threads <n>",
+    help: "threads computing strips (default: cores − 1, leaving one for decoding and compression)",
+    default: () => Math.max(1, availableParallelism() - 1),
+    range: { min: 1, max: 256 },
+  },
+]);
+
+/**
+ * The common options as the products and the pipeline read them: `compat` and `north` resolved to booleans
+ * (`compat` true for `--compat gdaldem`, `trueNorth` false for `--north grid`), `scale` folded into
+ * `xscale`/`yscale`.
+ */
+export type CommonResolved = Omit<ResolvedOf<typeof COMMON_OPTIONS>, "compat" | "north" | "scale"> & {
+  compat: boolean;
+  trueNorth: boolean;
+};

@@ -1,0 +1,150 @@
+/**
+ * The option schema: one declaration per option (library name, command-line flag, type, default, bounds, help)
+ * drives the commander definitions, the library's validation and the resolved option types. Products declare
+ * their own options in the same form (src/products/); the common ones are in ./common.ts.
+ */
+import { boolean, integer, type NumberRange, number, oneOf } from "../validate.js";
+
+/** What a default may depend on: `--compat gdaldem` changes several. */
+export interface DefaultContext {
+  compat: boolean;
+}
+
+type Default<T> = T | ((context: DefaultContext) => T);
+
+interface SpecBase<K extends string> {
+  /** The library's option name (`zFactor`). */
+  key: K;
+  /** commander's flags (`-z, --zfactor <n>`); the attribute commander stores is derived from the long flag. */
+  flags: string;
+  help: string;
+  /** The default as commander shows and passes it (a string, as typed on the command line). */
+  cliDefault?: string;
+  /** The name in messages when it differs from the key spelt with dashes (`edge order`). */
+  label?: string;
+}
+
+export interface NumberSpec<K extends string = string> extends SpecBase<K> {
+  type: "number";
+  default?: Default<number>;
+  range?: NumberRange;
+}
+
+export interface IntegerSpec<K extends string = string> extends SpecBase<K> {
+  type: "integer";
+  default?: Default<number>;
+  range?: { min?: number; max?: number };
+}
+
+export interface ChoiceSpec<K extends string = string, C extends string = string> extends SpecBase<K> {
+  type: "choice";
+  choices: readonly C[];
+  default?: Default<C>;
+  /** The choices the command line offers, where fewer than the library's (`--compat gdaldem`). */
+  cliChoices?: readonly C[];
+  /** Choices that are numbers (`--edge-order 1|2`): resolved to the number. */
+  numeric?: true;
+}
+
+export interface BooleanSpec<K extends string = string> extends SpecBase<K> {
+  type: "boolean";
+  default: Default<boolean>;
+}
+
+/** A number or `nan` (nodata values). */
+export interface NodataSpec<K extends string = string> extends SpecBase<K> {
+  type: "nodata";
+}
+
+export type OptionSpec = NumberSpec | IntegerSpec | ChoiceSpec<string, string> | BooleanSpec | NodataSpec;
+
+/** The resolved value type of one spec. */
+type ValueOf<S> = S extends { type: "number" | "integer" | "nodata" }
+  ? number
+  : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
+    ? C extends `${infer N extends number}`
+      ? N
+      : never
+    : S extends { type: "choice"; choices: readonly (infer C)[] }
+      ? C
+      : S extends { type: "boolean" }
+        ? boolean
+        : never;
+
+/** What a caller may pass for one spec: numbers also as strings (the command line passes its strings through). */
+type RawOf<S> = S extends { type: "number" | "integer" | "nodata" }
+  ? number | string
+  : S extends { type: "choice"; choices: readonly (infer C)[] }
+    ? C | (C extends `${infer N extends number}` ? N : never)
+    : S extends { type: "boolean" }
+      ? boolean
+      : never;
+
+/** Options without a default stay undefined when not given. */
+type Resolved1<S> = S extends { default: unknown } | { type: "boolean" }
+  ? ValueOf<S>
+  : ValueOf<S> | undefined;
+
+/** The resolved options of a list of specs. */
+export type ResolvedOf<Specs extends readonly OptionSpec[]> = {
+  [S in Specs[number] as S["key"]]: Resolved1<S>;
+};
+
+/** The raw options a caller may pass for a list of specs. */
+export type RawOf_<Specs extends readonly OptionSpec[]> = {
+  [S in Specs[number] as S["key"]]?: RawOf<S> | undefined;
+};
+export type { RawOf_ as RawOptionsOf };
+
+const defined = (v: unknown) => v !== undefined && v !== null;
+
+/** The commander attribute of a flag set: `--zero-for-flat` → `zeroForFlat`, `--no-edges` → `edges`. */
+export function attributeName(flags: string): string {
+  const long = /--(?:no-)?([a-z0-9-]+)/.exec(flags)?.[1] ?? flags;
+  return long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Validates one raw value against its spec, or applies the default; the one place option values are checked. */
+export function resolveOne(spec: OptionSpec, raw: unknown, context: DefaultContext): unknown {
+  const fallback = "default" in spec ? spec.default : undefined;
+  const value = defined(raw) ? raw : typeof fallback === "function" ? fallback(context) : fallback;
+  if (!defined(value)) return undefined;
+  const name = spec.label ?? labelOf(spec);
+  switch (spec.type) {
+    case "number":
+      return number(name, value, spec.range);
+    case "integer":
+      return integer(name, value, spec.range);
+    case "choice": {
+      const choice = oneOf(name, typeof value === "number" ? String(value) : value, spec.choices);
+      return spec.numeric ? Number(choice) : choice;
+    }
+    case "boolean":
+      return boolean(name, value);
+    case "nodata":
+      if (typeof value === "string" && value.trim().toLowerCase() === "nan") return Number.NaN;
+      if (typeof value === "number" && Number.isNaN(value)) return value;
+      return number(name, value);
+  }
+}
+
+/** The name messages use: the long flag without dashes (`z-factor` style for `zFactor`). */
+function labelOf(spec: OptionSpec): string {
+  return spec.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Resolves every spec of a list from a raw options object. */
+export function resolveAll<const Specs extends readonly OptionSpec[]>(
+  specs: Specs,
+  raw: Record<string, unknown>,
+  context: DefaultContext,
+): ResolvedOf<Specs> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) out[spec.key] = resolveOne(spec, raw[spec.key], context);
+  return out as ResolvedOf<Specs>;
+}
+
+/** Declares options with their literal types kept (for `ResolvedOf`). */
+export function defineOptions<const Specs extends readonly OptionSpec[]>(specs: Specs): Specs {
+  return specs;
+}
