@@ -35,6 +35,7 @@ export {
   type RasterWriterOptions,
   writeGeoTiff,
 } from "./io/geotiff-writer.js";
+export { type DeflateBackend, deflateBackend, deflateFallbackReason } from "./io/libdeflate.js";
 export { writePng } from "./io/png-writer.js";
 export {
   type BatchOptions,

@@ -6,9 +6,8 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, oneLine, UsageError } from "../errors.js";
 import { outputError } from "../io/atomic.js";
-import { processBatch } from "../pipeline/batch.js";
-import { describeDem, formatDemInfo } from "../pipeline/info.js";
-import { processDem } from "../pipeline/process.js";
+// The pipeline (with the GeoTIFF, CRS and terrain modules behind it) loads when a command runs, not for --version
+// or --help.
 import { parseShard } from "../pipeline/shard.js";
 import {
   BATCH_DEFAULT_PRODUCTS,
@@ -83,6 +82,7 @@ async function runProducts(
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
+    const { processDem } = await import("../pipeline/process.js");
     await processDem(dem, outputs, {
       ...toProcessOptions(raw),
       signal: controller.signal,
@@ -103,6 +103,7 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
+    const { processBatch } = await import("../pipeline/batch.js");
     const result = await processBatch(inputs, {
       ...toProcessOptions(raw),
       outputDir: String(raw["output"]),
@@ -160,6 +161,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON object")
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {
+      const { describeDem, formatDemInfo } = await import("../pipeline/info.js");
       const info = await describeDem(dem, { band: integer("band", opts.band, { min: 1 }) });
       await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });

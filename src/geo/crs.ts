@@ -2,12 +2,20 @@
  * GeoKeys → `Crs`: kind, EPSG code, a proj4 definition that takes raster coordinates as they are, units and the
  * ellipsoid to measure ground distances on.
  */
-import geokeysToProj4 from "geotiff-geokeys-to-proj4";
-import proj4 from "proj4";
+import { createRequire } from "node:module";
+import type GeokeysToProj4 from "geotiff-geokeys-to-proj4";
 import type { GeoKeys } from "./geokeys.js";
-import { proj4Parameter } from "./proj4-definition.js";
+import { proj4, proj4Parameter } from "./proj4-definition.js";
 import type { Crs } from "./types.js";
 import { linearUnitFromCode, US_SURVEY_FOOT } from "./units.js";
+
+let geokeysModule: typeof GeokeysToProj4 | undefined;
+
+/** geotiff-geokeys-to-proj4 (1.5 MB of EPSG tables), loaded when a CRS is first read, not at start-up. */
+export function geokeysToProj4(): typeof GeokeysToProj4 {
+  geokeysModule ??= createRequire(import.meta.url)("geotiff-geokeys-to-proj4") as typeof GeokeysToProj4;
+  return geokeysModule;
+}
 
 const USER_DEFINED = 32767;
 const MODEL_PROJECTED = 1;
@@ -40,11 +48,11 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   let definition: string;
   let errors: Record<string, unknown>;
   try {
-    ({ proj4: definition, errors } = geokeysToProj4.toProj4(input as never) as unknown as {
+    ({ proj4: definition, errors } = geokeysToProj4().toProj4(input as never) as unknown as {
       proj4: string;
       errors: Record<string, unknown>;
     });
-    proj4.Proj(definition); // a definition proj4js cannot parse is as good as none
+    proj4().Proj(definition); // a definition proj4js cannot parse is as good as none
   } catch {
     return name ? { kind: "local", name } : { kind: "local" };
   }
@@ -134,7 +142,7 @@ const NAMED_ELLIPSOIDS: Record<string, { a: number; rf: number }> = {
 
 /** a and 1/f (0 for a sphere) of a proj4js-parsed definition. */
 function parsedEllipsoid(definition: string): { a: number; rf: number } {
-  const { a, b } = proj4.Proj(definition) as unknown as { a: number; b: number };
+  const { a, b } = proj4().Proj(definition) as unknown as { a: number; b: number };
   return { a, rf: a === b ? 0 : a / (a - b) };
 }
 

@@ -2,9 +2,8 @@
  * From raw GeoTIFF tags to a `Georef`: the pixel-corner geotransform, the CRS as a proj4 definition, and the
  * vertical unit. Never throws for missing or odd georeferencing: the spacing model decides what it can use.
  */
-import geokeysToProj4 from "geotiff-geokeys-to-proj4";
 import { GeorefError, UsageError, type WarningHandler } from "../errors.js";
-import { crsFromKeys } from "./crs.js";
+import { crsFromKeys, geokeysToProj4 } from "./crs.js";
 import { decodeGeoKeys, type GeoKeys } from "./geokeys.js";
 import type { Georef, GeoTiffTags, GeoTransform } from "./types.js";
 import { linearUnitFromCode, unitFromName } from "./units.js";
@@ -124,7 +123,7 @@ export function georefFromEpsg(
   if (!Number.isInteger(epsg) || epsg <= 0) {
     throw new GeorefError(`Expected an EPSG code (a positive integer) for epsg but received ${epsg}`);
   }
-  const asProjected = geokeysToProj4.toProj4({
+  const asProjected = geokeysToProj4().toProj4({
     GTModelTypeGeoKey: 1,
     ProjectedCSTypeGeoKey: epsg,
   } as never) as unknown as {

@@ -2,7 +2,16 @@
  * Reading and editing proj4 definition strings. Kept apart from crs.ts so the spacing model (and the strip
  * workers that build it) load proj4 alone, not the GeoKey tables.
  */
-import proj4 from "proj4";
+import { createRequire } from "node:module";
+import type Proj4 from "proj4";
+
+let proj4Module: typeof Proj4 | undefined;
+
+/** proj4js, loaded on first use (it takes ~0.1 s): commands and strip workers that need no CRS never load it. */
+export function proj4(): typeof Proj4 {
+  proj4Module ??= createRequire(import.meta.url)("proj4") as typeof Proj4;
+  return proj4Module;
+}
 
 /**
  * The value of one `+name=value` parameter.
@@ -31,7 +40,7 @@ export function withoutDatumShift(definition: string): string {
   const datum = proj4Parameter(definition, "datum");
   // A datum name also names an ellipsoid: keep that when nothing else gives one.
   const ellps =
-    datum !== undefined && !ellipsoidGiven ? (proj4.Proj(definition) as { ellps?: string }).ellps : "";
+    datum !== undefined && !ellipsoidGiven ? (proj4().Proj(definition) as { ellps?: string }).ellps : "";
   const bare = definition.replace(/\s?\+(towgs84|nadgrids|datum)=\S+/g, "").trim();
   return ellps ? `${bare} +ellps=${ellps}` : bare;
 }

@@ -3,10 +3,9 @@
  * Modes: `ground` (true distances on the CRS ellipsoid), `nominal` (gdaldem's pixel size), explicit scales.
  */
 import geographiclib from "geographiclib-geodesic";
-import proj4 from "proj4";
 import { GeorefError, type WarningHandler } from "../errors.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
-import { withoutDatumShift } from "./proj4-definition.js";
+import { proj4, withoutDatumShift } from "./proj4-definition.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
 
 export interface SpacingOptions {
@@ -90,7 +89,7 @@ export function spacingModel(georef: Georef, options: SpacingOptions = {}): Spac
   }
   const unit = crs.linearUnit ?? 1;
   if (mode === "nominal") return linearModel("nominal", window, gt, unit, unit);
-  const toLonLat = proj4(withoutDatumShift(crs.proj4!), "EPSG:4326");
+  const toLonLat = proj4()(withoutDatumShift(crs.proj4!), "EPSG:4326");
   const factor = crs.coordinateFactor ?? 1;
   const project = (x: number, y: number): [number, number] => {
     const [lon, lat] = toLonLat.forward([x * factor, y * factor]);

@@ -4,6 +4,7 @@
  */
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
+import { libdeflate } from "./libdeflate.js";
 import { lzwEncode } from "./tiff-lzw.js";
 
 const deflateAsync = promisify(deflate);
@@ -126,8 +127,14 @@ function float32PredictTile(source: SampleArray, stride: number, x0: number, siz
 }
 
 /**
- * Compresses one tile. DEFLATE runs on libuv's threadpool, so several tiles compress in parallel while JavaScript
- * goes on. Level 4, not zlib's (and GDAL's) 6: on float products it compresses within 3 % as small, twice as fast.
+ * DEFLATE level, the same for both libraries. 4, not zlib's (and GDAL's) 6: on float products within 3 % as small
+ * and 10–50 % faster; docs/performance.md has the measurements.
+ */
+export const DEFLATE_LEVEL = 4;
+
+/**
+ * Compresses one tile. DEFLATE runs on libuv's threadpool (through libdeflate where its binding loads, else
+ * node:zlib), so several tiles compress in parallel while JavaScript goes on.
  *
  * @example
  * ```ts
@@ -135,9 +142,13 @@ function float32PredictTile(source: SampleArray, stride: number, x0: number, siz
  * ```
  */
 export async function compressTile(data: Uint8Array, codec: Codec): Promise<Uint8Array> {
-  // One output chunk larger than deflateBound(), so the tile compresses in one threadpool job instead of a
-  // round trip to the (busy) main thread for every 16 KiB: twice the throughput while the caller computes.
-  if (codec === "deflate") return deflateAsync(data, { level: 4, chunkSize: data.length + 4096 });
+  if (codec === "deflate") {
+    const native = libdeflate();
+    if (native) return native.compress(data, DEFLATE_LEVEL);
+    // One output chunk larger than deflateBound(), so the tile compresses in one threadpool job instead of a
+    // round trip to the (busy) main thread for every 16 KiB: twice the throughput while the caller computes.
+    return deflateAsync(data, { level: DEFLATE_LEVEL, chunkSize: data.length + 4096 });
+  }
   if (codec === "lzw") return lzwEncode(data);
   return data;
 }
