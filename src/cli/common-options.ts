@@ -19,9 +19,16 @@ function toOption(spec: OptionSpec): Option {
   return option;
 }
 
-/** The common options, then `-q/--quiet` (the command line's own). */
+/** The common options, then `-q/--quiet` and `-v/--verbose` (the command line's own). */
 export function commonOptions(): Option[] {
-  return [...COMMON_OPTIONS.map(toOption), new Option("-q, --quiet", "no progress bar")];
+  return [
+    ...COMMON_OPTIONS.map(toOption),
+    new Option("-q, --quiet", "no progress bar"),
+    new Option(
+      "-v, --verbose",
+      "say which libraries do the work (e.g. DEFLATE through libdeflate or node:zlib)",
+    ),
+  ];
 }
 
 /** A product's own options (its command's), or every product's (`terrain`, `batch`). */

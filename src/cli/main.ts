@@ -82,6 +82,7 @@ async function runProducts(
   const controller = new AbortController();
   const stopListening = abortOnSignals(controller);
   try {
+    if (raw["verbose"] === true) await tellDeflateBackend();
     const { processDem } = await import("../pipeline/process.js");
     await processDem(dem, outputs, {
       ...toProcessOptions(raw),
@@ -92,6 +93,17 @@ async function runProducts(
     bar.finish();
     stopListening();
   }
+}
+
+/** `--verbose`: which library compresses DEFLATE tiles, and why not libdeflate when it is not. */
+async function tellDeflateBackend(): Promise<void> {
+  const { deflateBackend, deflateFallbackReason } = await import("../io/libdeflate.js");
+  const note =
+    deflateBackend() === "libdeflate"
+      ? "DEFLATE through libdeflate"
+      : `DEFLATE through node:zlib (${deflateFallbackReason() ?? "libdeflate not loaded"})`;
+  process.stderr.write(`${oneLine(`demgrad: note: ${note}`)}
+`);
 }
 
 /** Raised after a batch in which some tiles failed (each already reported): exit status 1. */
