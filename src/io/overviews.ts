@@ -90,12 +90,16 @@ export class RowReducer {
   /** Takes a row; returns the reduced row (reused on the next call) when it completes a pair. */
   push(rows: ArrayLike<number>[]): SampleArray[] | undefined {
     if (!this.havePending) {
-      rows.forEach((row, b) => this.pending[b]!.set(row as SampleArray));
+      rows.forEach((row, b) => {
+        this.pending[b]!.set(row as SampleArray);
+      });
       this.havePending = true;
       return undefined;
     }
     this.havePending = false;
-    rows.forEach((row, b) => this.reduce(this.pending[b]!, row, this.output[b]!));
+    rows.forEach((row, b) => {
+      this.reduce(this.pending[b]!, row, this.output[b]!);
+    });
     return this.output;
   }
 
@@ -103,7 +107,9 @@ export class RowReducer {
   flush(): SampleArray[] | undefined {
     if (!this.havePending) return undefined;
     this.havePending = false;
-    this.pending.forEach((row, b) => this.reduce(row, undefined, this.output[b]!));
+    this.pending.forEach((row, b) => {
+      this.reduce(row, undefined, this.output[b]!);
+    });
     return this.output;
   }
 
