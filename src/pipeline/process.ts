@@ -241,20 +241,27 @@ async function openWriters(
   };
   const float = { sampleType: "Float32", nodata: FLOAT_NODATA } as const;
   const settings: Record<Product, Omit<RasterWriterOptions, "width" | "height">> = {
-    slope: { ...float, bandDescriptions: ["slope"], units: [opts.unit === "percent" ? "percent" : "degree"] },
+    slope: {
+      ...float,
+      bandDescriptions: ["slope"],
+      units: [opts.unit === "percent" ? "percent" : "degree"],
+      overviewResampling: "mean",
+    },
     aspect: {
       ...float,
       // gdaldem -zero_for_flat sets no nodata and writes 0 for flat cells, borders and nodata windows alike.
       nodata: opts.compat && opts.zeroForFlat ? undefined : FLOAT_NODATA,
       bandDescriptions: [opts.trigonometric ? "aspect (counter-clockwise from east)" : "aspect"],
       units: ["degree"],
+      overviewResampling: "circular-mean",
     },
-    hillshade: { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"] },
+    hillshade: { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"], overviewResampling: "average" },
     gradient: {
       ...float,
       bands: 2,
       bandDescriptions: ["dz/dx (east)", "dz/dy (north)"],
       units: ["m/m", "m/m"],
+      overviewResampling: "mean",
     },
   };
   const open: [Product, RasterWriter][] = [];
