@@ -45,7 +45,10 @@ export async function cogLayout(source: DemSource): Promise<CogLayout> {
     const headerSize = main.bigTiff ? 16 : 8;
     const structure: Record<string, string> = {};
     let expectedIfd = headerSize;
-    const head = await bytes.read(headerSize, Math.min(PREFIX.length + 13, Math.max(0, main.offset - headerSize)));
+    const head = await bytes.read(
+      headerSize,
+      Math.min(PREFIX.length + 13, Math.max(0, main.offset - headerSize)),
+    );
     const text = Buffer.from(head).toString("latin1");
     if (text.startsWith(PREFIX)) {
       const size = Number(text.slice(PREFIX.length, PREFIX.length + 6));
@@ -67,7 +70,8 @@ export async function cogLayout(source: DemSource): Promise<CogLayout> {
     const lastIfd = images[images.length - 1]!.offset;
     // The validator's rule: an image larger than 512 on a side is not in strips wider than 1024.
     const tiled = images.every(
-      (ifd, k) => ifd.has(324) || Math.max(sizes[k]!.width, sizes[k]!.height) <= 512 || sizes[k]!.width <= 1024,
+      (ifd, k) =>
+        ifd.has(324) || Math.max(sizes[k]!.width, sizes[k]!.height) <= 512 || sizes[k]!.width <= 1024,
     );
     const cog =
       onlyOverviews &&

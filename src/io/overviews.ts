@@ -8,6 +8,7 @@ import type { SampleArray } from "./tiff-compress.js";
  * How a 2×2 block becomes one overview cell:
  * - `mean`: the mean of the valid cells (continuous values: slope, gradient bands, curvatures);
  * - `circular-mean`: the direction of the mean unit vector of the valid cells, for angles in degrees (aspect);
+ *   where the directions cancel out (a ridge: 90° and 270°), the first valid cell's;
  * - `average`: the mean, rounded half up for integer samples like GDAL's AVERAGE (Byte hillshade);
  * - `nearest`: the cell GDAL's NEAREST takes (the lower right one, clamped at an odd edge);
  * - `mode`: the most frequent valid value, the first in reading order on a tie (categories, colour bands).
@@ -152,6 +153,9 @@ export class RowReducer {
           s += Math.sin(a);
           c += Math.cos(a);
         }
+        // Opposite directions (the two sides of a ridge or valley) have no mean direction: the first valid
+        // cell's, as nearest would give, rather than whatever the rounding of the sines makes of it.
+        if (Math.hypot(s, c) < 1e-6 * count) return cells[0]!;
         const degrees = (Math.atan2(s, c) * 180) / Math.PI;
         const wrapped = degrees < 0 ? degrees + 360 : degrees;
         // Float32 rounding can turn 359.99999 into 360, outside [0, 360).

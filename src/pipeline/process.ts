@@ -255,7 +255,12 @@ async function openWriters(
       units: ["degree"],
       overviewResampling: "circular-mean",
     },
-    hillshade: { sampleType: "Byte", nodata: 0, bandDescriptions: ["hillshade"], overviewResampling: "average" },
+    hillshade: {
+      sampleType: "Byte",
+      nodata: 0,
+      bandDescriptions: ["hillshade"],
+      overviewResampling: "average",
+    },
     gradient: {
       ...float,
       bands: 2,
