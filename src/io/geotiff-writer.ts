@@ -87,11 +87,13 @@ const TILE = 256;
 const COG_TILE = 512;
 /**
  * Tiles compressing or waiting to be written at once: enough to keep libuv's threadpool (4 threads) busy while
- * the caller computes the next tile row, at most 32 × 1 MiB of uncompressed tiles (Float32, 512²).
+ * the caller computes the next tile row, at most 32 × 256 KiB of uncompressed tiles (Float32, 256²) — for COG
+ * tiles four times larger, 16 (each job holds its tile, zlib's state and an output buffer of the tile's size).
  */
 const IN_FLIGHT = 32;
+const COG_IN_FLIGHT = 16;
 /** The same for each overview level: a level makes a tile row at most half as often as the one above it. */
-const OVERVIEW_IN_FLIGHT = 8;
+const OVERVIEW_IN_FLIGHT = 4;
 
 interface SampleSpec {
   bytes: number;
@@ -213,7 +215,8 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
   const cursor: FileCursor = { end: headerSize };
   const tileCount = (size: { width: number; height: number }) =>
     Math.ceil(size.width / tileSize) * Math.ceil(size.height / tileSize) * bands;
-  const full = new TileStream(file, headerSize, tileCount({ width, height }), bigTiff, IN_FLIGHT, {
+  const inFlight = cog ? COG_IN_FLIGHT : IN_FLIGHT;
+  const full = new TileStream(file, headerSize, tileCount({ width, height }), bigTiff, inFlight, {
     cursor,
     framed: cog,
   });
