@@ -131,17 +131,29 @@ export class RowReducer {
       let sum = 0;
       let n = 0;
       let v = top[x0]!;
-      if (v === v && v !== nodata) (sum += v), n++;
+      if (v === v && v !== nodata) {
+        sum += v;
+        n++;
+      }
       if (x1 !== x0) {
         v = top[x1]!;
-        if (v === v && v !== nodata) (sum += v), n++;
+        if (v === v && v !== nodata) {
+          sum += v;
+          n++;
+        }
       }
       if (bottom) {
         v = bottom[x0]!;
-        if (v === v && v !== nodata) (sum += v), n++;
+        if (v === v && v !== nodata) {
+          sum += v;
+          n++;
+        }
         if (x1 !== x0) {
           v = bottom[x1]!;
-          if (v === v && v !== nodata) (sum += v), n++;
+          if (v === v && v !== nodata) {
+            sum += v;
+            n++;
+          }
         }
       }
       out[i] = n === 0 ? this.fill : integer ? Math.floor(sum / n + 0.5) : sum / n;
