@@ -545,6 +545,14 @@ describe("2×2 reductions", () => {
     assert.deepEqual(reduce("nearest", [1, 2, 3], [4, 5, 6]), [5, 6]);
   });
 
+  test("BigTIFF is decided with the overviews' tiles counted", () => {
+    // 32000² Float32 uncompressed: 4.096e9 bytes fit classic TIFF (< 2³²); a third more for the overviews does not.
+    assert.equal(needsBigTiff(32000, 32000, 1, 4, "none"), false);
+    const cog = { tileSize: 512, overviews: overviewSizes(32000, 32000, "auto") };
+    assert.equal(needsBigTiff(32000, 32000, 1, 4, "none", cog), true);
+    assert.equal(needsBigTiff(20000, 20000, 1, 4, "deflate", cog), false);
+  });
+
   test("auto levels halve until the largest side is ≤ 512", () => {
     assert.deepEqual(overviewSizes(3000, 2200, "auto"), [
       { width: 1500, height: 1100 },
