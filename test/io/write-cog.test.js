@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
 import { createRasterWriter, describeDem, processDem, readDem, writeGeoTiff } from "../../dist/index.js";
+import { needsBigTiff } from "../../dist/io/geotiff-writer.js";
 import { overviewSizes, RowReducer } from "../../dist/io/overviews.js";
 import { gdal, HAS_GDAL } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
