@@ -34,8 +34,7 @@ export async function cogLayout(source: DemSource): Promise<CogLayout> {
     const images = [main];
     // Masks (NewSubfileType 4) and other pages are not overviews; a COG has only reduced-resolution images.
     let onlyOverviews = true;
-    for (let k = 1, ifd = main; ifd.next > ifd.offset && k < 64; k++) {
-      ifd = await TiffDirectory.read(bytes, k);
+    for (let ifd = await main.following(), k = 1; ifd && k < 64; ifd = await ifd.following(), k++) {
       if (((await ifd.number(254, 0)) & 1) === 1) images.push(ifd);
       else onlyOverviews = false;
     }

@@ -166,7 +166,7 @@ export async function openDem(source: DemSource, options: OpenOptions = {}): Pro
     bytes = await openSource(source);
     const main = await TiffDirectory.read(bytes);
     const k = options.overview ?? 0;
-    const ifd = k === 0 ? main : await overviewDirectory(bytes, k, file);
+    const ifd = k === 0 ? main : await overviewDirectory(main, k, file);
     return await createHandle(bytes, ifd, file, options, main);
   } catch (error) {
     await bytes?.close().catch(() => {});
@@ -175,27 +175,20 @@ export async function openDem(source: DemSource, options: OpenOptions = {}): Pro
 }
 
 /** Directory `k` of the file, which must be a reduced-resolution image (NewSubfileType bit 0). */
-async function overviewDirectory(bytes: ByteSource, k: number, file: string): Promise<TiffDirectory> {
-  let ifd: TiffDirectory;
-  try {
-    ifd = await TiffDirectory.read(bytes, k);
-  } catch (error) {
-    if (error instanceof InputError && error.message.includes("there is no image")) {
-      throw new InputError(`overview ${k} requested but the file has ${countOverviews(error.message)}`, {
-        file,
-      });
+async function overviewDirectory(main: TiffDirectory, k: number, file: string): Promise<TiffDirectory> {
+  let ifd = main;
+  for (let i = 1; i <= k; i++) {
+    const next = await ifd.following();
+    if (!next) {
+      const has = i === 1 ? "no overviews" : `${i - 1} overview${i === 2 ? "" : "s"}`;
+      throw new InputError(`overview ${k} requested but the file has ${has}`, { file });
     }
-    throw error;
+    ifd = next;
   }
   if (((await ifd.number(TAG.NewSubfileType, 0)) & 1) === 0) {
     throw new InputError(`image ${k} of the file is not an overview`, { file });
   }
   return ifd;
-}
-
-function countOverviews(message: string): string {
-  const images = Number(/has (\d+) image/.exec(message)?.[1] ?? 1);
-  return images === 1 ? "no overviews" : `${images - 1} overview${images === 2 ? "" : "s"}`;
 }
 
 /** Refuses option values of the wrong type or range, naming the option (a programming error, not the file's). */

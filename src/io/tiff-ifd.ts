@@ -107,18 +107,24 @@ export class TiffDirectory {
     if (bigTiff && (head.length < 16 || view.getUint16(4, littleEndian) !== 8)) {
       throw corrupt("bad BigTIFF header");
     }
-    let at = bigTiff ? Number(view.getBigUint64(8, littleEndian)) : view.getUint32(4, littleEndian);
-    for (let i = 0; ; i++) {
-      const directory = await TiffDirectory.readAt(source, at, littleEndian, bigTiff);
-      if (i === index) return directory;
-      // Each directory must lie after the one before, so a looping chain ends.
-      if (directory.next <= at) {
+    const first = bigTiff ? Number(view.getBigUint64(8, littleEndian)) : view.getUint32(4, littleEndian);
+    let directory = await TiffDirectory.readAt(source, first, littleEndian, bigTiff);
+    for (let i = 0; i < index; i++) {
+      const next = await directory.following();
+      if (!next) {
         throw new InputError(`the file has ${i + 1} image${i === 0 ? "" : "s"}: there is no image ${index}`, {
           file,
         });
       }
-      at = directory.next;
+      directory = next;
     }
+    return directory;
+  }
+
+  /** The next directory of the file, or undefined after the last (a chain pointing backwards ends too). */
+  async following(): Promise<TiffDirectory | undefined> {
+    if (this.next <= this.offset) return undefined;
+    return TiffDirectory.readAt(this.source, this.next, this.littleEndian, this.bigTiff);
   }
 
   /** The directory at file offset `first`. */
