@@ -313,7 +313,7 @@ describe("COG structure", { skip: (!HAS_GDAL && "gdal-bin not installed") || NO_
     assert.deepEqual(readdirSync(sub), ["big.tif"]);
   });
 
-  test("RGBA output: red, green, blue, alpha; nearest overviews; validates", async () => {
+  test("RGB and RGBA outputs: red, green, blue (alpha); nearest overviews; validate", async () => {
     const sub = fresh("rgba");
     const file = `${sub}/rgba.tif`;
     const bands = [0, 1, 2, 3].map((b) => {
@@ -343,6 +343,17 @@ describe("COG structure", { skip: (!HAS_GDAL && "gdal-bin not installed") || NO_
       const source = Math.min(2 * r + 1, height - 1) * width + Math.min(2 * c + 1, width - 1);
       assert.equal(overview.data[r * w1 + c], bands[1][source]);
     }
+    const rgb = `${sub}/rgb.tif`;
+    await writeGeoTiff(
+      rgb,
+      { width, height, bands: bands.slice(0, 3) },
+      { sampleType: "Byte", colour: "rgb" },
+    );
+    validate(rgb);
+    assert.deepEqual(
+      JSON.parse(gdal("gdalinfo", ["-json", rgb]).stdout).bands.map((b) => b.colorInterpretation),
+      ["Red", "Green", "Blue"],
+    );
     await assert.rejects(
       writeGeoTiff(`${sub}/bad.tif`, { width, height, bands: bands.slice(0, 3) }, { colour: "rgba" }),
       /bands for colour rgba/,
