@@ -291,6 +291,9 @@ describe("COG structure", { skip: (!HAS_GDAL && "gdal-bin not installed") || NO_
     assert.equal(head.toString("latin1", 8, 8 + ghost.length), ghost);
     assert.equal(head.readUInt32LE(4), 192, "the first IFD right after it, word-aligned");
     validate(file);
+    // GDAL trusts the block: it reports the layout as COG.
+    const info = JSON.parse(gdal("gdalinfo", ["-json", file]).stdout);
+    assert.equal(info.metadata.IMAGE_STRUCTURE.LAYOUT, "COG");
   });
 
   test("a BigTIFF COG with overviews validates and reads back bit-exact", async () => {
