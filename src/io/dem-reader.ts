@@ -23,6 +23,11 @@ export interface OpenOptions {
   /** Overrides the file's nodata value. */
   nodata?: number;
   warn?: WarningHandler;
+  /**
+   * Reads internal overview k (1: the largest, as GDAL's GetOverview(k − 1)) instead of the full resolution
+   * (0, the default): its pixels, with the full resolution's georeferencing scaled to its size.
+   */
+  overview?: number;
 }
 
 export interface Window {
@@ -119,6 +124,7 @@ const SAMPLE_FORMAT_NAMES: Record<number, string> = {
 
 /** TIFF tags the reader uses. */
 const TAG = {
+  NewSubfileType: 254,
   ImageWidth: 256,
   ImageLength: 257,
   BitsPerSample: 258,
@@ -168,12 +174,31 @@ export async function openDem(source: DemSource, options: OpenOptions = {}): Pro
   let bytes: ByteSource | undefined;
   try {
     bytes = await openSource(source);
-    const ifd = await TiffDirectory.read(bytes);
-    return await createHandle(bytes, ifd, file, options);
+    const main = await TiffDirectory.read(bytes);
+    const k = options.overview ?? 0;
+    const ifd = k === 0 ? main : await overviewDirectory(main, k, file);
+    return await createHandle(bytes, ifd, file, options, main);
   } catch (error) {
     await bytes?.close().catch(() => {});
     throw inputError(file, error);
   }
+}
+
+/** Directory `k` of the file, which must be a reduced-resolution image (NewSubfileType bit 0). */
+async function overviewDirectory(main: TiffDirectory, k: number, file: string): Promise<TiffDirectory> {
+  let ifd = main;
+  for (let i = 1; i <= k; i++) {
+    const next = await ifd.following();
+    if (!next) {
+      const has = i === 1 ? "no overviews" : `${i - 1} overview${i === 2 ? "" : "s"}`;
+      throw new InputError(`overview ${k} requested but the file has ${has}`, { file });
+    }
+    ifd = next;
+  }
+  if (((await ifd.number(TAG.NewSubfileType, 0)) & 1) === 0) {
+    throw new InputError(`image ${k} of the file is not an overview`, { file });
+  }
+  return ifd;
 }
 
 /** Refuses option values of the wrong type or range, naming the option (a programming error, not the file's). */
@@ -185,7 +210,14 @@ function checkOpenOptions(fn: string, source: unknown, options: unknown): void {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`${fn}: options must be an object, got ${show(options)}`);
   }
-  const { band, nodata, warn } = options as Record<string, unknown>;
+  const { band, nodata, warn, overview } = options as Record<string, unknown>;
+  if (overview !== undefined) {
+    if (typeof overview !== "number")
+      throw new TypeError(`${fn}: option overview must be a number, got ${show(overview)}`);
+    if (!Number.isInteger(overview) || overview < 0) {
+      throw new RangeError(`${fn}: option overview must be a whole number of at least 0, got ${overview}`);
+    }
+  }
   if (band !== undefined) {
     if (typeof band !== "number")
       throw new TypeError(`${fn}: option band must be a number, got ${show(band)}`);
@@ -406,20 +438,29 @@ function nodataValue(
   return parseNodata(text, sampleType);
 }
 
+/**
+ * The handle of image `ifd`; nodata, band metadata and georeferencing come from `main`, the full resolution (an
+ * overview's directory holds only its pixels' layout, and its nodata when GDAL wrote it).
+ */
 async function createHandle(
   bytes: ByteSource,
   ifd: TiffDirectory,
   file: string,
   options: OpenOptions,
+  main: TiffDirectory,
 ): Promise<DemHandle> {
   const warn = options.warn ?? (() => {});
   const format = await rasterFormat(ifd, options.band, file);
   const { width, height, bandCount, band, sampleType, compression, block, layout } = format;
   const placement = await blockPlacement(ifd, format, bytes.size, file);
-  const nodata = nodataValue(await ifd.text(TAG.GDAL_NODATA), sampleType, options, warn);
-  const { scale, offset, bandUnit } = bandScaling(await ifd.text(TAG.GDAL_METADATA), band, warn);
-  const tags = validateGeoKeys(await geoTiffTags(ifd, warn), warn);
-  const georef = georefFromTags(tags, { width, height, bandUnit }, warn);
+  const nodataText = (await ifd.text(TAG.GDAL_NODATA)) ?? (await main.text(TAG.GDAL_NODATA));
+  const nodata = nodataValue(nodataText, sampleType, options, warn);
+  const { scale, offset, bandUnit } = bandScaling(await main.text(TAG.GDAL_METADATA), band, warn);
+  const tags = validateGeoKeys(await geoTiffTags(main, warn), warn);
+  const georef =
+    ifd === main
+      ? georefFromTags(tags, { width, height, bandUnit }, warn)
+      : await overviewGeoref(main, tags, { width, height, bandUnit }, warn);
   const grid: BlockGrid = {
     width,
     height,
@@ -498,6 +539,27 @@ async function createHandle(
       rows.clear();
       await bytes.close();
     },
+  };
+}
+
+/** The full resolution's georeferencing for an overview of `size`: the geotransform's steps scaled to it. */
+async function overviewGeoref(
+  main: TiffDirectory,
+  tags: GeoTiffTags,
+  size: { width: number; height: number; bandUnit: string | undefined },
+  warn: WarningHandler,
+): Promise<Georef> {
+  const fullWidth = await main.number(TAG.ImageWidth, size.width);
+  const fullHeight = await main.number(TAG.ImageLength, size.height);
+  const full = georefFromTags(tags, { width: fullWidth, height: fullHeight, bandUnit: size.bandUnit }, warn);
+  const gt = full.geoTransform;
+  const sx = fullWidth / size.width;
+  const sy = fullHeight / size.height;
+  return {
+    ...full,
+    width: size.width,
+    height: size.height,
+    geoTransform: gt && [gt[0], gt[1] * sx, gt[2] * sy, gt[3], gt[4] * sx, gt[5] * sy],
   };
 }
 

@@ -1,25 +1,31 @@
 /**
- * Our streaming GeoTIFF writer (DESIGN §7): little-endian, tiled 256×256, DEFLATE/LZW/none with the right
- * predictor, BigTIFF when the file could pass 4 GiB, the source's georeferencing and GDAL's tags.
+ * Our streaming GeoTIFF writer (DESIGN §7): little-endian, tiled, DEFLATE/LZW/none with the right predictor,
+ * BigTIFF when the file could pass 4 GiB, the source's georeferencing and GDAL's tags. By default a Cloud
+ * Optimized GeoTIFF with internal overviews (cog.ts); `layout: "plain"` is the older, faster layout.
  *
  * Rows arrive in order into one tile row per band. When a tile row is complete its tiles are cut out (predictor
  * applied in the same pass) and compressed on libuv's threadpool, up to `IN_FLIGHT` at once, while the caller
- * computes the next rows; they are written in a fixed order, and the directory goes at the end of the file
- * (the header's first-IFD offset is patched last). Memory: one tile row per band plus the tiles in flight.
+ * computes the next rows; they are written in a fixed order. Plain: the directory goes at the end of the file
+ * (the header's first-IFD offset is patched last). COG: the overview rows are reduced as the rows pass, and
+ * `finish` assembles the file. Memory: one tile row per band and level plus the tiles in flight.
  * The file is written under a temporary name and renamed on `finish`; an error or the AbortSignal removes it.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import { type FileHandle, open, unlink } from "node:fs/promises";
 import { AbortError, type DemgradError, OutputError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { boolean, checkingFile, integer, invalid, number, oneOf } from "../validate.js";
-import { AtomicFiles, outputError } from "./atomic.js";
+import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
+import { assembleCog, type CogImage, OverviewPyramid } from "./cog.js";
 import { outputFormat } from "./output-format.js";
+import { OVERVIEW_RESAMPLINGS, type OverviewResampling, overviewSizes } from "./overviews.js";
 import { type Codec, compressTile, type Predictor, predictTile, type SampleArray } from "./tiff-compress.js";
 import { encodeDirectory, encodeHeader } from "./tiff-directory.js";
-import { imageFields, type TiffLayout } from "./tiff-tags.js";
-import { CLASSIC_TIFF_LIMIT, TileStream } from "./tiff-tile-stream.js";
+import { type Colour, imageFields, type TiffLayout } from "./tiff-tags.js";
+import { CLASSIC_TIFF_LIMIT, type FileCursor, TileRows, TileStream } from "./tiff-tile-stream.js";
 
 export { outputFormat } from "./output-format.js";
+export type { OverviewResampling } from "./overviews.js";
+export type { Colour } from "./tiff-tags.js";
 
 export type OutputSampleType = "Byte" | "Int16" | "UInt16" | "Int32" | "Float32" | "Float64";
 export type Compression = Codec;
@@ -46,6 +52,20 @@ export interface RasterWriterOptions {
   signal?: AbortSignal | undefined;
   /** Testing aid: write BigTIFF even when the file is small. */
   forceBigTiff?: boolean;
+  /**
+   * "cog" (default): a Cloud Optimized GeoTIFF — directories first, internal overviews, 512² tiles, GDAL's
+   * structural metadata. "plain": the fastest write — 256² tiles, directory at the end, no overviews.
+   */
+  layout?: "cog" | "plain" | undefined;
+  /**
+   * COG overviews: "auto" (default) halves until the largest side is ≤ 512; a number gives that many levels;
+   * false none. Ignored by the plain layout.
+   */
+  overviews?: "auto" | number | false | undefined;
+  /** How overview cells are computed from 2×2 cells of the level above (default "mean"; see overviews.ts). */
+  overviewResampling?: OverviewResampling | undefined;
+  /** Colour interpretation: "grey" bands (default), or "rgb"/"rgba" (3 or 4 bands; alpha as an extra sample). */
+  colour?: Colour | undefined;
 }
 
 /** A raster being written: rows in order, then `finish` (or `abort`). */
@@ -61,12 +81,19 @@ export interface RasterWriter {
   abort(): Promise<void>;
 }
 
+/** The tile size of the plain layout (today's files, byte for byte). */
 const TILE = 256;
+/** The tile size of COG outputs: GDAL's COG default, so GDAL-made and demgrad-made COGs read alike over HTTP. */
+const COG_TILE = 512;
 /**
  * Tiles compressing or waiting to be written at once: enough to keep libuv's threadpool (4 threads) busy while
- * the caller computes the next tile row, at most 32 × 512 KiB of uncompressed tiles.
+ * the caller computes the next tile row, at most 32 × 256 KiB of uncompressed tiles (Float32, 256²) — for COG
+ * tiles four times larger, 16 (each job holds its tile, zlib's state and an output buffer of the tile's size).
  */
 const IN_FLIGHT = 32;
+const COG_IN_FLIGHT = 16;
+/** The same for each overview level: a level makes a tile row at most half as often as the one above it. */
+const OVERVIEW_IN_FLIGHT = 4;
 
 interface SampleSpec {
   bytes: number;
@@ -89,7 +116,8 @@ const GROWTH: Record<Codec, number> = { none: 1, deflate: 1.01, lzw: 1.51 };
 
 /**
  * Whether the file could pass the 4 GiB classic-TIFF limit — decided before writing, from the uncompressed size
- * of every (padded) tile, the codec's worst-case growth and the directory.
+ * of every (padded) tile, the codec's worst-case growth and the directory. By default for the plain layout
+ * (256² tiles, no overviews); a COG passes its tile size and overview sizes, whose tiles count too.
  *
  * @example
  * ```ts
@@ -103,15 +131,25 @@ export function needsBigTiff(
   bands: number,
   bytesPerSample: number,
   compress: Codec = "deflate",
+  layout: { tileSize?: number; overviews?: { width: number; height: number }[] } = {},
 ): boolean {
-  const tiles = Math.ceil(width / TILE) * Math.ceil(height / TILE) * bands;
-  const data = tiles * TILE * TILE * bytesPerSample * GROWTH[compress];
-  const directory = tiles * 8 + (1 << 20);
+  const size = layout.tileSize ?? TILE;
+  let tiles = 0;
+  for (const level of [{ width, height }, ...(layout.overviews ?? [])]) {
+    tiles += Math.ceil(level.width / size) * Math.ceil(level.height / size) * bands;
+  }
+  const data = tiles * size * size * bytesPerSample * GROWTH[compress];
+  // Per tile: its offset and size (8 bytes), and a COG's leader and trailer (8 more).
+  const directory = tiles * 16 + (1 << 20);
   return data + directory > CLASSIC_TIFF_LIMIT;
 }
 
 /**
  * Opens a streaming GeoTIFF writer.
+ *
+ * With the default COG layout the tiles of the full resolution and of every overview stream into one scratch
+ * file beside the output (hidden, removed on every ending); `finish` writes the header and directories and copies
+ * the tiles after them (cog.ts). The plain layout writes tiles straight into the output and the directory last.
  *
  * @example
  * ```ts
@@ -126,73 +164,95 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
   const bands = options.bands ?? 1;
   const codec = options.compress ?? "deflate";
   const sample = SAMPLE[sampleType];
-  const layout: TiffLayout = {
-    width,
-    height,
+  const cog = options.layout !== "plain";
+  const tileSize = cog ? COG_TILE : TILE;
+  const levels = cog ? overviewSizes(width, height, options.overviews ?? "auto") : [];
+  const bigTiff =
+    options.forceBigTiff === true ||
+    needsBigTiff(width, height, bands, sample.bytes, codec, { tileSize, overviews: levels });
+  const layoutOf = (size: { width: number; height: number }, overview: boolean): TiffLayout => ({
+    ...size,
     bands,
-    tileSize: TILE,
+    tileSize,
     bitsPerSample: sample.bytes * 8,
     sampleFormat: sample.format,
     codec,
     predictor: codec === "none" ? 1 : sample.predictor,
-    bigTiff: options.forceBigTiff === true || needsBigTiff(width, height, bands, sample.bytes, codec),
+    bigTiff,
+    colour: options.colour,
+    overview,
+  });
+  const extra = {
+    georef: options.georef,
+    nodata: options.nodata,
+    descriptions: options.bandDescriptions ?? [],
+    units: options.units ?? [],
   };
-  const tilesAcross = Math.ceil(width / TILE);
-  const tilesDown = Math.ceil(height / TILE);
-  const stride = tilesAcross * TILE;
 
+  // COG: tiles go to the scratch file, the output is written by `finish`. Plain: tiles go to the output.
+  const scratchPath = cog ? temporaryName(path, ".tiles") : undefined;
   let file: FileHandle | undefined;
-  let tiles: TileStream | undefined;
+  let output: FileHandle | undefined;
+  let streams: TileStream[] = [];
+  let committed = false;
   const abort = async () => {
-    if (files.closed) return;
+    if (committed) return;
     await files.discard(); // first, so calls still running see the writer closed
-    await tiles?.drain().catch(() => {});
+    await Promise.all(streams.map((s) => s.drain().catch(() => {})));
     await file?.close().catch(() => {});
+    await output?.close().catch(() => {});
+    if (scratchPath) await unlink(scratchPath).catch(() => {});
   };
   const files = new AtomicFiles(path, options.signal, abort);
   try {
-    file = await open(files.add(path), "wx");
+    // The scratch file is read back by `finish`.
+    file = await open(scratchPath ?? files.add(path), scratchPath ? "wx+" : "wx");
   } catch (error) {
-    await files.discard();
+    await abort();
     throw outputError(path, error);
   }
-  tiles = new TileStream(
-    file,
-    layout.bigTiff ? 16 : 8,
-    tilesAcross * tilesDown * bands,
-    layout.bigTiff,
-    IN_FLIGHT,
+  const headerSize = cog ? 0 : bigTiff ? 16 : 8;
+  const cursor: FileCursor = { end: headerSize };
+  const tileCount = (size: { width: number; height: number }) =>
+    Math.ceil(size.width / tileSize) * Math.ceil(size.height / tileSize) * bands;
+  const inFlight = cog ? COG_IN_FLIGHT : IN_FLIGHT;
+  const full = new TileStream(file, headerSize, tileCount({ width, height }), bigTiff, inFlight, {
+    cursor,
+    framed: cog,
+  });
+  const overviewStreams = levels.map(
+    (level) =>
+      new TileStream(file!, headerSize, tileCount(level), bigTiff, OVERVIEW_IN_FLIGHT, {
+        cursor,
+        framed: true,
+      }),
   );
-  const tileRow = Array.from({ length: bands }, () => new sample.array(stride * TILE));
-  let rowsWritten = 0;
+  streams = [full, ...overviewStreams];
   // Tile buffers back from the compressor, for the next tiles: no allocation (and no GC) per tile.
   const freeTiles: Uint8Array[] = [];
-
-  /** Queues every tile of the tile row that ends at `lastRow`; returns once all were cut out of `tileRow`. */
-  async function flushTileRow(lastRow: number) {
-    const down = Math.floor(lastRow / TILE);
-    const filled = (lastRow % TILE) + 1;
-    // The last tile row is padded with zeros (rows of the previous tile row are still in the buffer).
-    if (filled < TILE) for (const buffer of tileRow) buffer.fill(0, filled * stride);
-    for (let band = 0; band < bands; band++) {
-      for (let across = 0; across < tilesAcross; across++) {
-        await tiles!.submit(band * tilesAcross * tilesDown + down * tilesAcross + across, async () => {
-          files.check();
-          const tile = predictTile(
-            tileRow[band]!,
-            stride,
-            across * TILE,
-            TILE,
-            layout.predictor,
-            freeTiles.pop(),
-          );
-          const encoded = await compressTile(tile, codec);
-          if (encoded !== tile) freeTiles.push(tile);
-          return encoded;
-        });
-      }
-    }
-  }
+  const encode = async (tileRow: SampleArray, stride: number, x0: number) => {
+    files.check();
+    const predictor = codec === "none" ? 1 : sample.predictor;
+    const tile = predictTile(tileRow, stride, x0, tileSize, predictor, freeTiles.pop());
+    const encoded = await compressTile(tile, codec);
+    if (encoded !== tile) freeTiles.push(tile);
+    return encoded;
+  };
+  const image = new TileRows(width, height, bands, tileSize, sample.array, full, encode);
+  const overviewImages = levels.map(
+    (level, k) =>
+      new TileRows(level.width, level.height, bands, tileSize, sample.array, overviewStreams[k]!, encode),
+  );
+  const pyramid =
+    levels.length > 0
+      ? new OverviewPyramid(
+          width,
+          overviewImages,
+          options.overviewResampling ?? "mean",
+          options.nodata,
+          sample.array,
+        )
+      : undefined;
 
   /** Aborts and returns the error to throw: AbortError if the signal fired, file-system errors as OutputError. */
   async function failed(error: unknown): Promise<DemgradError> {
@@ -203,18 +263,48 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
     return reported;
   }
 
+  /** The plain layout: the directory after the tiles, the header patched to point at it. */
+  async function finishPlain() {
+    const directoryAt = full.end + (full.end % 2); // word-aligned, as TIFF asks
+    const fields = imageFields(layoutOf({ width, height }, false), full.offsets, full.byteCounts, extra);
+    const directory = encodeDirectory(fields, directoryAt, bigTiff);
+    if (!bigTiff && directoryAt + directory.length > CLASSIC_TIFF_LIMIT) {
+      throw new OutputError("the file would pass classic TIFF's 4 GiB limit: write a smaller window");
+    }
+    await file!.write(directory, 0, directory.length, directoryAt);
+    const header = encodeHeader(directoryAt, bigTiff);
+    await file!.write(header, 0, header.length, 0);
+    await file!.close();
+  }
+
+  /** The COG layout: the output assembled from the scratch file, which is then removed. */
+  async function finishCog() {
+    await pyramid?.finish();
+    await Promise.all(overviewStreams.map((s) => s.drain()));
+    files.check();
+    output = await open(files.add(path), "wx");
+    files.check(); // an abort while opening found no file to remove
+    const images: CogImage[] = [{ width, height }, ...levels].map((size, k) => ({
+      stream: streams[k]!,
+      fields: (offsets, byteCounts) => imageFields(layoutOf(size, k > 0), offsets, byteCounts, extra),
+    }));
+    await assembleCog(output, file!, images, bigTiff, () => files.check());
+    await output.close();
+    await file!.close();
+    await unlink(scratchPath!);
+  }
+
   return {
     async writeRows(data, rowCount) {
       try {
         files.check();
-        checkRows(data, rowCount, bands, width, height - rowsWritten);
+        checkRows(data, rowCount, bands, width, height - image.rowsWritten);
         for (let r = 0; r < rowCount; r++) {
-          const row = rowsWritten + r;
-          const at = (row % TILE) * stride;
-          for (let b = 0; b < bands; b++) copyRow(data[b]!, r * width, width, tileRow[b]!, at);
-          if (row % TILE === TILE - 1 || row === height - 1) await flushTileRow(row);
+          const at = image.rowStart;
+          for (let b = 0; b < bands; b++) copyRow(data[b]!, r * width, width, image.buffers[b]!, at);
+          if (pyramid) await pyramid.push(image.buffers.map((buffer) => buffer.subarray(at, at + width)));
+          await image.rowDone();
         }
-        rowsWritten += rowCount;
       } catch (error) {
         throw await failed(error);
       }
@@ -223,27 +313,15 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
     async finish() {
       try {
         files.check();
-        if (rowsWritten !== height) {
-          throw new OutputError(`only ${rowsWritten} of ${height} rows were written`, { file: path });
+        if (image.rowsWritten !== height) {
+          throw new OutputError(`only ${image.rowsWritten} of ${height} rows were written`, { file: path });
         }
-        await tiles!.drain();
+        await full.drain();
         files.check();
-        const directoryAt = tiles!.end + (tiles!.end % 2); // word-aligned, as TIFF asks
-        const fields = imageFields(layout, tiles!.offsets, tiles!.byteCounts, {
-          georef: options.georef,
-          nodata: options.nodata,
-          descriptions: options.bandDescriptions ?? [],
-          units: options.units ?? [],
-        });
-        const directory = encodeDirectory(fields, directoryAt, layout.bigTiff);
-        if (!layout.bigTiff && directoryAt + directory.length > CLASSIC_TIFF_LIMIT) {
-          throw new OutputError("the file would pass classic TIFF's 4 GiB limit: write a smaller window");
-        }
-        await file!.write(directory, 0, directory.length, directoryAt);
-        const header = encodeHeader(directoryAt, layout.bigTiff);
-        await file!.write(header, 0, header.length, 0);
-        await file!.close();
+        if (cog) await finishCog();
+        else await finishPlain();
         await files.commit();
+        committed = true;
       } catch (error) {
         throw await failed(error);
       }
@@ -255,6 +333,8 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
 
 const SAMPLE_TYPES = Object.keys(SAMPLE) as OutputSampleType[];
 const CODECS: readonly Codec[] = ["deflate", "lzw", "none"];
+const LAYOUTS = ["cog", "plain"] as const;
+const COLOURS: readonly Colour[] = ["grey", "rgb", "rgba"];
 
 /**
  * Every writer option checked with validate.ts's one kind of message, naming the file: JavaScript callers can pass
@@ -289,6 +369,23 @@ export function validateWriterOptions(path: string, options: RasterWriterOptions
     };
     if (options.forceBigTiff !== undefined)
       validated.forceBigTiff = boolean("forceBigTiff", options.forceBigTiff);
+    if (options.layout !== undefined) validated.layout = oneOf("layout", options.layout, LAYOUTS);
+    if (options.overviews !== undefined && options.overviews !== "auto" && options.overviews !== false) {
+      validated.overviews = integer("overviews", options.overviews, { min: 0, max: 30, strings: false });
+    }
+    if (options.overviewResampling !== undefined) {
+      validated.overviewResampling = oneOf(
+        "overview resampling",
+        options.overviewResampling,
+        OVERVIEW_RESAMPLINGS,
+      );
+    }
+    if (options.colour !== undefined) {
+      validated.colour = oneOf("colour", options.colour, COLOURS);
+      const needed = validated.colour === "rgba" ? 4 : validated.colour === "rgb" ? 3 : 1;
+      if (validated.bands! < needed)
+        invalid(`bands for colour ${validated.colour}`, `at least ${needed}`, validated.bands);
+    }
     return validated;
   });
 }
@@ -350,7 +447,7 @@ export async function writeGeoTiff(
     sampleType?: OutputSampleType | undefined;
     bandDescriptions?: string[] | undefined;
     units?: string[] | undefined;
-  } = {},
+  } & Pick<RasterWriterOptions, "layout" | "overviews" | "overviewResampling" | "colour"> = {},
 ): Promise<void> {
   const bands = raster.bands ?? (raster.data ? [raster.data] : []);
   if (bands.length === 0) throw new UsageError("writeGeoTiff needs data or bands", { file: path });
@@ -367,6 +464,10 @@ export async function writeGeoTiff(
     compress: options.compress,
     bandDescriptions: options.bandDescriptions,
     units: options.units,
+    layout: options.layout,
+    overviews: options.overviews,
+    overviewResampling: options.overviewResampling,
+    colour: options.colour,
   });
   await writer.writeRows(bands, raster.height);
   await writer.finish();

@@ -97,6 +97,7 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     height,
     sampleType: "Byte",
     compress: "none",
+    layout: "plain", // read once by sharp: no overviews
     signal: options.signal,
   } as const;
   const greyPath = temporaryName(path, ".grey.tif");

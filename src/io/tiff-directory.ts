@@ -37,9 +37,10 @@ function encodeValues(field: TiffField): Uint8Array {
 
 /**
  * The bytes of an IFD placed at file offset `at`, with out-of-line values following it; returns the bytes.
- * Fields are sorted by tag as TIFF requires.
+ * Fields are sorted by tag as TIFF requires. `next` is the offset of the following IFD (0: the last one); the size
+ * of the bytes depends on the fields' types and counts only, never on their values or on `at`.
  */
-export function encodeDirectory(fields: TiffField[], at: number, bigTiff: boolean): Uint8Array {
+export function encodeDirectory(fields: TiffField[], at: number, bigTiff: boolean, next = 0): Uint8Array {
   const sorted = [...fields].sort((a, b) => a.tag - b.tag);
   const entrySize = bigTiff ? 20 : 12;
   const inline = bigTiff ? 8 : 4;
@@ -71,7 +72,9 @@ export function encodeDirectory(fields: TiffField[], at: number, bigTiff: boolea
       dataOffset += payload.length + (payload.length % 2);
     }
   });
-  // The next-IFD offset stays 0: one image per file.
+  const nextAt = countSize + sorted.length * entrySize;
+  if (bigTiff) view.setBigUint64(nextAt, BigInt(next), true);
+  else view.setUint32(nextAt, next, true);
   return out;
 }
 

@@ -88,10 +88,16 @@ export class TiffDirectory {
     readonly littleEndian: boolean,
     readonly bigTiff: boolean,
     private readonly entries: Map<number, Entry>,
+    /** Where this directory starts, and the next one (0: none). */
+    readonly offset: number,
+    readonly next: number,
   ) {}
 
-  /** Parses the header and the first directory of `source`; refuses entries whose values lie past its end. */
-  static async read(source: ByteSource): Promise<TiffDirectory> {
+  /**
+   * Parses the header and directory `index` of `source` (0: the first; in a COG, k: overview k); refuses entries
+   * whose values lie past its end.
+   */
+  static async read(source: ByteSource, index = 0): Promise<TiffDirectory> {
     const file = source.name;
     const corrupt = (what: string) => new InputError(`corrupt TIFF: ${what}`, { file });
     const head = await source.read(0, Math.min(16, source.size ?? 16));
@@ -102,6 +108,34 @@ export class TiffDirectory {
       throw corrupt("bad BigTIFF header");
     }
     const first = bigTiff ? Number(view.getBigUint64(8, littleEndian)) : view.getUint32(4, littleEndian);
+    let directory = await TiffDirectory.readAt(source, first, littleEndian, bigTiff);
+    for (let i = 0; i < index; i++) {
+      const next = await directory.following();
+      if (!next) {
+        throw new InputError(`the file has ${i + 1} image${i === 0 ? "" : "s"}: there is no image ${index}`, {
+          file,
+        });
+      }
+      directory = next;
+    }
+    return directory;
+  }
+
+  /** The next directory of the file, or undefined after the last (a chain pointing backwards ends too). */
+  async following(): Promise<TiffDirectory | undefined> {
+    if (this.next <= this.offset) return undefined;
+    return TiffDirectory.readAt(this.source, this.next, this.littleEndian, this.bigTiff);
+  }
+
+  /** The directory at file offset `first`. */
+  private static async readAt(
+    source: ByteSource,
+    first: number,
+    littleEndian: boolean,
+    bigTiff: boolean,
+  ): Promise<TiffDirectory> {
+    const file = source.name;
+    const corrupt = (what: string) => new InputError(`corrupt TIFF: ${what}`, { file });
     const size = source.size;
     const countSize = bigTiff ? 8 : 2;
     const entrySize = bigTiff ? 20 : 12;
@@ -119,8 +153,17 @@ export class TiffDirectory {
         file,
       });
     }
-    const table = await source.read(first + countSize, entryCount * entrySize);
-    const t = new DataView(table.buffer);
+    const nextSize = bigTiff ? 8 : 4;
+    // The next directory's offset follows the entries (a file cut right after them has none).
+    const withNext = inside(first + countSize, entryCount * entrySize + nextSize);
+    const table = await source.read(first + countSize, entryCount * entrySize + (withNext ? nextSize : 0));
+    const t = new DataView(table.buffer, table.byteOffset, table.byteLength);
+    const nextAt = entryCount * entrySize;
+    const next = !withNext
+      ? 0
+      : bigTiff
+        ? Number(t.getBigUint64(nextAt, littleEndian))
+        : t.getUint32(nextAt, littleEndian);
     const entries = new Map<number, Entry>();
     const inlineSize = bigTiff ? 8 : 4;
     for (let i = 0; i < entryCount; i++) {
@@ -149,7 +192,7 @@ export class TiffDirectory {
       }
       entries.set(tag, { tag, type, count, offset, inline: undefined });
     }
-    return new TiffDirectory(source, littleEndian, bigTiff, entries);
+    return new TiffDirectory(source, littleEndian, bigTiff, entries, first, next);
   }
 
   has(tag: number): boolean {

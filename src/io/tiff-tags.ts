@@ -15,7 +15,14 @@ export interface TiffLayout {
   codec: Codec;
   predictor: Predictor;
   bigTiff: boolean;
+  /** How the bands are shown (default grey): RGB(A) images set PhotometricInterpretation RGB, alpha as an extra sample. */
+  colour?: Colour | undefined;
+  /** A reduced-resolution image (an overview): NewSubfileType 1, and only the fields readers need for pixels. */
+  overview?: boolean | undefined;
 }
+
+/** Colour interpretation of an output's bands: grey bands, or red, green, blue (then alpha) first. */
+export type Colour = "grey" | "rgb" | "rgba";
 
 /**
  * Every field of the output's directory (unsorted; `encodeDirectory` sorts them).
@@ -37,13 +44,14 @@ export function imageFields(
   },
 ): TiffField[] {
   const { bands } = layout;
+  const colour = layout.colour ?? "grey";
   const offsetType = layout.bigTiff ? FieldType.LONG8 : FieldType.LONG;
   const fields: TiffField[] = [
     { tag: 256, type: FieldType.LONG, values: [layout.width] },
     { tag: 257, type: FieldType.LONG, values: [layout.height] },
     { tag: 258, type: FieldType.SHORT, values: Array(bands).fill(layout.bitsPerSample) },
     { tag: 259, type: FieldType.SHORT, values: [COMPRESSION_CODE[layout.codec]] },
-    { tag: 262, type: FieldType.SHORT, values: [1] }, // BlackIsZero
+    { tag: 262, type: FieldType.SHORT, values: [colour === "grey" ? 1 : 2] }, // BlackIsZero or RGB
     { tag: 277, type: FieldType.SHORT, values: [bands] },
     // Band-separate tiles (PlanarConfiguration 2) keep each band's tile row independent while streaming.
     { tag: 284, type: FieldType.SHORT, values: [bands > 1 ? 2 : 1] },
@@ -52,12 +60,19 @@ export function imageFields(
     { tag: 324, type: offsetType, values: tileOffsets },
     { tag: 325, type: offsetType, values: tileByteCounts },
     { tag: 339, type: FieldType.SHORT, values: Array(bands).fill(layout.sampleFormat) },
-    ...georeferencingFields(extra.georef),
   ];
+  if (layout.overview) fields.push({ tag: 254, type: FieldType.LONG, values: [1] });
+  else fields.push(...georeferencingFields(extra.georef));
   if (layout.predictor !== 1) fields.push({ tag: 317, type: FieldType.SHORT, values: [layout.predictor] });
-  // Bands beyond the first of a grey image are "unspecified" extra samples, as GDAL writes them.
-  if (bands > 1) fields.push({ tag: 338, type: FieldType.SHORT, values: Array(bands - 1).fill(0) });
-  const metadata = gdalMetadataXml(extra.descriptions, extra.units);
+  // Bands beyond the colour ones are "unspecified" extra samples, as GDAL writes them; RGBA's alpha is
+  // unassociated (2), as GDAL writes for PHOTOMETRIC=RGB ALPHA=YES.
+  const colourBands = colour === "grey" ? 1 : 3;
+  if (bands > colourBands) {
+    const extraSamples = Array(bands - colourBands).fill(0);
+    if (colour === "rgba") extraSamples[0] = 2;
+    fields.push({ tag: 338, type: FieldType.SHORT, values: extraSamples });
+  }
+  const metadata = layout.overview ? undefined : gdalMetadataXml(extra.descriptions, extra.units);
   if (metadata) fields.push({ tag: 42112, type: FieldType.ASCII, values: metadata });
   if (extra.nodata !== undefined)
     fields.push({ tag: 42113, type: FieldType.ASCII, values: nodataText(extra.nodata) });

@@ -120,6 +120,28 @@ export const COMMON_OPTIONS = defineOptions([
     cliDefault: "deflate",
   },
   {
+    key: "layout",
+    type: "choice",
+    flags: "--layout <layout>",
+    help: "GeoTIFF layout: cog (Cloud Optimized, internal overviews) or plain (directory last, no overviews: the fastest write)",
+    choices: ["cog", "plain"],
+    default: "cog",
+  },
+  {
+    key: "overviews",
+    type: "boolean",
+    flags: "--no-overviews",
+    help: "COG without internal overviews",
+    default: true,
+  },
+  {
+    key: "overviewLevels",
+    type: "count-or-auto",
+    flags: "--overview-levels <n>",
+    help: "COG overview levels: a number, or auto (halve until the largest side is at most 512 px)",
+    default: "auto",
+  },
+  {
     key: "threads",
     type: "integer",
     flags: "--threads <n>",

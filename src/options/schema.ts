@@ -56,29 +56,45 @@ export interface NodataSpec<K extends string = string> extends SpecBase<K> {
   type: "nodata";
 }
 
-export type OptionSpec = NumberSpec | IntegerSpec | ChoiceSpec<string, string> | BooleanSpec | NodataSpec;
+/** A positive integer or `auto` (`--overview-levels`). */
+export interface CountSpec<K extends string = string> extends SpecBase<K> {
+  type: "count-or-auto";
+  default?: "auto";
+}
+
+export type OptionSpec =
+  | NumberSpec
+  | IntegerSpec
+  | ChoiceSpec<string, string>
+  | BooleanSpec
+  | NodataSpec
+  | CountSpec;
 
 /** The resolved value type of one spec. */
-type ValueOf<S> = S extends { type: "number" | "integer" | "nodata" }
-  ? number
-  : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
-    ? C extends `${infer N extends number}`
-      ? N
-      : never
+type ValueOf<S> = S extends { type: "count-or-auto" }
+  ? number | "auto"
+  : S extends { type: "number" | "integer" | "nodata" }
+    ? number
+    : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
+      ? C extends `${infer N extends number}`
+        ? N
+        : never
+      : S extends { type: "choice"; choices: readonly (infer C)[] }
+        ? C
+        : S extends { type: "boolean" }
+          ? boolean
+          : never;
+
+/** What a caller may pass for one spec: numbers also as strings (the command line passes its strings through). */
+type RawOf<S> = S extends { type: "count-or-auto" }
+  ? number | string
+  : S extends { type: "number" | "integer" | "nodata" }
+    ? number | string
     : S extends { type: "choice"; choices: readonly (infer C)[] }
-      ? C
+      ? C | (C extends `${infer N extends number}` ? N : never)
       : S extends { type: "boolean" }
         ? boolean
         : never;
-
-/** What a caller may pass for one spec: numbers also as strings (the command line passes its strings through). */
-type RawOf<S> = S extends { type: "number" | "integer" | "nodata" }
-  ? number | string
-  : S extends { type: "choice"; choices: readonly (infer C)[] }
-    ? C | (C extends `${infer N extends number}` ? N : never)
-    : S extends { type: "boolean" }
-      ? boolean
-      : never;
 
 /** Options without a default stay undefined when not given. */
 type Resolved1<S> = S extends { default: unknown } | { type: "boolean" }
@@ -121,6 +137,8 @@ export function resolveOne(spec: OptionSpec, raw: unknown, context: DefaultConte
     }
     case "boolean":
       return boolean(name, value);
+    case "count-or-auto":
+      return value === "auto" ? value : integer(name, value, { min: 1 });
     case "nodata":
       if (typeof value === "string" && value.trim().toLowerCase() === "nan") return Number.NaN;
       if (typeof value === "number" && Number.isNaN(value)) return value;

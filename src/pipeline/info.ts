@@ -1,5 +1,6 @@
 /** What `demgrad info` reports: the DEM's layout, georeferencing, ground spacing and elevation range. */
 import { spacingModel, spacingRange } from "../geo/spacing.js";
+import { cogLayout } from "../io/cog-info.js";
 import type { DemSource, OpenOptions } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import { stripRowsFor } from "./derivative-plan.js";
@@ -14,6 +15,8 @@ export interface DemInfo {
   dataType: string;
   nodata: number | string | null;
   layout: { tiled: boolean; blockWidth: number; blockHeight: number; compression: string; bigTiff: boolean };
+  /** Whether the file is laid out as a Cloud Optimized GeoTIFF, and its internal overviews (largest first). */
+  cog: { valid: boolean; overviews: { width: number; height: number }[] };
   crs: { kind: string; epsg: number | null; proj4: string | null; name: string | null };
   geoTransform: number[] | null;
   /** Geotransform pixel size in the CRS's own units. */
@@ -38,6 +41,7 @@ export interface DemInfo {
 export async function describeDem(source: DemSource, options: OpenOptions = {}): Promise<DemInfo> {
   const dem = await openDem(source, options);
   try {
+    const cog = await cogLayout(source);
     const { georef } = dem;
     const gt = georef.geoTransform;
     let groundSpacing: DemInfo["groundSpacing"] = null;
@@ -70,6 +74,7 @@ export async function describeDem(source: DemSource, options: OpenOptions = {}):
       dataType: dem.sampleType,
       nodata: dem.nodata === undefined ? null : Number.isNaN(dem.nodata) ? "nan" : dem.nodata,
       layout: dem.layout,
+      cog: { valid: cog.cog, overviews: cog.overviews },
       crs: {
         kind: georef.crs.kind,
         epsg: georef.crs.epsg ?? null,
@@ -94,6 +99,7 @@ export function formatDemInfo(info: DemInfo): string {
     `File:            ${info.file}`,
     `Size:            ${info.width} × ${info.height} pixels, band ${info.band} of ${info.bandCount}, ${info.dataType}`,
     `Layout:          ${info.layout.tiled ? `tiled ${info.layout.blockWidth}×${info.layout.blockHeight}` : `strips of ${info.layout.blockHeight} rows`}, ${info.layout.compression}${info.layout.bigTiff ? ", BigTIFF" : ""}`,
+    `COG:             ${info.cog.valid ? "yes" : "no"}, ${info.cog.overviews.length ? `overviews ${info.cog.overviews.map((o) => `${o.width}×${o.height}`).join(", ")}` : "no overviews"}`,
     `Nodata:          ${info.nodata ?? "none"}`,
     `CRS:             ${info.crs.kind}${info.crs.epsg ? ` EPSG:${info.crs.epsg}` : ""}${info.crs.name ? ` (${info.crs.name})` : ""}`,
   ];

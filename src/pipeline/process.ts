@@ -178,11 +178,13 @@ async function openWriters(
     height: dem.height,
     georef: dem.georef,
     compress: opts.compress,
+    layout: opts.layout,
+    overviews: opts.layout === "cog" && opts.overviews ? opts.overviewLevels : (false as const),
     signal: opts.signal,
   };
   const open: [Product, RasterWriter][] = [];
   for (const product of wanted) {
-    const { overviewResampling: _later, ...spec } = productDefinition(product).output(opts);
+    const spec = productDefinition(product).output(opts);
     const writer = await createRasterWriter(outputs[product]!, { ...base, ...spec });
     writers.push(writer);
     open.push([product, writer]);

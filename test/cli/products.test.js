@@ -38,7 +38,7 @@ describe("product commands", { skip: !HAS_GDAL && "gdal-bin not installed" }, ()
       assert.equal(info.coordinateSystem.wkt, source.coordinateSystem.wkt, product);
       assert.equal(info.metadata?.IMAGE_STRUCTURE?.COMPRESSION, "DEFLATE", product);
       const band = info.bands[0];
-      assert.deepEqual(band.block, [256, 256], product);
+      assert.deepEqual(band.block, [512, 512], product); // the default COG layout's tiles
       assert.equal(band.noDataValue, product === "hillshade" ? 0 : -9999, product);
       assert.equal(band.type, product === "hillshade" ? "Byte" : "Float32", product);
     }

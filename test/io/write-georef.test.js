@@ -53,7 +53,7 @@ describe("GDAL reads outputs with the source's georeferencing", {
       assert.equal(band.noDataValue, sourceBand.noDataValue ?? -9999);
       assert.equal(info.metadata.IMAGE_STRUCTURE.COMPRESSION, "DEFLATE");
       assert.equal(info.metadata.IMAGE_STRUCTURE.PREDICTOR, band.type.startsWith("Float") ? "3" : "2");
-      assert.deepEqual(band.block, [256, 256]);
+      assert.deepEqual(band.block, [512, 512]); // the default COG layout's tiles
       assert.equal(band.description, "elevation");
       assert.equal(band.unit, "metre");
     });

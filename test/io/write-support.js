@@ -101,12 +101,15 @@ export async function sampleGeoref(path, { withProj4 = false } = {}) {
 const EXPECTED_COMPRESSION = { deflate: "DEFLATE", lzw: "LZW", none: undefined };
 
 /**
- * Round trips of every codec and awkward size for `types`: geotiff.js and GDAL read the written values back
- * bit-exact, and gdalinfo sees the codec, predictor and tiling without a warning.
+ * Round trips of every codec and awkward size for `types`, in both layouts: geotiff.js and GDAL read the written
+ * values back bit-exact, and gdalinfo sees the codec, predictor and tiling (256² plain, 512² COG) without a warning.
  */
 export function roundTripTests(types, dir, like) {
   for (const type of types) {
-    for (const compress of ["deflate", "lzw", "none"]) {
+    for (const [compress, layout] of ["deflate", "lzw", "none"].flatMap((c) => [
+      [c, "plain"],
+      [c, "cog"],
+    ])) {
       for (const [width, height, bands] of [
         [300, 270, 1],
         [257, 3, 2],
@@ -114,13 +117,13 @@ export function roundTripTests(types, dir, like) {
         [1, 40, 3],
         [513, 1, 1],
       ]) {
-        test(`${type} ${compress} ${width}×${height}×${bands}`, async () => {
+        test(`${type} ${compress} ${layout} ${width}×${height}×${bands}`, async () => {
           const data = Array.from({ length: bands }, (_, b) => values(type, width * height, 7 + b));
-          const path = `${dir}/${type}-${compress}-${width}x${height}x${bands}.tif`;
+          const path = `${dir}/${type}-${compress}-${layout}-${width}x${height}x${bands}.tif`;
           await writeGeoTiff(
             path,
             { width, height, bands: data },
-            { like: { ...like, width, height }, compress, sampleType: type },
+            { like: { ...like, width, height }, compress, sampleType: type, layout },
           );
           const back = await readBack(path);
           assert.equal(back.bands.length, bands);
@@ -142,7 +145,7 @@ export function roundTripTests(types, dir, like) {
           assert.equal(structure.INTERLEAVE, "BAND");
           assert.deepEqual(
             info.bands.map((band) => [band.type, band.block]),
-            Array(bands).fill([type, [256, 256]]),
+            Array(bands).fill([type, layout === "plain" ? [256, 256] : [512, 512]]),
           );
         });
       }
