@@ -27,16 +27,16 @@ export type {
 } from "./geo/types.js";
 export type { Dem, DemHandle, DemSource, ElevationSource, OpenOptions, SampleType } from "./io/dem-reader.js";
 export { openDem, readDem } from "./io/dem-reader.js";
+export { writeGeoTiff } from "./io/geotiff-writer.js";
+export { type DeflateBackend, deflateBackend, deflateFallbackReason } from "./io/libdeflate.js";
+export { writePng } from "./io/png-writer.js";
 export {
   type Compression,
   createRasterWriter,
   type OutputSampleType,
   type RasterWriter,
   type RasterWriterOptions,
-  writeGeoTiff,
-} from "./io/geotiff-writer.js";
-export { type DeflateBackend, deflateBackend, deflateFallbackReason } from "./io/libdeflate.js";
-export { writePng } from "./io/png-writer.js";
+} from "./io/raster-writer.js";
 export {
   type BatchOptions,
   type BatchResult,

@@ -14,15 +14,15 @@ import type { Georef } from "../geo/types.js";
 import { checkingFile, integer } from "../validate.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
 import { crsWkt } from "./crs-wkt.js";
+import { createGeoTiffWriter } from "./geotiff-writer.js";
+import { outputFormat } from "./output-format.js";
+import { escapeXml } from "./tiff-tags.js";
 import {
   checkRows,
-  createGeoTiffWriter,
   type RasterWriter,
   type RasterWriterOptions,
   validateWriterOptions,
-} from "./geotiff-writer.js";
-import { outputFormat } from "./output-format.js";
-import { escapeXml } from "./tiff-tags.js";
+} from "./writer-contract.js";
 
 /** libvips (under sharp) takes images up to 10 million pixels on a side. */
 const VIPS_MAX_SIDE = 10_000_000;

@@ -9,7 +9,7 @@ import { AbortError, DemgradError, UsageError } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import type { DemSource, ElevationSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
-import { createRasterWriter, outputFormat, type RasterWriter } from "../io/geotiff-writer.js";
+import { createRasterWriter, outputFormat, type RasterWriter } from "../io/raster-writer.js";
 import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
 import { derivativeSettings, planSpacing, type SpacingFrame, stripRowsFor } from "./derivative-plan.js";

@@ -71,7 +71,9 @@ export async function startSlurm(dir) {
     pids.push(pidOf(file));
   };
   try {
-    run("/usr/sbin/munged", [
+    // Each daemon in its own session (setsid), so nothing it signals on shutdown reaches the test runner.
+    run("setsid", [
+      "/usr/sbin/munged",
       "--force",
       `--socket=${socket}`,
       `--key-file=${key}`,
@@ -121,9 +123,9 @@ export async function startSlurm(dir) {
       ].join("\n"),
     );
     const env = { ...process.env, SLURM_CONF: conf };
-    run("/usr/sbin/slurmctld", ["-f", conf, "-i"], env);
+    run("setsid", ["/usr/sbin/slurmctld", "-f", conf, "-i"], env);
     await started(`${dir}/slurmctld.pid`);
-    run("/usr/sbin/slurmd", ["-f", conf], env);
+    run("setsid", ["/usr/sbin/slurmd", "-f", conf], env);
     await started(`${dir}/slurmd.pid`);
     const deadline = Date.now() + 30_000;
     while (spawnSync("sinfo", ["-h", "-o", "%t"], { encoding: "utf8", env }).stdout.trim() !== "idle") {
