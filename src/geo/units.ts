@@ -32,6 +32,20 @@ export function linearUnitFromCode(code: number): LinearUnit | undefined {
   return LINEAR_UNIT_CODES[code];
 }
 
+/**
+ * The known linear unit, exact, of a metres-per-unit factor (proj4 strings round `+to_meter`, hence the
+ * tolerance), or an unnamed one.
+ *
+ * @example
+ * ```ts
+ * linearUnitFromMetres(0.3048006096); // { metres: 0.3048006096012192, name: "US survey foot" }
+ * ```
+ */
+export function linearUnitFromMetres(metres: number): LinearUnit {
+  const known = Object.values(LINEAR_UNIT_CODES).find((u) => Math.abs(u.metres - metres) <= 1e-9 * u.metres);
+  return known ? { ...known } : { metres, name: `unit of ${metres} m` };
+}
+
 /** Unit names after normalisation (lower case, `_` and `-` as spaces, single spaces). */
 const UNIT_NAMES: Array<[RegExp, LinearUnit]> = [
   [/^(m|metres?|meters?)$/, METRE],
