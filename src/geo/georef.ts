@@ -99,21 +99,6 @@ function verticalUnit(
 }
 
 /**
- * The one warning line for an elevation unit that was assumed from the CRS, or undefined when the unit was tagged,
- * given by `--vertical-unit` (`overridden`), or is the metre.
- */
-export function assumedVerticalUnitWarning(
-  unit: Georef["verticalUnit"],
-  overridden: boolean,
-): string | undefined {
-  if (overridden || unit.source !== "crs-linear-unit") return undefined;
-  return (
-    `no vertical unit is tagged: elevations are taken in the CRS's linear unit, ${unit.name} ` +
-    "(as GDAL ≥ 3.11 does; use --vertical-unit to say otherwise)"
-  );
-}
-
-/**
  * The CLI's `--vertical-unit` names (`m`, `ft`, `us-ft`) and any unit name GDAL writes.
  *
  * @example

@@ -1,4 +1,5 @@
 /** Linear and vertical units: EPSG unit codes and unit names to metres. */
+import type { Georef } from "./types.js";
 
 export const US_SURVEY_FOOT = 1200 / 3937;
 
@@ -69,4 +70,19 @@ export function unitFromName(name: string): LinearUnit | undefined {
   const normalised = name.trim().toLowerCase().replace(/[_-]/g, " ").replace(/\s+/g, " ");
   for (const [pattern, unit] of UNIT_NAMES) if (pattern.test(normalised)) return unit;
   return undefined;
+}
+
+/**
+ * The one warning line for an elevation unit that was assumed from the CRS, or undefined when the unit was tagged,
+ * given by `--vertical-unit` (`overridden`), or is the metre.
+ */
+export function assumedVerticalUnitWarning(
+  unit: Georef["verticalUnit"],
+  overridden: boolean,
+): string | undefined {
+  if (overridden || unit.source !== "crs-linear-unit") return undefined;
+  return (
+    `no vertical unit is tagged: elevations are taken in the CRS's linear unit, ${unit.name} ` +
+    "(as GDAL ≥ 3.11 does; use --vertical-unit to say otherwise)"
+  );
 }

@@ -3,10 +3,9 @@
  * library calls: the derivative options and unit factor from the DEM and the options, the spacing model a plan
  * describes, the strip size, and the unit scaling of the gradient. Pure (the worker threads import it).
  */
-import { assumedVerticalUnitWarning } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef, SpacingModel } from "../geo/types.js";
-import { unitFromName } from "../geo/units.js";
+import { assumedVerticalUnitWarning, unitFromName } from "../geo/units.js";
 import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
 import type { ResolvedOptions } from "./options.js";
 
