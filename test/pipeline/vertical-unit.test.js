@@ -6,7 +6,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { describeDem, georefFromEpsg, readDem, terrainGradient, writeGeoTiff } from "../../dist/index.js";
+import {
+  describeDem,
+  georefFromEpsg,
+  georefFromTags,
+  readDem,
+  terrainGradient,
+  writeGeoTiff,
+} from "../../dist/index.js";
 import { demgrad, gdal, HAS_GDAL } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
 
@@ -155,4 +162,42 @@ test("a metre CRS with no vertical unit: metres by default, no warning", async (
   assert.ok(Math.abs(slope - TRUE_SLOPE) < 0.01, `slope ${slope}°`);
   assert.deepEqual(warnings, []);
   assert.deepEqual((await describeDem(dem)).verticalUnit, { metres: 1, name: "metre", source: "default" });
+});
+
+test("a VerticalUnitsGeoKey on a feet CRS is used as tagged", () => {
+  const like = georefFromEpsg(2284, [11800000, 10, 0, 3700000, 0, -10], { width: 2, height: 2 });
+  const [version, revision, minor, count, ...entries] = like.tags.GeoKeyDirectory;
+  const metreKey = [4099, 0, 1, 9001]; // VerticalUnitsGeoKey = metre
+  const tags = {
+    ...like.tags,
+    GeoKeyDirectory: [version, revision, minor, count + 1, ...entries, ...metreKey],
+  };
+  const warnings = [];
+  const georef = georefFromTags(tags, { width: 2, height: 2 }, (m) => warnings.push(m));
+  assert.equal(georef.crs.epsg, 2284);
+  assert.deepEqual(georef.verticalUnit, { metres: 1, name: "metre", source: "geokey" });
+  assert.deepEqual(warnings, []);
+});
+
+test("a GDAL-written DEM in EPSG:2263 (ProjLinearUnitsGeoKey 9003): elevations in US feet, one warning", {
+  skip: !HAS_GDAL && "gdal-bin not installed",
+}, async () => {
+  const metreCrs = await plane("for-gdal", 26918, undefined, [500000, 4300000]);
+  const path = `${dir}/gdal-2263.tif`;
+  gdal("gdal_translate", [
+    "-q",
+    "-a_srs",
+    "EPSG:2263",
+    "-a_ullr",
+    "980000",
+    "210000",
+    "980600",
+    "209500",
+    metreCrs,
+    path,
+  ]);
+  const { slope, warnings } = await meanSlope(path);
+  assert.ok(Math.abs(slope - TRUE_SLOPE) < TOLERANCE, `slope ${slope}°, expected ${TRUE_SLOPE}°`);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], WARNING);
 });
