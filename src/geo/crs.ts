@@ -36,7 +36,8 @@ const ANGULAR_UNITS: Record<number, number> = { 9101: 1, 9102: Math.PI / 180, 91
  */
 export function crsFromKeys(keys: GeoKeys): Crs {
   const modelType = keys["GTModelTypeGeoKey"];
-  const name = citation(keys);
+  const code = modelType === MODEL_PROJECTED ? keys["ProjectedCSTypeGeoKey"] : keys["GeographicTypeGeoKey"];
+  const name = crsName(keys, isEpsgCode(code) ? code : undefined);
   if (modelType !== MODEL_PROJECTED && modelType !== MODEL_GEOGRAPHIC) {
     if (Object.keys(keys).length === 0) return { kind: "none" };
     return name ? { kind: "local", name } : { kind: "local" };
@@ -61,7 +62,6 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   if (problem) return name ? { kind: "local", name, problem } : { kind: "local", problem };
   // Raster coordinates are always easting/northing (lon/lat): an +axis=ne from the EPSG tables would swap them.
   definition = definition.replace(/\s\+axis=\S+/, "").trim();
-  const code = projected ? keys["ProjectedCSTypeGeoKey"] : keys["GeographicTypeGeoKey"];
   const crs: Crs = { kind: projected ? "projected" : "geographic" };
   if (isEpsgCode(code)) crs.epsg = code;
   if (name) crs.name = name;
@@ -101,6 +101,58 @@ function isEpsgCode(code: unknown): code is number {
 function citation(keys: GeoKeys): string | undefined {
   const c = keys["GTCitationGeoKey"] ?? keys["GeogCitationGeoKey"];
   return typeof c === "string" && c !== "" ? c : undefined;
+}
+
+/** Citations that name nothing: GDAL writes "unnamed" or "unknown" for a CRS it had no name for. */
+const PLACEHOLDER_CITATION = /^\(?(unnamed|unknown)\)?$/i;
+
+/**
+ * The CRS's name: the file's citation, unless it is a placeholder and the EPSG code gives the name (EPSG:26712's
+ * files cite "unnamed": it is "NAD27 / UTM zone 12N").
+ */
+function crsName(keys: GeoKeys, epsg: number | undefined): string | undefined {
+  const cited = citation(keys);
+  if (cited !== undefined && !PLACEHOLDER_CITATION.test(cited.trim())) return cited;
+  return (epsg !== undefined ? epsgName(epsg) : undefined) ?? cited;
+}
+
+/** Common geographic CRSs by EPSG code. */
+const GEOGRAPHIC_NAMES: Record<number, string> = {
+  4326: "WGS 84",
+  4322: "WGS 72",
+  4269: "NAD83",
+  4267: "NAD27",
+  4258: "ETRS89",
+  4283: "GDA94",
+};
+/** UTM families of common datums: the datum's CRS name, the code of zone 0, the zones, the hemisphere. */
+const UTM_FAMILIES: Array<[datum: string, zone0: number, zones: [number, number], hemisphere: "N" | "S"]> = [
+  ["WGS 84", 32600, [1, 60], "N"],
+  ["WGS 84", 32700, [1, 60], "S"],
+  ["WGS 72", 32200, [1, 60], "N"],
+  ["WGS 72", 32300, [1, 60], "S"],
+  ["NAD83", 26900, [1, 23], "N"],
+  ["NAD27", 26700, [1, 22], "N"],
+  ["ETRS89", 25800, [28, 38], "N"],
+];
+
+/**
+ * EPSG's name of a common CRS (the tables demgrad carries hold definitions, not names); undefined for others.
+ *
+ * @example
+ * ```ts
+ * epsgName(26712); // "NAD27 / UTM zone 12N"
+ * ```
+ */
+export function epsgName(code: number): string | undefined {
+  if (code === 3857) return "WGS 84 / Pseudo-Mercator";
+  const geographic = GEOGRAPHIC_NAMES[code];
+  if (geographic) return geographic;
+  for (const [datum, base, [first, last], hemisphere] of UTM_FAMILIES) {
+    const zone = code - base;
+    if (zone >= first && zone <= last) return `${datum} / UTM zone ${zone}${hemisphere}`;
+  }
+  return undefined;
 }
 
 /** Metres per raster coordinate unit: the GeoKey names it exactly; proj4 strings carry it rounded. */

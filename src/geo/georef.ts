@@ -5,8 +5,8 @@
 import { GeorefError, UsageError, type WarningHandler } from "../errors.js";
 import { crsFromKeys, geokeysToProj4 } from "./crs.js";
 import { decodeGeoKeys, type GeoKeys } from "./geokeys.js";
-import type { Georef, GeoTiffTags, GeoTransform } from "./types.js";
-import { linearUnitFromCode, unitFromName } from "./units.js";
+import type { Crs, Georef, GeoTiffTags, GeoTransform } from "./types.js";
+import { linearUnitFromCode, linearUnitFromMetres, unitFromName } from "./units.js";
 
 const PIXEL_IS_POINT = 2;
 
@@ -29,12 +29,13 @@ export function georefFromTags(
   warn: WarningHandler = () => {},
 ): Georef {
   const keys = decodeGeoKeys(tags);
+  const crs = crsFromKeys(keys);
   return {
     width: raster.width,
     height: raster.height,
     geoTransform: geoTransformFromTags(tags, keys["GTRasterTypeGeoKey"] === PIXEL_IS_POINT),
-    crs: crsFromKeys(keys),
-    verticalUnit: verticalUnit(keys, raster.bandUnit, warn),
+    crs,
+    verticalUnit: verticalUnit(keys, raster.bandUnit, crs, warn),
     tags,
   };
 }
@@ -71,9 +72,14 @@ export function geoTransformFromTags(tags: GeoTiffTags, pixelIsPoint: boolean): 
   return gt;
 }
 
+/**
+ * The elevation unit: the VerticalUnitsGeoKey, else the band's unit, else — nothing tagged — the CRS's linear unit
+ * (GDAL ≥ 3.11's rule: a State Plane DEM in US feet has its elevations in US feet), else the metre.
+ */
 function verticalUnit(
   keys: GeoKeys,
   bandUnit: string | undefined,
+  crs: Crs,
   warn: WarningHandler,
 ): Georef["verticalUnit"] {
   const code = keys["VerticalUnitsGeoKey"];
@@ -85,6 +91,8 @@ function verticalUnit(
     warn(
       `unknown vertical unit "${bandUnit}": elevations are taken as metres (use --vertical-unit to say otherwise)`,
     );
+  } else if (crs.kind === "projected" && crs.linearUnit !== undefined && crs.linearUnit !== 1) {
+    return { ...linearUnitFromMetres(crs.linearUnit), source: "crs-linear-unit" };
   }
   return { metres: 1, name: "metre", source: "default" };
 }

@@ -46,8 +46,15 @@ export interface Georef {
   /** Pixel-corner geotransform (PixelIsPoint already corrected); undefined when the file has none. */
   geoTransform: GeoTransform | undefined;
   crs: Crs;
-  /** Metres per vertical (elevation) unit, and where that came from. */
-  verticalUnit: { metres: number; name: string; source: "geokey" | "band-unit" | "option" | "default" };
+  /**
+   * Metres per vertical (elevation) unit, and where that came from: "crs-linear-unit" when nothing tags it and the
+   * CRS's linear unit is not the metre (assumed, as GDAL ≥ 3.11 does).
+   */
+  verticalUnit: {
+    metres: number;
+    name: string;
+    source: "geokey" | "band-unit" | "option" | "crs-linear-unit" | "default";
+  };
   /** Tags to copy into outputs. */
   tags: GeoTiffTags;
 }

@@ -1,4 +1,5 @@
 /** Linear and vertical units: EPSG unit codes and unit names to metres. */
+import type { Georef } from "./types.js";
 
 export const US_SURVEY_FOOT = 1200 / 3937;
 
@@ -32,6 +33,20 @@ export function linearUnitFromCode(code: number): LinearUnit | undefined {
   return LINEAR_UNIT_CODES[code];
 }
 
+/**
+ * The known linear unit, exact, of a metres-per-unit factor (proj4 strings round `+to_meter`, hence the
+ * tolerance), or an unnamed one.
+ *
+ * @example
+ * ```ts
+ * linearUnitFromMetres(0.3048006096); // { metres: 0.3048006096012192, name: "US survey foot" }
+ * ```
+ */
+export function linearUnitFromMetres(metres: number): LinearUnit {
+  const known = Object.values(LINEAR_UNIT_CODES).find((u) => Math.abs(u.metres - metres) <= 1e-9 * u.metres);
+  return known ? { ...known } : { metres, name: `unit of ${metres} m` };
+}
+
 /** Unit names after normalisation (lower case, `_` and `-` as spaces, single spaces). */
 const UNIT_NAMES: Array<[RegExp, LinearUnit]> = [
   [/^(m|metres?|meters?)$/, METRE],
@@ -55,4 +70,19 @@ export function unitFromName(name: string): LinearUnit | undefined {
   const normalised = name.trim().toLowerCase().replace(/[_-]/g, " ").replace(/\s+/g, " ");
   for (const [pattern, unit] of UNIT_NAMES) if (pattern.test(normalised)) return unit;
   return undefined;
+}
+
+/**
+ * The one warning line for an elevation unit that was assumed from the CRS, or undefined when the unit was tagged,
+ * given by `--vertical-unit` (`overridden`), or is the metre.
+ */
+export function assumedVerticalUnitWarning(
+  unit: Georef["verticalUnit"],
+  overridden: boolean,
+): string | undefined {
+  if (overridden || unit.source !== "crs-linear-unit") return undefined;
+  return (
+    `no vertical unit is tagged: elevations are taken in the CRS's linear unit, ${unit.name} ` +
+    "(as GDAL ≥ 3.11 does; use --vertical-unit to say otherwise)"
+  );
 }

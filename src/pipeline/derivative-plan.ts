@@ -5,7 +5,7 @@
  */
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef, SpacingModel } from "../geo/types.js";
-import { unitFromName } from "../geo/units.js";
+import { assumedVerticalUnitWarning, unitFromName } from "../geo/units.js";
 import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -44,6 +44,12 @@ export function derivativeSettings(
   };
 }
 
+/** Says, once per DEM, that its elevation unit was assumed from the CRS (unless --vertical-unit names it). */
+export function warnAssumedVerticalUnit(dem: DemFacts, opts: ResolvedOptions): void {
+  const message = assumedVerticalUnitWarning(dem.georef.verticalUnit, opts.verticalUnit !== undefined);
+  if (message) opts.warn(message);
+}
+
 /** Everything the derivative kernels need, resolved from the DEM's georeferencing and the options. */
 export interface DerivativeContext {
   derivative: DerivativeOptions;
@@ -55,6 +61,7 @@ export interface DerivativeContext {
 /** Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). */
 export function derivativeContext(dem: DemFacts, opts: ResolvedOptions): DerivativeContext {
   const { derivative, zMultiplier } = derivativeSettings(dem, opts);
+  warnAssumedVerticalUnit(dem, opts);
   // The whole DEM is one strip.
   const stripRows = dem.georef.height;
   const spacing = planSpacing({ spacingFrame: { georef: dem.georef }, options: opts, stripRows }, opts.warn);

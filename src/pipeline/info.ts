@@ -98,14 +98,15 @@ export function formatDemInfo(info: DemInfo): string {
   const lines = [
     `File:            ${info.file}`,
     `Size:            ${info.width} × ${info.height} pixels, band ${info.band} of ${info.bandCount}, ${info.dataType}`,
-    `Layout:          ${info.layout.tiled ? `tiled ${info.layout.blockWidth}×${info.layout.blockHeight}` : `strips of ${info.layout.blockHeight} rows`}, ${info.layout.compression}${info.layout.bigTiff ? ", BigTIFF" : ""}`,
+    `Layout:          ${info.layout.tiled ? `tiled ${info.layout.blockWidth}×${info.layout.blockHeight}` : `strips of ${info.layout.blockHeight} rows`}, ${info.layout.compression === "none" ? "uncompressed" : info.layout.compression}${info.layout.bigTiff ? ", BigTIFF" : ""}`,
     `COG:             ${info.cog.valid ? "yes" : "no"}, ${info.cog.overviews.length ? `overviews ${info.cog.overviews.map((o) => `${o.width}×${o.height}`).join(", ")}` : "no overviews"}`,
     `Nodata:          ${info.nodata ?? "none"}`,
     `CRS:             ${info.crs.kind}${info.crs.epsg ? ` EPSG:${info.crs.epsg}` : ""}${info.crs.name ? ` (${info.crs.name})` : ""}`,
   ];
   if (info.crs.proj4) lines.push(`proj4:           ${info.crs.proj4}`);
-  lines.push(`Geotransform:    ${info.geoTransform ? info.geoTransform.join(", ") : "none"}`);
-  if (info.pixelSize) lines.push(`Pixel size:      ${info.pixelSize.x} × ${info.pixelSize.y} (CRS units)`);
+  lines.push(`Geotransform:    ${info.geoTransform ? info.geoTransform.map(g15).join(", ") : "none"}`);
+  if (info.pixelSize)
+    lines.push(`Pixel size:      ${g15(info.pixelSize.x)} × ${g15(info.pixelSize.y)} (CRS units)`);
   const g = info.groundSpacing;
   lines.push(
     g
@@ -113,17 +114,52 @@ export function formatDemInfo(info: DemInfo): string {
       : `Ground spacing:  unavailable (${info.groundSpacingError})`,
   );
   lines.push(
-    `Vertical unit:   ${info.verticalUnit.name} (${info.verticalUnit.metres} m, from ${info.verticalUnit.source})`,
+    `Vertical unit:   ${info.verticalUnit.name} (${significant(info.verticalUnit.metres, 10)} m, ${UNIT_SOURCES[info.verticalUnit.source] ?? `from ${info.verticalUnit.source}`})`,
   );
   const e = info.elevation;
+  const z = (v: number) => elevation(v, info.dataType);
   lines.push(
     e
-      ? `Elevation:       ${e.min} to ${e.max} (${e.validPixels} valid pixels)`
+      ? `Elevation:       ${z(e.min)} to ${z(e.max)} (${e.validPixels} valid pixels)`
       : "Elevation:       no valid pixels",
   );
   return lines.join("\n");
 }
 
+/** Where the vertical unit came from, in words (the keys are `Georef["verticalUnit"]["source"]`). */
+const UNIT_SOURCES: Record<string, string> = {
+  geokey: "from VerticalUnitsGeoKey",
+  "band-unit": "from the band's unit",
+  option: "from --vertical-unit",
+  "crs-linear-unit": "assumed from the CRS's linear unit: no vertical unit is tagged",
+  default: "by default: no vertical unit is tagged",
+};
+
+/** At most `digits` significant digits, trailing zeros dropped. */
+function significant(v: number, digits: number): string {
+  return String(Number(v.toPrecision(digits)));
+}
+
+/** Ground spacing: metres to six significant digits (a tenth of a millimetre on 30 m). */
 function fmt(v: number): string {
-  return v.toFixed(4);
+  return significant(v, 6);
+}
+
+/** Coordinates and pixel sizes as gdalinfo prints them (%.15g). */
+function g15(v: number): string {
+  return significant(v, 15);
+}
+
+/**
+ * An elevation as the file stores it: a Float32 (or integer) value with the fewest digits that read back as the
+ * same Float32 — 138.28888, not its 17-digit double 138.28887939453125 — anything else as %.15g.
+ */
+function elevation(v: number, dataType: string): string {
+  if (dataType !== "Float64" && Math.fround(v) === v) {
+    for (let digits = 1; digits < 9; digits++) {
+      const shorter = Number(v.toPrecision(digits));
+      if (Math.fround(shorter) === v) return String(shorter);
+    }
+  }
+  return g15(v);
 }

@@ -12,7 +12,13 @@ import { openDem } from "../io/dem-reader.js";
 import { createRasterWriter, outputFormat, type RasterWriter } from "../io/raster-writer.js";
 import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
-import { derivativeSettings, planSpacing, type SpacingFrame, stripRowsFor } from "./derivative-plan.js";
+import {
+  derivativeSettings,
+  planSpacing,
+  type SpacingFrame,
+  stripRowsFor,
+  warnAssumedVerticalUnit,
+} from "./derivative-plan.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import { type ProductRows, type StripJob, type StripPlan, StripProducts } from "./strip-products.js";
@@ -82,6 +88,7 @@ export async function processPart(
     const plan = stripPlan(dem, opts, wanted, crop, part?.spacingFrame ?? { georef: dem.georef }, stripRows);
     // Built here first so that georeferencing problems and warnings surface once, before any output exists.
     const spacing = planSpacing(plan, opts.warn);
+    warnAssumedVerticalUnit(dem, opts);
     const sinks = await openWriters(
       { ...crop, georef: part?.georef ?? dem.georef },
       outputs,

@@ -73,8 +73,10 @@ export function analyticCases() {
     "EPSG:4326 at 60°N": epsgCase(4326, [10.006, 60.006], ARC_SECOND, { geographic: true }),
     "EPSG:3857 at 60°N": epsgCase(3857, [10.01, 60.0], 60),
     "UTM 33N 3.5° east of its meridian": epsgCase(32633, [18.5, 47], 30),
+    // Elevations tagged in metres: untagged, they would be taken in the CRS's US feet.
     "State Plane NY Long Island, US survey feet (Lambert)": {
       ...epsgCase(2263, [-73.9, 40.75], 100, { ellipsoid: GRS80 }),
+      unit: "m",
     },
     "CONUS Albers at a standard parallel": epsgCase(5070, [-95, 45.5], 30, { ellipsoid: GRS80 }),
     "CONUS Albers far from its centre (Seattle)": epsgCase(5070, [-122.3, 47.6], 30, { ellipsoid: GRS80 }),
