@@ -83,12 +83,31 @@ export async function isVrt(source: DemSource): Promise<boolean> {
   }
 }
 
-/** One XML element: its attributes, child elements and text. */
-interface XmlElement {
-  name: string;
-  attributes: Map<string, string>;
-  children: XmlElement[];
-  text: string;
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
+
+/**
+ * One XML element: its attributes, child elements and text. Attributes are parsed and the child list allocated
+ * only when used: a hostile VRT's million elements then cost little memory and no collector time.
+ */
+class XmlElement {
+  children: readonly XmlElement[] = NO_CHILDREN;
+  text = "";
+  private parsed: Map<string, string> | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly attributeText: string,
+  ) {}
+
+  get attributes(): Map<string, string> {
+    this.parsed ??= parseAttributes(this.attributeText);
+    return this.parsed;
+  }
+
+  add(element: XmlElement): void {
+    if (this.children === NO_CHILDREN) this.children = [];
+    (this.children as XmlElement[]).push(element);
+  }
 }
 
 /**
@@ -140,15 +159,10 @@ function parseXml(xml: string, fail: (what: string) => never): XmlElement {
       const body = xml.slice(lt + 1, selfClosing ? end - 1 : end);
       let nameEnd = 0;
       while (nameEnd < body.length && !isSpace(body.charCodeAt(nameEnd))) nameEnd++;
-      const element: XmlElement = {
-        name: body.slice(0, nameEnd),
-        attributes: parseAttributes(body.slice(nameEnd)),
-        children: [],
-        text: "",
-      };
+      const element = new XmlElement(body.slice(0, nameEnd), body.slice(nameEnd));
       if (++elements > MAX_ELEMENTS) fail(`more than ${MAX_ELEMENTS} XML elements`);
       const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(element);
+      if (parent) parent.add(element);
       else if (root) fail("more than one root element");
       else root = element;
       if (!selfClosing) {
