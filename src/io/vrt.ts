@@ -553,8 +553,8 @@ export async function openVrt<H extends VrtSourceBand>(
   } else {
     nodata = parseNodata(band.nodataText, sampleType);
   }
-  const fill =
-    nodata !== undefined && !Number.isNaN(nodata) ? nodata : band.nodataText !== undefined ? Number.NaN : 0;
+  // Cells no source covers hold the band's own NoDataValue (not an override given as an option), else 0, as in GDAL.
+  const fill = parseNodata(band.nodataText, sampleType) ?? 0;
 
   // Sources opened on demand, the most recently used kept open.
   const open = new Map<number, H>();

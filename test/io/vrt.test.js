@@ -127,15 +127,20 @@ test("aspect, hillshade and terrain on a VRT equal those on the flattened GeoTIF
   await assertSameRaster(`${vrt}.t-aspect.tif`, `${tif}.t-aspect.tif`);
 });
 
-/** A hand-written VRT over the dtm tiles, flattened by GDAL for the reference. */
-function handVrt(tag, body, { width = 200, height = 150, band = "", dataType = "Float32" } = {}) {
+/** A hand-written VRT on the grid of sample `name` (its SRS and GeoTransform), flattened by GDAL for the reference. */
+function handVrt(
+  tag,
+  body,
+  { name = "dtm.tif", width = 200, height = 150, band = "", dataType = "Float32" } = {},
+) {
   const vrt = join(dir, `${tag}.vrt`);
-  const srs = gdal("gdalsrsinfo", ["-o", "wkt1", sample("dtm.tif")]).stdout.trim();
+  const srs = gdal("gdalsrsinfo", ["-o", "wkt1", sample(name)]).stdout.trim();
+  const geoTransform = JSON.parse(gdal("gdalinfo", ["-json", sample(name)]).stdout).geoTransform;
   writeFileSync(
     vrt,
     `<VRTDataset rasterXSize="${width}" rasterYSize="${height}">
   <SRS>${srs.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</SRS>
-  <GeoTransform>321498, 2, 0, 4298018, 0, -2</GeoTransform>
+  <GeoTransform>${geoTransform.join(", ")}</GeoTransform>
   <VRTRasterBand dataType="${dataType}" band="1">${band}
 ${body}
   </VRTRasterBand>
@@ -144,6 +149,20 @@ ${body}
   const tif = join(dir, `${tag}_flat.tif`);
   gdal("gdal_translate", ["-q", vrt, tif]);
   return { vrt, tif };
+}
+
+/** Elevations of two rasters read by demgrad: the count of cells that differ and of nodata cells. */
+async function compareElevations(a, b) {
+  const [x, y] = [await readDem(a), await readDem(b)];
+  assert.deepEqual([x.scale, x.offset, x.nodata, x.sampleType], [y.scale, y.offset, y.nodata, y.sampleType]);
+  assert.equal(x.data.length, y.data.length);
+  let differ = 0;
+  let nodata = 0;
+  for (let i = 0; i < x.data.length; i++) {
+    if (!Object.is(x.data[i], y.data[i])) differ++;
+    if (Number.isNaN(y.data[i]) || y.data[i] === y.nodata) nodata++;
+  }
+  return { differ, nodata, cells: x.data.length, dem: x };
 }
 
 test("source windows, ComplexSource NODATA and ScaleOffset/ScaleRatio, band Offset/Scale: as GDAL reads them", {
@@ -175,25 +194,73 @@ test("source windows, ComplexSource NODATA and ScaleOffset/ScaleRatio, band Offs
     </ComplexSource>`,
     { band: "\n    <NoDataValue>-9999</NoDataValue>\n    <Offset>100</Offset>\n    <Scale>0.5</Scale>" },
   );
-  const [fromVrt, fromTif] = [await readDem(vrt), await readDem(tif)];
-  assert.equal(fromVrt.scale, 0.5);
-  assert.equal(fromVrt.offset, 100);
-  assert.deepEqual(
-    [fromVrt.scale, fromVrt.offset, fromVrt.nodata],
-    [fromTif.scale, fromTif.offset, fromTif.nodata],
-  );
-  assert.equal(fromVrt.data.length, fromTif.data.length);
-  let differ = 0;
-  let nan = 0;
-  for (let i = 0; i < fromVrt.data.length; i++) {
-    if (!Object.is(fromVrt.data[i], fromTif.data[i])) differ++;
-    if (Number.isNaN(fromTif.data[i])) nan++;
-  }
+  const { differ, nodata, cells, dem } = await compareElevations(vrt, tif);
+  assert.deepEqual([dem.scale, dem.offset, dem.nodata], [0.5, 100, -9999]);
   assert.equal(differ, 0, `${differ} cells differ`);
   // The VRT leaves some cells to its nodata (no source there), and the ComplexSource's nodata keeps cells below.
-  assert.ok(nan > 0 && nan < fromTif.data.length / 2, `${nan} nodata cells`);
+  assert.ok(nodata > 0 && nodata < cells / 2, `${nodata} nodata cells`);
   for (const file of [vrt, tif]) assert.equal(demgrad(["slope", file, `${file}.slope.tif`]).status, 0);
   await assertSameRaster(`${vrt}.slope.tif`, `${tif}.slope.tif`);
+});
+
+test("an Int16 band: scaled ComplexSource values rounded and clamped as GDAL stores them", {
+  skip: NO_GDAL || missing("sdts_8821_oregon_basin_wy.tif"),
+}, async () => {
+  const sdts = sample("sdts_8821_oregon_basin_wy.tif");
+  const { vrt, tif } = handVrt(
+    "int16",
+    `    <ComplexSource>
+      <SourceFilename>${sdts}</SourceFilename>
+      <SrcRect xOff="0" yOff="0" xSize="343" ySize="471" />
+      <DstRect xOff="0" yOff="0" xSize="343" ySize="471" />
+      <NODATA>-32766</NODATA>
+      <ScaleOffset>-0.5</ScaleOffset>
+      <ScaleRatio>19.3</ScaleRatio>
+    </ComplexSource>`,
+    {
+      name: "sdts_8821_oregon_basin_wy.tif",
+      width: 343,
+      height: 471,
+      dataType: "Int16",
+      band: "\n    <NoDataValue>-32766</NoDataValue>",
+    },
+  );
+  const { differ, nodata, dem } = await compareElevations(vrt, tif);
+  assert.equal(differ, 0, `${differ} cells differ`);
+  assert.ok(nodata > 0);
+  // Elevations of 1520–1826 m times 19.3 partly pass 32767: clamped, as GDAL does; every cell an integer.
+  assert.ok(dem.data.includes(32767));
+  assert.ok(dem.data.every((v) => Number.isInteger(v) || Number.isNaN(v)));
+});
+
+test("a later source in another CRS is refused when it is read, naming it", {
+  skip: NO_GDAL || missing("dtm.tif"),
+}, () => {
+  const other = join(dir, "other-crs.tif");
+  gdal("gdal_translate", [
+    "-q",
+    "-srcwin",
+    "0",
+    "0",
+    "50",
+    "50",
+    "-a_srs",
+    "EPSG:32618",
+    sample("dtm.tif"),
+    other,
+  ]);
+  const vrt = join(dir, "mixed-crs.vrt");
+  writeFileSync(
+    vrt,
+    `<VRTDataset rasterXSize="100" rasterYSize="50"><SRS>EPSG:26918</SRS><GeoTransform>321498, 2, 0, 4298018, 0, -2</GeoTransform>
+  <VRTRasterBand dataType="Float32" band="1">
+    <SimpleSource><SourceFilename>${sample("dtm.tif")}</SourceFilename><SrcRect xOff="0" yOff="0" xSize="50" ySize="50"/><DstRect xOff="0" yOff="0" xSize="50" ySize="50"/></SimpleSource>
+    <SimpleSource><SourceFilename>${other}</SourceFilename><SrcRect xOff="0" yOff="0" xSize="50" ySize="50"/><DstRect xOff="50" yOff="0" xSize="50" ySize="50"/></SimpleSource>
+  </VRTRasterBand></VRTDataset>`,
+  );
+  const result = demgrad(["slope", vrt, join(dir, "mixed-slope.tif")]);
+  assert.equal(result.status, 1);
+  assert.equal(result.stderr, `demgrad: ${vrt}: source ${other}: its CRS is not the first source's\n`);
 });
 
 test("relative SourceFilename resolves against the VRT's folder, not the working directory", {
