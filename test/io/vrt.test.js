@@ -290,6 +290,29 @@ test("relative SourceFilename resolves against the VRT's folder, not the working
   }
 });
 
+test("a VRT in memory: absolute sources read, relative ones refused", {
+  skip: NO_GDAL || missing("dtm.tif"),
+}, async () => {
+  const { vrt, tif } = mosaicOf(
+    "dtm.tif",
+    [
+      [0, 0, 40, 30],
+      [40, 0, 40, 30],
+    ],
+    "memory",
+  );
+  const text = gdal("cat", [vrt]).stdout;
+  const bytes = (t) => new TextEncoder().encode(t).buffer;
+  const absolute = text.replaceAll('relativeToVRT="1">', `relativeToVRT="0">${dir}/`);
+  const [fromMemory, fromTif] = [await readDem(bytes(absolute)), await readDem(tif)];
+  assert.equal(fromMemory.source, "<buffer>");
+  assert.deepEqual(Array.from(fromMemory.data), Array.from(fromTif.data));
+  await assert.rejects(
+    readDem(bytes(text)),
+    /source memory_tile0\.tif is relative to a VRT read from memory/,
+  );
+});
+
 test("a VRT is recognised by its content under another name", { skip: NO_GDAL || missing("dtm.tif") }, () => {
   const { vrt, tif } = mosaicOf(
     "dtm.tif",
