@@ -9,7 +9,7 @@
  * The CRS: the VRT's SRS must be its sources' CRS; the georeferencing is built from the first source's GeoKeys (so
  * user-defined CRSs survive exactly as in a GeoTIFF) with the VRT's GeoTransform.
  */
-import { readFile, stat } from "node:fs/promises";
+import { open, readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { InputError, type WarningHandler } from "../errors.js";
 import { georefFromTags } from "../geo/georef.js";
@@ -54,7 +54,6 @@ export async function isVrt(source: DemSource): Promise<boolean> {
     head = new TextDecoder().decode(new Uint8Array(source, 0, Math.min(source.byteLength, 1024)));
   } else if (typeof source === "string" && !/^https?:\/\//i.test(source)) {
     try {
-      const { open } = await import("node:fs/promises");
       const file = await open(source, "r");
       try {
         const buffer = new Uint8Array(1024);
@@ -580,7 +579,7 @@ export async function openVrt<H extends VrtSourceBand>(
       handle = await openTiff(s.location, { band: s.band, warn: () => {} });
     } catch (error) {
       const text = (error as Error).message ?? "";
-      if (text === "not a TIFF file" && (await isVrt(s.location instanceof URL ? s.location : s.location))) {
+      if (text === "not a TIFF file" && (await isVrt(s.location))) {
         throw new InputError(`source ${s.name}: unsupported VRT: a VRT source (nested VRTs)`, {
           file,
           code: "UNSUPPORTED",
@@ -647,13 +646,20 @@ export async function openVrt<H extends VrtSourceBand>(
         }
       }
       if (c1 < 0) return;
-      const rows: number[] = [];
-      for (let r = 0; r < region.height; r++)
-        rows.push(map(region.y + r, dst.y, dst.height, src.y, src.height, h.height));
-      const valid = rows.filter((p) => p >= 0);
-      if (valid.length === 0) return;
-      const r0 = Math.min(...valid);
-      const r1 = Math.max(...valid);
+      const rows = new Int32Array(region.height);
+      let r0 = Number.POSITIVE_INFINITY;
+      let r1 = -1;
+      let validRows = 0;
+      for (let r = 0; r < region.height; r++) {
+        const p = map(region.y + r, dst.y, dst.height, src.y, src.height, h.height);
+        rows[r] = p;
+        if (p >= 0) {
+          r0 = Math.min(r0, p);
+          r1 = Math.max(r1, p);
+          validRows++;
+        }
+      }
+      if (r1 < 0) return;
       let nodataValue: number | undefined;
       if (s.nodataText !== undefined) {
         nodataValue = parseNodata(s.nodataText, "Float64");
@@ -665,7 +671,7 @@ export async function openVrt<H extends VrtSourceBand>(
       const { scaleRatio, scaleOffset } = s;
       const scaled = scaleRatio !== 1 || scaleOffset !== 0;
       // One read of the rows spanned when they are contiguous (equal sizes, upsampling), else one per row.
-      const contiguous = r1 - r0 + 1 <= 2 * valid.length;
+      const contiguous = r1 - r0 + 1 <= 2 * validRows;
       const span = contiguous
         ? await h.readWindow({ x: c0, y: r0, width: c1 - c0 + 1, height: r1 - r0 + 1 })
         : undefined;
