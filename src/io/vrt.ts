@@ -620,6 +620,10 @@ export async function openVrt<H extends VrtSourceBand>(
     rect: s.dstRect,
     async paint(region, out, target) {
       const h = await openSourceBand(index);
+      const read = (window: Rect) =>
+        h.readWindow(window).catch((error: unknown) => {
+          throw sourceError(s, error);
+        });
       const src = s.srcRect ?? { x: 0, y: 0, width: h.width, height: h.height };
       const dst = s.dstRect;
       // Nearest neighbour: the source pixel under each target pixel's centre (the identity for equal sizes).
@@ -673,13 +677,13 @@ export async function openVrt<H extends VrtSourceBand>(
       // One read of the rows spanned when they are contiguous (equal sizes, upsampling), else one per row.
       const contiguous = r1 - r0 + 1 <= 2 * validRows;
       const span = contiguous
-        ? await h.readWindow({ x: c0, y: r0, width: c1 - c0 + 1, height: r1 - r0 + 1 })
+        ? await read({ x: c0, y: r0, width: c1 - c0 + 1, height: r1 - r0 + 1 })
         : undefined;
       const spanWidth = c1 - c0 + 1;
       for (let r = 0; r < region.height; r++) {
         const sr = rows[r]!;
         if (sr < 0) continue;
-        const line = span ?? (await h.readWindow({ x: c0, y: sr, width: spanWidth, height: 1 }));
+        const line = span ?? (await read({ x: c0, y: sr, width: spanWidth, height: 1 }));
         const lineStart = span ? (sr - r0) * spanWidth : 0;
         const outStart = (region.y + r - target.y) * target.width + (region.x - target.x);
         for (let i = 0; i < region.width; i++) {
