@@ -169,7 +169,7 @@ export function buildProgram(): Command {
   program
     .command("info")
     .description("describe a DEM: size, type, nodata, CRS, ground spacing in metres, elevation range")
-    .argument("<dem>", "DEM GeoTIFF (path or http(s) URL)")
+    .argument("<dem>", "DEM GeoTIFF or GDAL VRT mosaic (path or http(s) URL)")
     .option("--json", "print one JSON object")
     .option("-b, --band <n>", "band to describe", "1")
     .action(async (dem, opts) => {

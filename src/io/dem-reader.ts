@@ -13,6 +13,7 @@ import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
 import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
 import { TAG_NAMES, TiffDirectory } from "./tiff-ifd.js";
+import { isVrt, openVrt } from "./vrt.js";
 
 export type { SampleType } from "./sample-types.js";
 export type { DemSource } from "./source.js";
@@ -170,6 +171,28 @@ const MAX_BLOCK_BYTES = 256 * 2 ** 20;
  */
 export async function openDem(source: DemSource, options: OpenOptions = {}): Promise<DemHandle> {
   checkOpenOptions("openDem", source, options);
+  const file = describeSource(source);
+  try {
+    if (typeof source === "string" && /\.vrt$/i.test(source)) {
+      return await openVrt(source, options, openTiff).catch((error: unknown) => {
+        throw inputError(file, error);
+      });
+    }
+    return await openTiff(source, options);
+  } catch (error) {
+    // A VRT is recognised by its content too, only once the bytes are not a TIFF (no cost for GeoTIFFs).
+    if (!(error instanceof InputError && error.message === "not a TIFF file" && (await isVrt(source))))
+      throw error;
+    try {
+      return await openVrt(source, options, openTiff);
+    } catch (vrtError) {
+      throw inputError(file, vrtError);
+    }
+  }
+}
+
+/** Opens a GeoTIFF (the sources of a VRT are opened with this too: a VRT source is never read as a VRT). */
+async function openTiff(source: DemSource, options: OpenOptions): Promise<DemHandle> {
   const file = describeSource(source);
   let bytes: ByteSource | undefined;
   try {

@@ -6,6 +6,7 @@
 import type { WarningHandler } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { type ElevationSource, openDem } from "../io/dem-reader.js";
+import { type Piece, paintWindow } from "../io/window-fill.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
 import type { OutputPart } from "./process.js";
 
@@ -152,6 +153,19 @@ export async function openSeamless(
     (h) => h.tile.col - plan.window.x === plan.crop.x && h.tile.row - plan.window.y === plan.crop.y,
   )!.dem;
   const { window } = plan;
+  const pieces: Piece[] = handles.map(({ tile, dem }) => ({
+    rect: { x: tile.col, y: tile.row, width: tile.width, height: tile.height },
+    async paint(region, result, target) {
+      const rows = await dem.readRows(region.y - tile.row, region.height);
+      for (let r = 0; r < region.height; r++) {
+        const from = r * tile.width + (region.x - tile.col);
+        result.set(
+          rows.subarray(from, from + region.width),
+          (region.y + r - target.y) * target.width + (region.x - target.x),
+        );
+      }
+    },
+  }));
   // Only what the driver reads: the window's own size and georeferencing, the tile's name and sample type.
   const handle: ElevationSource = {
     source: own.source,
@@ -162,19 +176,11 @@ export async function openSeamless(
     async readRows(firstRow, rowCount, out) {
       const result = out ?? new Float64Array(rowCount * window.width);
       result.fill(Number.NaN);
-      const top = window.y + firstRow;
-      for (const { tile, dem } of handles) {
-        const r0 = Math.max(top, tile.row);
-        const r1 = Math.min(top + rowCount, tile.row + tile.height);
-        const c0 = Math.max(window.x, tile.col);
-        const c1 = Math.min(window.x + window.width, tile.col + tile.width);
-        if (r0 >= r1 || c0 >= c1) continue;
-        const rows = await dem.readRows(r0 - tile.row, r1 - r0);
-        for (let r = r0; r < r1; r++) {
-          const from = (r - r0) * tile.width + (c0 - tile.col);
-          result.set(rows.subarray(from, from + (c1 - c0)), (r - top) * window.width + (c0 - window.x));
-        }
-      }
+      await paintWindow(
+        { x: window.x, y: window.y + firstRow, width: window.width, height: rowCount },
+        pieces,
+        result,
+      );
       return result;
     },
     async close() {

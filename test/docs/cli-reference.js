@@ -9,7 +9,11 @@ const help = (args) =>
   spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
 
 const EXAMPLES = {
-  info: ["demgrad info samples/alps-wgs84.tif", "demgrad info dem.tif --json | jq .groundSpacing"],
+  info: [
+    "demgrad info samples/alps-wgs84.tif",
+    "demgrad info dem.tif --json | jq .groundSpacing",
+    "demgrad info tiles.vrt                         # a GDAL VRT mosaic (gdalbuildvrt tiles.vrt tiles/*.tif)",
+  ],
   gradient: ["demgrad gradient samples/alps-utm32.tif out/gradient.tif --edge-order 2"],
   slope: [
     "demgrad slope samples/alps-utm32.tif out/slope.tif",
@@ -38,6 +42,20 @@ const EXAMPLES = {
   ],
 };
 
+/** What every command reads (not in any --help: it is the same for all of them). */
+const INPUTS = [
+  "## Inputs: GeoTIFFs and VRT mosaics",
+  "",
+  "Every `<dem>` is a GeoTIFF or a GDAL VRT mosaic of GeoTIFFs (a `.vrt` name, or a file starting with",
+  "`<VRTDataset`), read window by window from the tiles each window overlaps, so memory stays bounded and",
+  "`demgrad slope tiles.vrt slope.tif` equals `demgrad slope` on `gdal_translate tiles.vrt tiles.tif`. Supported:",
+  "SimpleSource and ComplexSource with SrcRect/DstRect (nearest neighbour when their sizes differ), NODATA,",
+  "ScaleOffset/ScaleRatio, the band's NoDataValue, Offset, Scale and UnitType, and sources relative to the VRT.",
+  "Warped VRTs, pixel functions, other source kinds (KernelFilteredSource, AveragedSource), LUTs, mask bands,",
+  "other resampling, fractional windows and nested VRTs are refused in one line naming the feature. The CRS is",
+  "the first tile's (the VRT's SRS must be the same CRS) and the georeferencing the VRT's GeoTransform.",
+];
+
 /** The whole page. */
 export function cliReference() {
   const parts = [
@@ -48,6 +66,8 @@ export function cliReference() {
     "error) or 2 (usage error); set `DEMGRAD_DEBUG=1` for a stack trace. A progress bar is shown on a terminal",
     "for work longer than about a second (`-q` hides it). Outputs are written under a temporary name and renamed",
     "when complete, so an interrupted run (Ctrl-C) leaves no partial file.",
+    "",
+    ...INPUTS,
     "",
     "## demgrad",
     "",
