@@ -161,17 +161,28 @@ export function georefFromEpsg(
     1,
     epsg,
   ];
-  const gt = geoTransform;
-  const tags: GeoTiffTags =
-    gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0
-      ? {
-          ModelPixelScale: [gt[1], -gt[5], 0],
-          ModelTiepoint: [0, 0, 0, gt[0], gt[3], 0],
-          GeoKeyDirectory: keys,
-        }
-      : {
-          ModelTransformation: [gt[1], gt[2], 0, gt[0], gt[4], gt[5], 0, gt[3], 0, 0, 0, 0, 0, 0, 0, 1],
-          GeoKeyDirectory: keys,
-        };
-  return georefFromTags(tags, size);
+  return georefFromTags({ ...transformTags(geoTransform), GeoKeyDirectory: keys }, size);
+}
+
+/**
+ * The GeoTIFF transform tags of a pixel-corner geotransform: scale and tiepoint for a north-up grid, else the
+ * matrix. With `pixelIsPoint` the tiepoint is the centre of the first pixel, as the GeoTIFF spec says for
+ * RasterPixelIsPoint.
+ *
+ * @example
+ * ```ts
+ * transformTags([500000, 30, 0, 4100000, 0, -30]);
+ * // { ModelPixelScale: [30, 30, 0], ModelTiepoint: [0, 0, 0, 500000, 4100000, 0] }
+ * ```
+ */
+export function transformTags(
+  gt: GeoTransform,
+  pixelIsPoint = false,
+): Pick<GeoTiffTags, "ModelPixelScale" | "ModelTiepoint" | "ModelTransformation"> {
+  const half = pixelIsPoint ? 0.5 : 0;
+  const x0 = gt[0] + half * (gt[1] + gt[2]);
+  const y0 = gt[3] + half * (gt[4] + gt[5]);
+  if (gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0)
+    return { ModelPixelScale: [gt[1], -gt[5], 0], ModelTiepoint: [0, 0, 0, x0, y0, 0] };
+  return { ModelTransformation: [gt[1], gt[2], 0, x0, gt[4], gt[5], 0, y0, 0, 0, 0, 0, 0, 0, 0, 1] };
 }

@@ -1,4 +1,4 @@
-/** GDAL's private TIFF tags: GDAL_NODATA (42113, ASCII) and GDAL_METADATA (42112, XML). */
+/** GDAL's private TIFF tags, read and written: GDAL_NODATA (42113, ASCII) and GDAL_METADATA (42112, XML). */
 import type { SampleType } from "./sample-types.js";
 import { sampleRange } from "./sample-types.js";
 
@@ -134,4 +134,58 @@ function unescapeXml(s: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, "&");
+}
+
+/**
+ * GDAL_NODATA text as GDAL writes it ("-9999", "0", "nan", "inf"); other numbers in the shortest form that reads
+ * back to the same double.
+ *
+ * @example
+ * ```ts
+ * nodataText(Number.NaN); // "nan"
+ * ```
+ */
+export function nodataText(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  return String(value);
+}
+
+/**
+ * GDAL_METADATA XML with each band's description and unit (GDAL shows them as the band description and
+ * `unit`), or undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * gdalMetadataXml(["slope"], ["degree"]);
+ * // <GDALMetadata>
+ * //   <Item name="DESCRIPTION" sample="0" role="description">slope</Item>
+ * //   <Item name="UNITTYPE" sample="0" role="unittype">degree</Item>
+ * // </GDALMetadata>
+ * ```
+ */
+export function gdalMetadataXml(descriptions: string[] = [], units: string[] = []): string | undefined {
+  // GDAL escapes item text twice (the value, then the XML) and unescapes it twice when reading: so do we.
+  const text = (s: string) => escapeXml(escapeXml(s));
+  const items: string[] = [];
+  descriptions.forEach((d, i) => {
+    if (d) items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${text(d)}</Item>`);
+  });
+  units.forEach((u, i) => {
+    if (u) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${text(u)}</Item>`);
+  });
+  return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>\n` : undefined;
+}
+
+/**
+ * Text made safe for GDAL's XML (GDAL_METADATA, PAM sidecars).
+ *
+ * @example
+ * ```ts
+ * escapeXml("m < 5 & up"); // "m &lt; 5 &amp; up"
+ * ```
+ */
+export function escapeXml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

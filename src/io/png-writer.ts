@@ -14,9 +14,9 @@ import type { Georef } from "../geo/types.js";
 import { checkingFile, integer } from "../validate.js";
 import { AtomicFiles, outputError, temporaryName } from "./atomic.js";
 import { crsWkt } from "./crs-wkt.js";
+import { escapeXml } from "./gdal-metadata.js";
 import { createGeoTiffWriter } from "./geotiff-writer.js";
 import { outputFormat } from "./output-format.js";
-import { escapeXml } from "./tiff-tags.js";
 import {
   checkRows,
   type RasterWriter,

@@ -1,5 +1,7 @@
 /** The tags of an output GeoTIFF: layout, georeferencing copied from the source, and GDAL's private tags. */
+import { transformTags } from "../geo/georef.js";
 import type { Georef } from "../geo/types.js";
+import { gdalMetadataXml, nodataText } from "./gdal-metadata.js";
 import { COMPRESSION_CODE, type Codec, type Predictor } from "./tiff-compress.js";
 import { FieldType, type TiffField } from "./tiff-directory.js";
 
@@ -80,60 +82,6 @@ export function imageFields(
 }
 
 /**
- * GDAL_NODATA text as GDAL writes it ("-9999", "0", "nan", "inf"); other numbers in the shortest form that reads
- * back to the same double.
- *
- * @example
- * ```ts
- * nodataText(Number.NaN); // "nan"
- * ```
- */
-export function nodataText(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (value === Infinity) return "inf";
-  if (value === -Infinity) return "-inf";
-  return String(value);
-}
-
-/**
- * GDAL_METADATA XML with each band's description and unit (GDAL shows them as the band description and
- * `unit`), or undefined when there are none.
- *
- * @example
- * ```ts
- * gdalMetadataXml(["slope"], ["degree"]);
- * // <GDALMetadata>
- * //   <Item name="DESCRIPTION" sample="0" role="description">slope</Item>
- * //   <Item name="UNITTYPE" sample="0" role="unittype">degree</Item>
- * // </GDALMetadata>
- * ```
- */
-export function gdalMetadataXml(descriptions: string[] = [], units: string[] = []): string | undefined {
-  // GDAL escapes item text twice (the value, then the XML) and unescapes it twice when reading: so do we.
-  const text = (s: string) => escapeXml(escapeXml(s));
-  const items: string[] = [];
-  descriptions.forEach((d, i) => {
-    if (d) items.push(`  <Item name="DESCRIPTION" sample="${i}" role="description">${text(d)}</Item>`);
-  });
-  units.forEach((u, i) => {
-    if (u) items.push(`  <Item name="UNITTYPE" sample="${i}" role="unittype">${text(u)}</Item>`);
-  });
-  return items.length ? `<GDALMetadata>\n${items.join("\n")}\n</GDALMetadata>\n` : undefined;
-}
-
-/**
- * Text made safe for GDAL's XML (GDAL_METADATA, PAM sidecars).
- *
- * @example
- * ```ts
- * escapeXml("m < 5 & up"); // "m &lt; 5 &amp; up"
- * ```
- */
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/**
  * Georeferencing fields. The GeoKeys and their parameters are copied verbatim (user-defined CRSs survive). The
  * raster-to-model transform comes from the geotransform when there is one — the output may be a window of the
  * source — written as scale + tiepoint when axis-aligned, else as a ModelTransformation; with PixelIsPoint the
@@ -144,24 +92,13 @@ function georeferencingFields(georef: Georef | undefined): TiffField[] {
   if (!georef) return [];
   const { tags, geoTransform: gt } = georef;
   const fields: TiffField[] = [];
-  if (gt) {
-    const half = pixelIsPoint(tags.GeoKeyDirectory) ? 0.5 : 0;
-    const x0 = gt[0] + half * (gt[1] + gt[2]);
-    const y0 = gt[3] + half * (gt[4] + gt[5]);
-    if (gt[2] === 0 && gt[4] === 0 && gt[1] > 0 && gt[5] < 0) {
-      fields.push({ tag: 33550, type: FieldType.DOUBLE, values: [gt[1], -gt[5], 0] });
-      fields.push({ tag: 33922, type: FieldType.DOUBLE, values: [0, 0, 0, x0, y0, 0] });
-    } else {
-      const matrix = [gt[1], gt[2], 0, x0, gt[4], gt[5], 0, y0, 0, 0, 0, 0, 0, 0, 0, 1];
-      fields.push({ tag: 34264, type: FieldType.DOUBLE, values: matrix });
-    }
-  } else {
-    if (tags.ModelPixelScale)
-      fields.push({ tag: 33550, type: FieldType.DOUBLE, values: tags.ModelPixelScale });
-    if (tags.ModelTiepoint) fields.push({ tag: 33922, type: FieldType.DOUBLE, values: tags.ModelTiepoint });
-    if (tags.ModelTransformation)
-      fields.push({ tag: 34264, type: FieldType.DOUBLE, values: tags.ModelTransformation });
-  }
+  const transform = gt ? transformTags(gt, pixelIsPoint(tags.GeoKeyDirectory)) : tags;
+  if (transform.ModelPixelScale)
+    fields.push({ tag: 33550, type: FieldType.DOUBLE, values: transform.ModelPixelScale });
+  if (transform.ModelTiepoint)
+    fields.push({ tag: 33922, type: FieldType.DOUBLE, values: transform.ModelTiepoint });
+  if (transform.ModelTransformation)
+    fields.push({ tag: 34264, type: FieldType.DOUBLE, values: transform.ModelTransformation });
   if (tags.GeoKeyDirectory) fields.push({ tag: 34735, type: FieldType.SHORT, values: tags.GeoKeyDirectory });
   if (tags.GeoDoubleParams) fields.push({ tag: 34736, type: FieldType.DOUBLE, values: tags.GeoDoubleParams });
   // The encoder adds the terminating NUL; readers may have kept the source's.

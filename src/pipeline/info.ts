@@ -1,4 +1,6 @@
 /** What `demgrad info` reports: the DEM's layout, georeferencing, ground spacing and elevation range. */
+
+import { InputError } from "../errors.js";
 import { spacingModel, spacingRange } from "../geo/spacing.js";
 import { cogLayout } from "../io/cog-info.js";
 import type { DemSource, OpenOptions } from "../io/dem-reader.js";
@@ -41,7 +43,12 @@ export interface DemInfo {
 export async function describeDem(source: DemSource, options: OpenOptions = {}): Promise<DemInfo> {
   const dem = await openDem(source, options);
   try {
-    const cog = await cogLayout(source);
+    // A VRT (read above) is no TIFF, so no COG either.
+    const cog = await cogLayout(source).catch((error: unknown) => {
+      if (error instanceof InputError && error.message === "not a TIFF file")
+        return { cog: false, overviews: [] };
+      throw error;
+    });
     const { georef } = dem;
     const gt = georef.geoTransform;
     let groundSpacing: DemInfo["groundSpacing"] = null;

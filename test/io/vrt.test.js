@@ -35,7 +35,7 @@ function mosaicOf(name, boxes, tag) {
 const describe = (file) => {
   const result = demgrad(["info", "--json", file]);
   assert.equal(result.status, 0, result.stderr);
-  const { file: _f, layout: _l, ...info } = JSON.parse(result.stdout);
+  const { file: _f, layout: _l, cog: _c, ...info } = JSON.parse(result.stdout);
   return info;
 };
 
