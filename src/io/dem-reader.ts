@@ -9,12 +9,14 @@ import { georefFromTags } from "../geo/georef.js";
 import type { Georef, GeoTiffTags } from "../geo/types.js";
 import { type BlockFormat, blockDecoder } from "./decoders.js";
 import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
+import type { DemHandle, Window } from "./dem-handle.js";
 import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
 import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
 import { TAG_NAMES, TiffDirectory } from "./tiff-ifd.js";
 import { isVrt, openVrt } from "./vrt.js";
 
+export type { DemHandle, ElevationSource, Window } from "./dem-handle.js";
 export type { SampleType } from "./sample-types.js";
 export type { DemSource } from "./source.js";
 
@@ -29,50 +31,6 @@ export interface OpenOptions {
    * (0, the default): its pixels, with the full resolution's georeferencing scaled to its size.
    */
   overview?: number;
-}
-
-export interface Window {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** A DEM opened lazily: metadata now, pixels on demand. */
-/**
- * What the streaming driver reads elevations from: an open DEM, or a window of a mosaic assembled from its tiles
- * (seamless batch).
- */
-export interface ElevationSource {
-  /** What messages name: the file, URL or `<buffer>`. */
-  readonly source: string;
-  readonly width: number;
-  readonly height: number;
-  /** The stored sample type (gdaldem's float32 sums depend on it). */
-  readonly sampleType: SampleType;
-  readonly georef: Georef;
-  /** Rows [firstRow, firstRow + rowCount) as float64: scale/offset applied; nodata and NaN become NaN. */
-  readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
-  close(): Promise<void>;
-}
-
-export interface DemHandle extends ElevationSource {
-  readonly bandCount: number;
-  readonly band: number;
-  readonly sampleType: SampleType;
-  readonly nodata: number | undefined;
-  readonly scale: number;
-  readonly offset: number;
-  readonly bandUnit: string | undefined;
-  readonly layout: {
-    tiled: boolean;
-    blockWidth: number;
-    blockHeight: number;
-    compression: string;
-    bigTiff: boolean;
-  };
-  /** A window of stored values (nodata kept): Float64Array for 32-bit integers and Float64, else Float32Array. */
-  readWindow(window: Window): Promise<Float32Array | Float64Array>;
 }
 
 /** A whole DEM (or window) in memory. */

@@ -14,6 +14,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { InputError, type WarningHandler } from "../errors.js";
 import { georefFromTags } from "../geo/georef.js";
 import type { Georef, GeoTiffTags, GeoTransform } from "../geo/types.js";
+import type { DemHandle } from "./dem-handle.js";
 import { parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleRange } from "./sample-types.js";
 import { type DemSource, describeSource } from "./source.js";
@@ -479,31 +480,6 @@ function toSampleType(value: number, type: SampleType): number {
   return rounded < min ? min : rounded > max ? max : rounded;
 }
 
-/** What `openVrt` returns: the fields of the reader's DemHandle. */
-export interface VrtHandle {
-  readonly source: string;
-  readonly width: number;
-  readonly height: number;
-  readonly bandCount: number;
-  readonly band: number;
-  readonly sampleType: SampleType;
-  readonly nodata: number | undefined;
-  readonly scale: number;
-  readonly offset: number;
-  readonly bandUnit: string | undefined;
-  readonly georef: Georef;
-  readonly layout: {
-    tiled: boolean;
-    blockWidth: number;
-    blockHeight: number;
-    compression: string;
-    bigTiff: boolean;
-  };
-  readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
-  readWindow(window: Rect): Promise<Float32Array | Float64Array>;
-  close(): Promise<void>;
-}
-
 /**
  * Opens a VRT: reads and checks its XML, opens its first source for the CRS, and returns a handle whose reads fill
  * windows from the sources they overlap. `openTiff` opens one GeoTIFF source band (the TIFF reader: a VRT's
@@ -513,7 +489,7 @@ export async function openVrt<H extends VrtSourceBand>(
   source: DemSource,
   options: { band?: number; nodata?: number; warn?: WarningHandler },
   openTiff: OpenTiff<H>,
-): Promise<VrtHandle> {
+): Promise<DemHandle> {
   const file = describeSource(source);
   const warn = options.warn ?? (() => {});
   const fail = (what: string): never => {
