@@ -47,9 +47,15 @@ export async function startSlurm(dir) {
   chmodSync(dir, 0o755); // munged wants its socket's folder searchable by all
   const socket = `${dir}/munge.sock`;
   const pids = [];
-  const pidOf = (file) => Number(readFileSync(file, "utf8").trim());
+  /** The pid a daemon wrote, or 0 while the file is missing or not yet written. */
+  const pidOf = (file) => {
+    const text = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+    return /^\d+$/.test(text) ? Number(text) : 0;
+  };
   const stop = async () => {
     for (const pid of pids.reverse()) {
+      // Never 0 or 1: process.kill(0) would signal the test runner's whole process group.
+      if (pid <= 1) continue;
       try {
         process.kill(pid, "SIGTERM");
       } catch {}
@@ -65,10 +71,12 @@ export async function startSlurm(dir) {
       }
     }
   };
-  // Each daemon forks and writes its pid file a moment later.
+  // A daemon creates its pid file and writes the pid a moment later: wait for the number itself.
   const started = async (file) => {
-    for (let i = 0; i < 200 && !existsSync(file); i++) await sleep(50);
-    pids.push(pidOf(file));
+    for (let i = 0; i < 200 && pidOf(file) === 0; i++) await sleep(50);
+    const pid = pidOf(file);
+    if (pid === 0) throw new Error(`${file} holds no pid after 10 s: see ${dir}/log`);
+    pids.push(pid);
   };
   try {
     // Each daemon in its own session (setsid), so nothing it signals on shutdown reaches the test runner.
