@@ -25,7 +25,7 @@ export interface SpacingFrame {
 export function derivativeSettings(
   dem: DemFacts,
   opts: ResolvedOptions,
-): { derivative: Omit<DerivativeOptions, "spacing">; zMultiplier: number } {
+): { derivative: Omit<DerivativeOptions, "spacing">; zMultiplier: number; unitMetres: number } {
   // --vertical-unit is one of m, ft, us-ft (resolveOptions checked it).
   const unitMetres = opts.verticalUnit
     ? unitFromName(opts.verticalUnit)!.metres
@@ -33,6 +33,7 @@ export function derivativeSettings(
   const gt = dem.georef.geoTransform;
   return {
     zMultiplier: unitMetres * opts.zFactor,
+    unitMetres,
     derivative: {
       method: opts.method,
       edgeOrder: opts.edgeOrder,

@@ -11,7 +11,6 @@ import type { DemSource, ElevationSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import { createRasterWriter, outputFormat, type RasterWriter } from "../io/raster-writer.js";
 import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
-import { derivativeHalo } from "../terrain/derivatives.js";
 import {
   derivativeSettings,
   planSpacing,
@@ -21,7 +20,13 @@ import {
 } from "./derivative-plan.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
-import { type ProductRows, type StripJob, type StripPlan, StripProducts } from "./strip-products.js";
+import {
+  type ProductRows,
+  type StripJob,
+  type StripPlan,
+  StripProducts,
+  stripHalo,
+} from "./strip-products.js";
 
 /**
  * Writing only part of what is read: a tile processed with a halo from its neighbours reads a larger window of the
@@ -158,14 +163,16 @@ function stripPlan(
 ): StripPlan {
   // The caller's functions stay on this thread.
   const { onProgress, signal, warn, ...options } = opts;
+  const settings = derivativeSettings(dem, opts);
   return {
     products,
+    halo: stripHalo(products, options, settings.derivative),
     width: dem.width,
     demHeight: dem.height,
     crop: { x: crop.x, width: crop.width },
     spacingFrame,
     stripRows,
-    ...derivativeSettings(dem, opts),
+    ...settings,
     options,
   };
 }
@@ -216,7 +223,7 @@ async function streamStrips(
   crop: { y: number; height: number },
 ): Promise<void> {
   const { width, height } = dem;
-  const halo = derivativeHalo(plan.derivative);
+  const { halo } = plan;
   const strips: Omit<StripJob, "data">[] = [];
   for (let first = crop.y; first < crop.y + crop.height; first += stripRows) {
     const rows = Math.min(stripRows, crop.y + crop.height - first);

@@ -6,9 +6,9 @@
 import type { GroundFrame, SpacingModel } from "../geo/types.js";
 import { type Product, productDefinition } from "../products/registry.js";
 import type { Band, BandAllocator, ProductKernel } from "../products/types.js";
-import { computeDerivatives } from "../terrain/derivatives.js";
+import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
 import { Workspace } from "../terrain/grid-steps.js";
-import type { DerivativeOptions, GradientStrip } from "../terrain/types.js";
+import type { DerivativeOptions, ElevationStrip, GradientStrip } from "../terrain/types.js";
 import { type SpacingFrame, scaleGradient } from "./derivative-plan.js";
 import type { ResolvedOptions } from "./options.js";
 
@@ -34,9 +34,28 @@ export interface StripPlan {
   derivative: Omit<DerivativeOptions, "spacing">;
   /** Multiplies the gradient by the vertical unit in metres times the z-factor. */
   zMultiplier: number;
+  /** The vertical unit in metres (products made from elevations convert them with it). */
+  unitMetres: number;
+  /** Rows of halo read above and below each strip (see `stripHalo`). */
+  halo: number;
   /** Rows per strip (the spacing model keeps the sampled rows one strip spans). */
   stripRows: number;
   options: PlanOptions;
+}
+
+/** The derivative method's halo where a product needs the gradient, and the widest halo the products read. */
+export function stripHalo(
+  products: readonly Product[],
+  options: PlanOptions,
+  derivative: Pick<DerivativeOptions, "method" | "edgeOrder">,
+): number {
+  let halo = 0;
+  for (const name of products) {
+    const needs = productDefinition(name).needs(options);
+    if (needs.gradient !== false) halo = Math.max(halo, derivativeHalo(derivative));
+    halo = Math.max(halo, needs.elevationHalo ?? 0);
+  }
+  return halo;
 }
 
 /** One strip: `data` holds DEM rows [readFirst, readFirst + readRows); products are made for [first, first + rows). */
@@ -63,6 +82,7 @@ export class StripProducts {
   private readonly pool = new BufferPool();
   private readonly kernels: [Product, ProductKernel][];
   private readonly needsGrid: boolean;
+  private readonly needsGradient: boolean;
 
   constructor(
     private readonly plan: StripPlan,
@@ -71,7 +91,9 @@ export class StripProducts {
     this.derivative = { ...plan.derivative, spacing };
     const definitions = plan.products.map((name) => productDefinition(name));
     this.kernels = definitions.map((d) => [d.name as Product, d.kernel(plan.options, spacing)]);
-    this.needsGrid = definitions.some((d) => d.needs(plan.options).gridGradient);
+    const needs = definitions.map((d) => d.needs(plan.options));
+    this.needsGrid = needs.some((n) => n.gridGradient);
+    this.needsGradient = this.needsGrid || needs.some((n) => n.gradient !== false);
   }
 
   /** Takes back the arrays of rows that were written, for the next strips. */
@@ -82,8 +104,28 @@ export class StripProducts {
   /** The product rows of one strip, in arrays from the pool: hand them back with `recycle` once written. */
   compute(job: StripJob): ProductRows {
     const { width, demHeight, crop } = this.plan;
+    const strip = { data: job.data, width, rows: job.readRows, firstRow: job.readFirst, demHeight };
+    const { ground, grid } = this.needsGradient ? this.gradients(strip, job) : noGradient(job, crop.width);
+    const elevations = {
+      strip,
+      firstRow: job.first,
+      rows: job.rows,
+      x: crop.x,
+      width: crop.width,
+      unitMetres: this.plan.unitMetres,
+      zMultiplier: this.plan.zMultiplier,
+    };
+    const rows: ProductRows = {};
+    for (const [name, kernel] of this.kernels)
+      rows[name] = kernel({ ground, grid, elevations }, this.pool, this.workspace);
+    return rows;
+  }
+
+  /** The east/north gradient of the strip's output cells and, where a product needs it, the grid-frame one. */
+  private gradients(strip: ElevationStrip, job: StripJob): { ground: GradientStrip; grid: GradientStrip } {
+    const { width, crop } = this.plan;
     const grad = computeDerivatives(
-      { data: job.data, width, rows: job.readRows, firstRow: job.readFirst, demHeight },
+      strip,
       { firstRow: job.first, rows: job.rows },
       this.derivative,
       this.workspace,
@@ -105,11 +147,20 @@ export class StripProducts {
       ground = cropped(grad, "east/north");
       grid = grid === grad ? ground : cropped(grid, "grid");
     }
-    const rows: ProductRows = {};
-    for (const [name, kernel] of this.kernels)
-      rows[name] = kernel({ ground, grid }, this.pool, this.workspace);
-    return rows;
+    return { ground, grid };
   }
+}
+
+/** The gradient inputs when no requested product reads them: empty. */
+function noGradient(job: StripJob, width: number): { ground: GradientStrip; grid: GradientStrip } {
+  const empty = {
+    dzdx: new Float64Array(0),
+    dzdy: new Float64Array(0),
+    width,
+    rows: job.rows,
+    firstRow: job.first,
+  };
+  return { ground: empty, grid: empty };
 }
 
 /**

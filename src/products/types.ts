@@ -7,19 +7,46 @@ import type { SpacingModel } from "../geo/types.js";
 import type { CommonResolved } from "../options/common.js";
 import type { OptionSpec, ResolvedOf } from "../options/schema.js";
 import type { Workspace } from "../terrain/grid-steps.js";
-import type { GradientStrip } from "../terrain/types.js";
+import type { ElevationStrip, GradientStrip } from "../terrain/types.js";
 
-/** The strip data a product reads: the gradient east/north (`ground`) and along the map's axes (`grid`), in m/m. */
+/**
+ * The elevations around the cells a strip produces, for products that read them (TRI, colour relief, curvatures):
+ * `strip` holds the rows read (the output rows and up to `ProductNeeds.elevationHalo` rows each side, fewer at the
+ * DEM's top and bottom) across the whole read width, in the DEM's stored unit, NaN = nodata. The cells to produce
+ * are rows [firstRow, firstRow + rows) and columns [x, x + width) of the DEM (a seamless tile reads a wider window
+ * and writes only its own columns); the strip's first and last columns are the DEM's (or mosaic's) borders.
+ */
+export interface ElevationWindow {
+  strip: ElevationStrip;
+  firstRow: number;
+  rows: number;
+  x: number;
+  width: number;
+  /** Metres per stored unit (the DEM's vertical unit, or --vertical-unit). */
+  unitMetres: number;
+  /** Metres per stored unit times the z-factor: what the gradient is scaled by. */
+  zMultiplier: number;
+}
+
+/**
+ * The strip data a product reads: the gradient east/north (`ground`) and along the map's axes (`grid`), in m/m,
+ * and the elevations. The gradient arrays are empty when no requested product needs them.
+ */
 export interface StripInputs {
   ground: GradientStrip;
   /** The same as `ground` unless some product needs the grid frame (see `ProductNeeds`). */
   grid: GradientStrip;
+  elevations: ElevationWindow;
 }
 
-/** What a product needs computed for each strip beyond the east/north gradient. */
+/** What a product needs computed for each strip. */
 export interface ProductNeeds {
+  /** The east/north gradient (default true): false for products made from the elevations alone. */
+  gradient?: boolean;
   /** The gradient in the frame of the map's +y axis (hillshade: light relative to the map; grid-north aspect). */
   gridGradient: boolean;
+  /** Rows (and columns) of elevations the product reads around each cell it produces (default 0). At most 2. */
+  elevationHalo?: number;
 }
 
 /** Output arrays from the thread's pool (reused once written). */

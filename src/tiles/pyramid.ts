@@ -222,10 +222,10 @@ export async function loadTileSource(inputs: string[], options: TilesOptions = {
 
 /** The derivative settings of a grid, as the pipeline resolves them (plain data for the tile workers). */
 function terrainSettings(georef: Georef, sampleType: SampleType, opts: ResolvedOptions): TerrainSettings {
-  const { derivative, zMultiplier } = derivativeSettings({ georef, sampleType }, opts);
+  const { derivative, zMultiplier, unitMetres } = derivativeSettings({ georef, sampleType }, opts);
   // The caller's functions stay on this thread.
   const { onProgress, signal, warn, ...options } = opts;
-  return { derivative, zMultiplier, options };
+  return { derivative, zMultiplier, unitMetres, options };
 }
 
 function canonical(path: string): string {

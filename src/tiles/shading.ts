@@ -5,7 +5,7 @@
 import type { Georef, SpacingModel } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
 import { planSpacing } from "../pipeline/derivative-plan.js";
-import { type PlanOptions, type StripPlan, StripProducts } from "../pipeline/strip-products.js";
+import { type PlanOptions, type StripPlan, StripProducts, stripHalo } from "../pipeline/strip-products.js";
 import { FLOAT_NODATA } from "../products/types.js";
 import { derivativeHalo } from "../terrain/derivatives.js";
 import type { DerivativeOptions } from "../terrain/types.js";
@@ -16,6 +16,8 @@ export interface TerrainSettings {
   derivative: Omit<DerivativeOptions, "spacing">;
   /** Multiplies stored elevations into metres times the z-factor. */
   zMultiplier: number;
+  /** Metres per stored unit. */
+  unitMetres: number;
   options: PlanOptions;
 }
 
@@ -56,11 +58,13 @@ export function terrainFields(
     spacingFrame: { georef: block.frame, window: block.window },
     derivative: settings.derivative,
     zMultiplier: settings.zMultiplier,
+    unitMetres: settings.unitMetres,
+    halo: stripHalo(fields, settings.options, settings.derivative),
     stripRows,
     options: settings.options,
   };
   const products = new StripProducts(plan, spacing ?? planSpacing(plan));
-  const halo = terrainHalo(settings);
+  const { halo } = plan;
   const out: Partial<Record<TerrainField, Float32Array>> = {};
   for (const field of fields) out[field] = new Float32Array(crop.width * crop.height);
   for (let first = crop.y; first < crop.y + crop.height; first += stripRows) {
