@@ -14,6 +14,16 @@ export async function readBand(path, band = 0) {
   }
 }
 
+/** Every band of a GeoTIFF, as typed arrays. */
+export async function readBands(path) {
+  const tiff = await fromFile(path);
+  try {
+    return Array.from(await (await tiff.getImage()).readRasters());
+  } finally {
+    tiff.close?.();
+  }
+}
+
 /** A PNG's channels: grey and (if present) alpha. */
 export async function readPng(path) {
   // sharp reads grey PNGs back as sRGB: take the first channel as grey and the last as alpha.

@@ -1,4 +1,4 @@
-// Strips and threads change nothing: every product of a run cut into strips of 1, 3 or 7 rows and computed on 1–3
+// Strips and threads change nothing: every product in the registry of a run cut into strips of 1, 3 or 7 rows and computed on 1–3
 // threads is byte-for-byte the file of a one-strip, one-thread run — on real DEMs whose nodata crosses the seams,
 // for each derivative method's halo. Also: aborting a threaded run leaves no file and no thread behind.
 import assert from "node:assert/strict";
@@ -10,6 +10,7 @@ import { georefFromEpsg, openDem, processDem, UsageError } from "../../dist/inde
 import { planSpacing } from "../../dist/pipeline/derivative-plan.js";
 import { stripRunner } from "../../dist/pipeline/strip-pool.js";
 import { StripProducts } from "../../dist/pipeline/strip-products.js";
+import { PRODUCT_NAMES, productDefinition } from "../../dist/products/registry.js";
 import { ROOT } from "../helpers/cli.js";
 import { missing, sample } from "../helpers/samples.js";
 
@@ -38,13 +39,12 @@ const RUNS = [
   { stripRows: 7, threads: 3 },
 ];
 
+/** Every product in the registry, each in its default format (every product runs with its default options). */
 function outputsIn(folder) {
-  return {
-    slope: `${folder}/slope.tif`,
-    aspect: `${folder}/aspect.tif`,
-    hillshade: `${folder}/hillshade.png`,
-    gradient: `${folder}/gradient.tif`,
-  };
+  const extension = { geotiff: "tif", png: "png" };
+  return Object.fromEntries(
+    PRODUCT_NAMES.map((p) => [p, `${folder}/${p}.${extension[productDefinition(p).formats[0]]}`]),
+  );
 }
 
 for (const name of Object.keys(DEMS)) {
@@ -125,6 +125,8 @@ test("an error on a worker thread reaches the caller as the class, code and mess
     spacingFrame: { georef: georefFromEpsg(32611, [500000, 30, 0, 4100000, 0, -30], { width, height }) },
     derivative: { method: "gradient", edgeOrder: 1, edges: true, xSign: 1, ySign: -1, float32Sums: false },
     zMultiplier: 1,
+    unitMetres: 1,
+    halo: 1,
     stripRows: height,
     options: {
       spacing: "ground",
