@@ -63,7 +63,7 @@ export function computeDerivatives(
       `strip data holds ${strip.data.length} values, fewer than ${strip.rows} rows × ${width}`,
     );
   }
-  const steps = new GridSteps(options.spacing, width, demHeight, output, halo, workspace);
+  const steps = new GridSteps(options.spacing, width, demHeight, workspace);
   const cells = output.rows * width;
   const result: GradientStrip = {
     dzdx: workspace ? workspace.float64("dz/dx", cells) : new Float64Array(cells),

@@ -61,31 +61,31 @@ function fromPrevious(
 /** Where one output row's cells are in the strip and in the steps: what the general per-cell path reads. */
 interface RowState {
   data: Float64Array;
+  /** The row's x steps, its first step, and whether all of them are equal. */
   xs: Float64Array;
-  ys: Float64Array;
+  h: number;
+  uniform: boolean;
   last: number;
   width: number;
   second: boolean;
   /** Strip offset of the row's first cell. */
   b: number;
-  /** Offset of the row's first x step; its first step; whether all its x steps are equal. */
-  xo: number;
-  h: number;
-  uniform: boolean;
   hasUp: boolean;
   hasDown: boolean;
   hasUp2: boolean;
   hasDown2: boolean;
-  /** Offsets in the y steps of the steps into the row (up), out of it (down), and one further each way. */
-  yUp: number;
-  yDown: number;
-  yUp2: number;
-  yDown2: number;
+  /** The y steps into the row (up), out of it (down), and one further each way (empty where there are none). */
+  yUp: Float64Array;
+  yDown: Float64Array;
+  yUp2: Float64Array;
+  yDown2: Float64Array;
 }
+
+const NO_STEPS = new Float64Array(0);
 
 /** dz/d(+column) at column c by the general rule (borders, holes): central where both neighbours are valid. */
 function xAt(s: RowState, c: number): number {
-  const { data, b, last, xs, xo } = s;
+  const { data, b, last, xs } = s;
   const f0 = data[b + c]!;
   if (f0 !== f0) return Number.NaN;
   const fm = c > 0 ? data[b + c - 1]! : Number.NaN;
@@ -93,45 +93,45 @@ function xAt(s: RowState, c: number): number {
   if (fm === fm && fp === fp) {
     return s.uniform || (fm === f0 && fp === f0)
       ? centralUniform(fm, fp, s.h)
-      : centralNonUniform(fm, f0, fp, xs[xo + c - 1]!, xs[xo + c]!);
+      : centralNonUniform(fm, f0, fp, xs[c - 1]!, xs[c]!);
   }
   if (fp === fp) {
     const far = c + 1 < last;
     const f2 = far ? data[b + c + 2]! : Number.NaN;
-    return fromNext(f0, fp, f2, xs[xo + c]!, far ? xs[xo + c + 1]! : 0, s.second, s.uniform);
+    return fromNext(f0, fp, f2, xs[c]!, far ? xs[c + 1]! : 0, s.second, s.uniform);
   }
   if (fm === fm) {
     const far = c > 1;
     const f2 = far ? data[b + c - 2]! : Number.NaN;
-    return fromPrevious(f2, fm, f0, far ? xs[xo + c - 2]! : 0, xs[xo + c - 1]!, s.second, s.uniform);
+    return fromPrevious(f2, fm, f0, far ? xs[c - 2]! : 0, xs[c - 1]!, s.second, s.uniform);
   }
   return Number.NaN;
 }
 
 /** dz/d(+row) at column c by the general rule, down the column in row order (its steps are its coordinates). */
 function yAt(s: RowState, c: number): number {
-  const { data, b, width, ys } = s;
+  const { data, b, width } = s;
   const f0 = data[b + c]!;
   if (f0 !== f0) return Number.NaN;
   const fu = s.hasUp ? data[b - width + c]! : Number.NaN;
   const fd = s.hasDown ? data[b + width + c]! : Number.NaN;
   if (fu === fu && fd === fd) {
-    const d1 = ys[s.yUp + c]!;
-    const d2 = ys[s.yDown + c]!;
+    const d1 = s.yUp[c]!;
+    const d2 = s.yDown[c]!;
     return d1 === d2 || (fu === f0 && fd === f0)
       ? centralUniform(fu, fd, d1)
       : centralNonUniform(fu, f0, fd, d1, d2);
   }
   if (fd === fd) {
     const f2 = s.hasDown2 ? data[b + 2 * width + c]! : Number.NaN;
-    const d1 = ys[s.yDown + c]!;
-    const d2 = s.hasDown2 ? ys[s.yDown2 + c]! : 0;
+    const d1 = s.yDown[c]!;
+    const d2 = s.hasDown2 ? s.yDown2[c]! : 0;
     return fromNext(f0, fd, f2, d1, d2, s.second, d1 === d2);
   }
   if (fu === fu) {
     const f2 = s.hasUp2 ? data[b - 2 * width + c]! : Number.NaN;
-    const d1 = s.hasUp2 ? ys[s.yUp2 + c]! : 0;
-    const d2 = ys[s.yUp + c]!;
+    const d1 = s.hasUp2 ? s.yUp2[c]! : 0;
+    const d2 = s.yUp[c]!;
     return fromPrevious(f2, fu, f0, d1, d2, s.second, d1 === d2);
   }
   return Number.NaN;
@@ -149,7 +149,7 @@ function yAt(s: RowState, c: number): number {
  *
  * @example
  * ```ts
- * gradientMethod(strip, out, new GridSteps(spacing, width, strip.demHeight, out, 2), options);
+ * gradientMethod(strip, out, new GridSteps(spacing, width, strip.demHeight), options);
  * ```
  */
 export function gradientMethod(
@@ -164,7 +164,6 @@ export function gradientMethod(
   const second = options.edgeOrder === 2;
   const { xSign, ySign } = options;
   const xs = steps.x;
-  const ys = steps.y;
   const last = width - 1;
   const m00 = frame?.m00;
   const m01 = frame?.m01;
@@ -173,22 +172,20 @@ export function gradientMethod(
   const s: RowState = {
     data,
     xs,
-    ys,
+    h: Number.NaN,
+    uniform: false,
     last,
     width,
     second,
     b: 0,
-    xo: 0,
-    h: 0,
-    uniform: false,
     hasUp: false,
     hasDown: false,
     hasUp2: false,
     hasDown2: false,
-    yUp: 0,
-    yDown: 0,
-    yUp2: 0,
-    yDown2: 0,
+    yUp: NO_STEPS,
+    yDown: NO_STEPS,
+    yUp2: NO_STEPS,
+    yDown2: NO_STEPS,
   };
   /** Stores cell c of the row: nodata unless both derivatives are defined; east/north with a frame. */
   const put = (i: number, c: number, gx: number, gy: number) => {
@@ -207,25 +204,25 @@ export function gradientMethod(
     const row = out.firstRow + k;
     const b = (row - strip.firstRow) * width;
     const o = k * width;
+    steps.setRow(row);
     s.b = b;
-    s.xo = steps.xOffset(row);
-    s.uniform = steps.xUniform[k] === 1;
-    s.h = xs[s.xo]!;
+    s.uniform = steps.xUniform;
+    s.h = xs[0]!;
     s.hasUp = row > 0;
     s.hasDown = row < demHeight - 1;
     s.hasUp2 = second && row > 1;
     s.hasDown2 = second && row < demHeight - 2;
-    s.yUp = s.hasUp ? steps.yOffset(row - 1) : 0;
-    s.yDown = s.hasDown ? steps.yOffset(row) : 0;
-    s.yUp2 = s.hasUp2 ? steps.yOffset(row - 2) : 0;
-    s.yDown2 = s.hasDown2 ? steps.yOffset(row + 1) : 0;
+    s.yUp = s.hasUp ? steps.y(row - 1) : NO_STEPS;
+    s.yDown = s.hasDown ? steps.y(row) : NO_STEPS;
+    s.yUp2 = s.hasUp2 ? steps.y(row - 2) : NO_STEPS;
+    s.yDown2 = s.hasDown2 ? steps.y(row + 1) : NO_STEPS;
     frame?.fill(row);
     if (!s.hasUp || !s.hasDown || width < 3) {
       for (let c = 0; c < width; c++) put(o + c, c, xAt(s, c), yAt(s, c));
       continue;
     }
     put(o, 0, xAt(s, 0), yAt(s, 0));
-    const { xo, uniform, yUp, yDown } = s;
+    const { uniform, yUp, yDown } = s;
     const hx2 = 2.0 * s.h;
     const up = b - width;
     const down = b + width;
@@ -250,9 +247,9 @@ export function gradientMethod(
       const gx =
         uniform || (fm === f0 && fp === f0)
           ? (fp - fm) / hx2
-          : centralNonUniform(fm, f0, fp, xs[xo + c - 1]!, xs[xo + c]!);
-      const d1 = ys[yUp + c]!;
-      const d2 = ys[yDown + c]!;
+          : centralNonUniform(fm, f0, fp, xs[c - 1]!, xs[c]!);
+      const d1 = yUp[c]!;
+      const d2 = yDown[c]!;
       let gy: number;
       if (d1 === d2 || (fu === f0 && fd === f0)) {
         gy = (fd - fu) / (2.0 * d1);

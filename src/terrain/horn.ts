@@ -73,7 +73,7 @@ function gatherBorder(w: Float64Array, strip: ElevationStrip, row: number, col: 
  *
  * @example
  * ```ts
- * windowMethod(strip, out, new GridSteps(spacing, width, strip.demHeight, out, 1), options);
+ * windowMethod(strip, out, new GridSteps(spacing, width, strip.demHeight), options);
  * ```
  */
 export function windowMethod(
@@ -92,7 +92,6 @@ export function windowMethod(
   // Horn's difference spans 4 pairs of steps (weights 1, 2, 1); Zevenbergen–Thorne's one pair.
   const spans = horn ? 4 : 1;
   const xs = steps.x;
-  const ys = steps.y;
   const w = new Float64Array(9);
   const m00 = frame?.m00;
   const m01 = frame?.m01;
@@ -128,12 +127,10 @@ export function windowMethod(
       for (let j = 0; j < 9; j++) if (w[j] !== w[j]) w[j] = centre;
     }
     if (single) for (let j = 0; j < 9; j++) w[j] = f32(w[j]!);
-    const xo = steps.xOffset(row);
-    const left = xs[xo + (c > 0 ? c - 1 : 0)]!;
-    const right = xs[xo + (c < width - 1 ? c : c - 1)]!;
-    const yo = row < demHeight - 1 ? row : row - 1;
-    const above = ys[steps.yOffset(row > 0 ? row - 1 : row) + c]!;
-    const below = ys[steps.yOffset(yo) + c]!;
+    const left = xs[c > 0 ? c - 1 : 0]!;
+    const right = xs[c < width - 1 ? c : c - 1]!;
+    const above = steps.y(row > 0 ? row - 1 : row)[c]!;
+    const below = steps.y(row < demHeight - 1 ? row : row - 1)[c]!;
     // Rise along increasing column (east − west sums) and along increasing row (lower − upper sums).
     const dCol = difference(horn, single, w[2]!, w[5]!, w[8]!, w[0]!, w[3]!, w[6]!);
     const dRow = difference(horn, single, w[6]!, w[7]!, w[8]!, w[0]!, w[1]!, w[2]!);
@@ -151,6 +148,7 @@ export function windowMethod(
   };
   for (let k = 0; k < out.rows; k++) {
     const row = out.firstRow + k;
+    steps.setRow(row);
     frame?.fill(row);
     if (single || row === 0 || row === demHeight - 1 || width < 3) {
       for (let c = 0; c < width; c++) general(k, row, c);
@@ -161,9 +159,8 @@ export function windowMethod(
     const up = mid - width;
     const down = mid + width;
     const o = k * width;
-    const xo = steps.xOffset(row);
-    const yUp = steps.yOffset(row - 1);
-    const yDown = steps.yOffset(row);
+    const yUp = steps.y(row - 1);
+    const yDown = steps.y(row);
     for (let c = 1; c < width - 1; c++) {
       const w4 = data[mid + c]!;
       const w0 = data[up + c - 1]!;
@@ -182,8 +179,8 @@ export function windowMethod(
       }
       const dCol = horn ? w2 + w5 + w5 + w8 - (w0 + w3 + w3 + w6) : w5 - w3;
       const dRow = horn ? w6 + w7 + w7 + w8 - (w0 + w1 + w1 + w2) : w7 - w1;
-      const a = dCol / (spans * (xs[xo + c - 1]! + xs[xo + c]!));
-      const b = dRow / (spans * (ys[yUp + c]! + ys[yDown + c]!));
+      const a = dCol / (spans * (xs[c - 1]! + xs[c]!));
+      const b = dRow / (spans * (yUp[c]! + yDown[c]!));
       const i = o + c;
       if (m00) {
         dzdx[i] = m00[c]! * a + m01![c]! * b;
