@@ -301,7 +301,7 @@ function copyRow(source: ArrayLike<number>, from: number, count: number, target:
  * ```ts
  * import { readDem, slope, terrainGradient, writeGeoTiff } from "demgrad";
  * const dem = await readDem("dem.tif");
- * const degrees = slope(terrainGradient(dem));
+ * const degrees = slope(terrainGradient(dem), { nodata: -9999 }); // NaN by default: the file's nodata instead
  * await writeGeoTiff("slope.tif", { width: dem.width, height: dem.height, data: degrees }, { like: dem.georef, nodata: -9999 });
  * ```
  */
