@@ -313,3 +313,15 @@ test("openDem's readRows: file units (scale/offset applied), NaN for nodata; the
     await handle.close();
   }
 });
+
+test("writeGeoTiff with a numeric nodata writes NaN cells as it: NaN in memory, −9999 in the file", async () => {
+  const file = `${dir}/nan-as-nodata.tif`;
+  const data = Float32Array.from([1.5, Number.NaN, 3, Number.NaN]);
+  await writeGeoTiff(file, { width: 2, height: 2, data }, { nodata: -9999 });
+  const stored = await readBand(file);
+  assert.deepEqual(Array.from(stored.data), [1.5, -9999, 3, -9999]);
+  assert.ok(Number.isNaN(data[1]), "the caller's array is left as it was");
+  // Without nodata, NaN stays NaN.
+  await writeGeoTiff(`${dir}/nan.tif`, { width: 2, height: 2, data });
+  assert.ok(Number.isNaN((await readBand(`${dir}/nan.tif`)).data[1]));
+});
