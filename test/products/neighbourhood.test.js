@@ -126,15 +126,22 @@ describe("--compat gdaldem equals gdaldem 3.6 on every real sample", {
         gdaldem([...mode.gdal, sample(file), `${theirs}.tif`]);
         gdaldem([...mode.gdal, sample(file), `${theirs}.edges.tif`, "-compute_edges"]);
         const expected = (await readBand(`${theirs}.tif`)).data;
-        // Measured: identical to the last bit on every sample.
+        // Measured: identical to the last bit on every sample (Debian's GDAL 3.6.2 on x86-64); 1e-3 leaves room for
+        // other builds' rounding (fused multiply-adds in Riley's sum).
         const cli = differences((await readBand(ours(mode))).data, expected);
-        assert.deepEqual(cli, { max: 0, mask: 0 }, `${file} ${mode.name}`);
+        assert.equal(cli.mask, 0, `${file} ${mode.name}: nodata differs at ${cli.mask} cells`);
+        assert.ok(cli.max <= 1e-3, `${file} ${mode.name}: differs by ${cli.max}`);
         // -compute_edges: the --compat gdaldem kernel with edges on (the command line's --compat turns edges off).
         const edges = differences(
           runKernel(dem, { measure: mode.measure, gdaldem: true, edges: true }),
           (await readBand(`${theirs}.edges.tif`)).data,
         );
-        assert.deepEqual(edges, { max: 0, mask: 0 }, `${file} ${mode.name} -compute_edges`);
+        assert.equal(
+          edges.mask,
+          0,
+          `${file} ${mode.name} -compute_edges: nodata differs at ${edges.mask} cells`,
+        );
+        assert.ok(edges.max <= 1e-3, `${file} ${mode.name} -compute_edges: differs by ${edges.max}`);
       }
     });
   }
