@@ -63,7 +63,7 @@ export const COMMON_OPTIONS = defineOptions([
     key: "zFactor",
     type: "number",
     flags: "-z, --zfactor <n>",
-    help: "multiply elevations before the derivatives (every product)",
+    help: "multiply elevations before the derivatives (every product made from derivatives)",
     default: 1,
     range: { min: 0, exclusiveMin: true },
   },
