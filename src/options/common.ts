@@ -56,8 +56,15 @@ export const COMMON_OPTIONS = defineOptions([
     key: "edges",
     type: "boolean",
     flags: "--no-edges",
-    help: "horn/zevenbergen-thorne: leave border cells nodata (classic gdaldem)",
+    help: "horn/zevenbergen-thorne, tri/tpi/roughness: leave border cells nodata (classic gdaldem)",
     default: true,
+  },
+  {
+    key: "computeEdges",
+    type: "boolean",
+    flags: "--compute-edges",
+    help: "with --compat gdaldem: compute border cells too, as gdaldem's -compute_edges (without --compat they always are)",
+    default: false,
   },
   {
     key: "zFactor",

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { after, describe, test } from "node:test";
-import { georefFromEpsg, processDem, readDem, writeGeoTiff } from "../../dist/index.js";
+import { georefFromEpsg, openDem, processDem, writeGeoTiff } from "../../dist/index.js";
 import { neighbourhoodKernel } from "../../dist/terrain/neighbourhood.js";
 import { demgrad, HAS_GDAL } from "../helpers/cli.js";
 import { readBand } from "../helpers/raster.js";
@@ -53,15 +53,13 @@ function differences(ours, theirs) {
 
 /** The DEM's elevations in stored units, NaN = nodata, as the pipeline hands them to the kernels. */
 async function elevations(file) {
-  const dem = await readDem(file, { warn: () => {} });
-  const nodata =
-    dem.nodata === undefined
-      ? Number.NaN
-      : dem.data instanceof Float32Array
-        ? Math.fround(dem.nodata)
-        : dem.nodata;
-  const data = Float64Array.from(dem.data, (v) => (v === nodata ? Number.NaN : v));
-  return { data, width: dem.width, height: dem.height };
+  // In the file's units with NaN for nodata, as gdaldem sees them (readDem would give metres).
+  const dem = await openDem(file, { warn: () => {} });
+  try {
+    return { data: await dem.readRows(0, dem.height), width: dem.width, height: dem.height };
+  } finally {
+    await dem.close();
+  }
 }
 
 /** The kernel over the whole DEM in strips of `stripRows` rows, each read with its one-row halo. */
@@ -142,6 +140,30 @@ describe("--compat gdaldem equals gdaldem 3.6 on every real sample", {
           `${file} ${mode.name} -compute_edges: nodata differs at ${edges.mask} cells`,
         );
         assert.ok(edges.max <= 1e-3, `${file} ${mode.name} -compute_edges: differs by ${edges.max}`);
+        // The same through the command line: --compat gdaldem --compute-edges.
+        const method = mode.ours.triMethod ? ["--tri-method", mode.ours.triMethod] : [];
+        const withEdges = `${theirs}.ours-edges.tif`;
+        const run = demgrad([
+          mode.product,
+          sample(file),
+          withEdges,
+          "--compat",
+          "gdaldem",
+          "--compute-edges",
+          "-q",
+          ...method,
+        ]);
+        assert.equal(run.status, 0, run.stderr);
+        const cliEdges = differences(
+          (await readBand(withEdges)).data,
+          (await readBand(`${theirs}.edges.tif`)).data,
+        );
+        assert.equal(
+          cliEdges.mask,
+          0,
+          `${file} ${mode.name} --compute-edges: nodata differs at ${cliEdges.mask} cells`,
+        );
+        assert.ok(cliEdges.max <= 1e-3, `${file} ${mode.name} --compute-edges: differs by ${cliEdges.max}`);
       }
     });
   }
