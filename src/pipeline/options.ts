@@ -94,6 +94,27 @@ export function refuseUnusedNoEdges(opts: ResolvedOptions, products: readonly Pr
 }
 
 /**
+ * Says once when a flag that shapes the derivatives is given but no requested product uses them (TRI, TPI and
+ * roughness are made from the elevations alone).
+ */
+export function warnUnusedDerivativeFlags(
+  raw: ProcessOptions,
+  opts: ResolvedOptions,
+  products: readonly Product[],
+): void {
+  if (products.some((p) => productDefinition(p).needs(opts).gradient !== false)) return;
+  const unused = [
+    defined(raw.zFactor) && opts.zFactor !== 1 ? "-z/--zfactor" : "",
+    defined(raw.method) ? "--method" : "",
+    defined(raw.spacing) ? "--spacing" : "",
+  ].filter(Boolean);
+  if (unused.length > 0)
+    opts.warn(
+      `${unused.join(", ")} not used: ${products.join(", ")} ${products.length > 1 ? "are" : "is"} made from the elevations alone`,
+    );
+}
+
+/**
  * Flags that contradict each other or would be silently ignored are refused, naming both (checked on what the
  * caller gave, not on defaults).
  */

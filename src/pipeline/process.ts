@@ -18,7 +18,13 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
-import { type ProcessOptions, type ResolvedOptions, refuseUnusedNoEdges, resolveOptions } from "./options.js";
+import {
+  type ProcessOptions,
+  type ResolvedOptions,
+  refuseUnusedNoEdges,
+  resolveOptions,
+  warnUnusedDerivativeFlags,
+} from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
   type ProductRows,
@@ -80,6 +86,7 @@ export async function processPart(
   if (wanted.length === 0) throw new UsageError("no output requested");
   checkOutputs(input, outputs, wanted);
   refuseUnusedNoEdges(opts, wanted);
+  warnUnusedDerivativeFlags(options, opts, wanted);
   throwIfAborted(opts.signal);
 
   const ownsHandle = !isHandle(input);

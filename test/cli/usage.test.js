@@ -195,6 +195,14 @@ test("contradictory or ignored flags are refused before any work, naming both (e
   const tri = demgrad(["tri", dem, out, "-q", "--no-edges"]);
   assert.equal(tri.status, 0, tri.stderr);
   rmSync(out, { force: true });
+  // Derivative flags on a product made from the elevations alone: one warning line, and the run goes on.
+  const unused = demgrad(["tri", dem, out, "-q", "-z", "2", "--method", "horn"]);
+  assert.equal(unused.status, 0, unused.stderr);
+  assert.equal(
+    unused.stderr.trim(),
+    "demgrad: warning: -z/--zfactor, --method not used: tri is made from the elevations alone",
+  );
+  rmSync(out, { force: true });
 });
 
 test("--help names the default method and how it differs from gdaldem's", () => {
