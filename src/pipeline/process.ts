@@ -18,7 +18,13 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
-import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type ProcessOptions,
+  type ResolvedOptions,
+  refuseUnusedNoEdges,
+  resolveOptions,
+  warnUnusedDerivativeFlags,
+} from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
   type ProductRows,
@@ -79,6 +85,8 @@ export async function processPart(
   const wanted = PRODUCT_NAMES.filter((p) => outputs[p] !== undefined);
   if (wanted.length === 0) throw new UsageError("no output requested");
   checkOutputs(input, outputs, wanted);
+  refuseUnusedNoEdges(opts, wanted);
+  warnUnusedDerivativeFlags(options, opts, wanted);
   throwIfAborted(opts.signal);
 
   const ownsHandle = !isHandle(input);

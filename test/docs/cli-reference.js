@@ -3,7 +3,19 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/demgrad.js", import.meta.url));
-export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch", "tiles"];
+export const COMMANDS = [
+  "info",
+  "gradient",
+  "slope",
+  "aspect",
+  "hillshade",
+  "tri",
+  "tpi",
+  "roughness",
+  "terrain",
+  "batch",
+  "tiles",
+];
 
 const help = (args) =>
   spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
@@ -29,6 +41,13 @@ const EXAMPLES = {
     "demgrad hillshade samples/alps-utm32.tif out/shade.png",
     "demgrad hillshade samples/alps-utm32.tif out/shade.tif --variant multidirectional -z 1.5",
   ],
+  tri: [
+    "demgrad tri samples/alps-utm32.tif out/tri.tif       # Riley's TRI in metres",
+    "demgrad tri bathymetry.tif tri.tif --tri-method wilson",
+    "demgrad tri dem.tif tri.tif --compat gdaldem         # gdaldem TRI's values (identical on the samples)",
+  ],
+  tpi: ["demgrad tpi samples/alps-utm32.tif out/tpi.tif"],
+  roughness: ["demgrad roughness samples/alps-utm32.tif out/roughness.tif"],
   terrain: [
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
   ],
