@@ -2,7 +2,8 @@
 // interleaved in one run on the same DEMs: the power-law surface of make-dem.js and a real SRTM DEM mirrored up to
 // the same size (skipped with a message when the sample is absent). Prints the machine and date, then per DEM and
 // task the median wall time, Mpixel/s, peak RSS and the median of the per-round ratios (each round runs both tools
-// back to back, so a noisy neighbour slows both), and per kernel ns/pixel and Mpixel/s on one core (bench/kernels.js).
+// back to back, so a noisy neighbour slows both), per kernel ns/pixel and Mpixel/s on one core (bench/kernels.js),
+// and start-up: `demgrad --version` and spawn to first strip read (bench/startup.js).
 // BENCH_SIZES=4096,16384 BENCH_RUNS=5 BENCH_INPUTS=power-law,real npm run bench
 // (defaults: 4096, 5 runs, both inputs; 1 run above 8192²)
 import { spawnSync } from "node:child_process";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { has, table, timeCommand } from "./common.js";
 import { kernelRows } from "./kernels.js";
 import { makeDem, makeRealDem } from "./make-dem.js";
+import { startupRows } from "./startup.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = `${ROOT}bin/demgrad.js`;
@@ -149,6 +151,10 @@ async function benchDem(dem, size, input, dir) {
       `\nKernels on the ${size}×${size} power-law DEM: in process, one thread, fastest of ${runs} passes`,
     );
     table(await kernelRows(dem, runs));
+    console.log(
+      `\nStart-up (median of ${2 * runs - 1} interleaved rounds; first strip: demgrad slope on this DEM)`,
+    );
+    table(startupRows(dem, 2 * runs - 1));
   }
 }
 
