@@ -82,38 +82,21 @@ export function aspectInto(
   // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.
   const sign = trigonometric ? -DEGREES : DEGREES;
   const offset = trigonometric ? 90 : 0;
-  // Two loops, so the common one (no bearing) tests nothing per cell; `+ 0` turns −0 into 0 as adding no bearing did.
-  if (northBearing) {
-    for (let i = 0; i < result.length; i++) {
-      const x = dzdx[i]!;
-      const y = dzdy[i]!;
-      result[i] = bearing(x, y, arctan2(-x, -y) + northBearing[i]!, offset, sign, nodata, flat);
-    }
-  } else {
-    for (let i = 0; i < result.length; i++) {
-      const x = dzdx[i]!;
-      const y = dzdy[i]!;
-      result[i] = bearing(x, y, arctan2(-x, -y) + 0, offset, sign, nodata, flat);
+  for (let i = 0; i < result.length; i++) {
+    const x = dzdx[i]!;
+    const y = dzdy[i]!;
+    if (x !== x || y !== y) {
+      result[i] = nodata;
+    } else if (x === 0 && y === 0) {
+      result[i] = flat;
+    } else {
+      const compass = arctan2(-x, -y) + (northBearing ? northBearing[i]! : 0);
+      let a = offset + sign * compass;
+      if (a < 0 || a >= 360) a -= 360 * Math.floor(a / 360);
+      // Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0.
+      const f = Math.fround(a);
+      result[i] = f >= 360 ? 0 : f + 0;
     }
   }
   return result;
-}
-
-/** One cell's output: nodata, flat, or the angle (radians from grid or true north) as degrees in [0, 360). */
-function bearing(
-  x: number,
-  y: number,
-  compass: number,
-  offset: number,
-  sign: number,
-  nodata: number,
-  flat: number,
-) {
-  if (x !== x || y !== y) return nodata;
-  if (x === 0 && y === 0) return flat;
-  let a = offset + sign * compass;
-  if (a < 0 || a >= 360) a -= 360 * Math.floor(a / 360);
-  // Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0.
-  const f = Math.fround(a);
-  return f >= 360 ? 0 : f + 0;
 }

@@ -1,15 +1,29 @@
-// Batch never oversubscribes the cores: --jobs tiles at once, each with --threads strip threads, stay within the
-// machine's cores (threads per tile are cut down, with one warning); the outputs do not depend on it.
+// How many threads compute: the default --threads (cores − 1, at most libuv's threadpool size), and batch, which never
+// oversubscribes the cores: --jobs tiles at once, each with --threads strip threads, stay within the machine's cores
+// (threads per tile are cut down, with one warning); the outputs do not depend on it.
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { after, test } from "node:test";
 import { processBatch } from "../../dist/index.js";
+import { defaultThreads } from "../../dist/options/common.js";
 import { tileThreads } from "../../dist/pipeline/batch.js";
 import { sample } from "../helpers/samples.js";
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-batch-threads-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+test("default --threads: cores − 1, at least 1, at most the threadpool size (UV_THREADPOOL_SIZE, else 4)", () => {
+  assert.equal(defaultThreads(1, undefined), 1);
+  assert.equal(defaultThreads(2, undefined), 1);
+  assert.equal(defaultThreads(4, undefined), 3);
+  assert.equal(defaultThreads(5, undefined), 4);
+  assert.equal(defaultThreads(64, undefined), 4);
+  assert.equal(defaultThreads(64, "16"), 16);
+  assert.equal(defaultThreads(8, "16"), 7);
+  assert.equal(defaultThreads(8, "not a number"), 4);
+  assert.equal(defaultThreads(8, "0"), 4);
+});
 
 test("threads per tile: as asked (default 1) while jobs × threads fit the cores, else cores ÷ jobs, at least 1", () => {
   assert.equal(tileThreads(2, undefined, 8), 1);
