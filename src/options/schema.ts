@@ -3,7 +3,7 @@
  * drives the commander definitions, the library's validation and the resolved option types. Products declare
  * their own options in the same form (src/products/); the common ones are in ./common.ts.
  */
-import { boolean, integer, type NumberRange, number, oneOf } from "../validate.js";
+import { boolean, integer, listOf, type NumberRange, number, oneOf } from "../validate.js";
 
 /** What a default may depend on: `--compat gdaldem` changes several. */
 export interface DefaultContext {
@@ -46,6 +46,13 @@ export interface ChoiceSpec<K extends string = string, C extends string = string
   numeric?: true;
 }
 
+/** Several of a fixed set, comma-separated (`--type profile,plan`): resolved to an array, each at most once. */
+export interface ChoiceListSpec<K extends string = string, C extends string = string> extends SpecBase<K> {
+  type: "choice-list";
+  choices: readonly C[];
+  default?: Default<readonly C[]>;
+}
+
 export interface BooleanSpec<K extends string = string> extends SpecBase<K> {
   type: "boolean";
   default: Default<boolean>;
@@ -66,6 +73,7 @@ export type OptionSpec =
   | NumberSpec
   | IntegerSpec
   | ChoiceSpec<string, string>
+  | ChoiceListSpec<string, string>
   | BooleanSpec
   | NodataSpec
   | CountSpec;
@@ -75,26 +83,30 @@ type ValueOf<S> = S extends { type: "count-or-auto" }
   ? number | "auto"
   : S extends { type: "number" | "integer" | "nodata" }
     ? number
-    : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
-      ? C extends `${infer N extends number}`
-        ? N
-        : never
-      : S extends { type: "choice"; choices: readonly (infer C)[] }
-        ? C
-        : S extends { type: "boolean" }
-          ? boolean
-          : never;
+    : S extends { type: "choice-list"; choices: readonly (infer C)[] }
+      ? readonly C[]
+      : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
+        ? C extends `${infer N extends number}`
+          ? N
+          : never
+        : S extends { type: "choice"; choices: readonly (infer C)[] }
+          ? C
+          : S extends { type: "boolean" }
+            ? boolean
+            : never;
 
 /** What a caller may pass for one spec: numbers also as strings (the command line passes its strings through). */
 type RawOf<S> = S extends { type: "count-or-auto" }
   ? number | string
   : S extends { type: "number" | "integer" | "nodata" }
     ? number | string
-    : S extends { type: "choice"; choices: readonly (infer C)[] }
-      ? C | (C extends `${infer N extends number}` ? N : never)
-      : S extends { type: "boolean" }
-        ? boolean
-        : never;
+    : S extends { type: "choice-list"; choices: readonly (infer C)[] }
+      ? C | readonly C[] | string
+      : S extends { type: "choice"; choices: readonly (infer C)[] }
+        ? C | (C extends `${infer N extends number}` ? N : never)
+        : S extends { type: "boolean" }
+          ? boolean
+          : never;
 
 /** Options without a default stay undefined when not given. */
 type Resolved1<S> = S extends { default: unknown } | { type: "boolean" }
@@ -135,6 +147,8 @@ export function resolveOne(spec: OptionSpec, raw: unknown, context: DefaultConte
       const choice = oneOf(name, typeof value === "number" ? String(value) : value, spec.choices);
       return spec.numeric ? Number(choice) : choice;
     }
+    case "choice-list":
+      return listOf(name, value, spec.choices);
     case "boolean":
       return boolean(name, value);
     case "count-or-auto":
