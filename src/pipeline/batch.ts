@@ -25,7 +25,7 @@ import {
 import { integer, oneOf } from "../validate.js";
 import type { TileJob, TileResult } from "./batch-worker.js";
 import { buildMosaics, type SeamlessPlan, seamlessPlan } from "./mosaic.js";
-import { type ProcessOptions, resolveOptions } from "./options.js";
+import { type ProcessOptions, refuseUnsupportedMethods, resolveOptions } from "./options.js";
 import { type Shard, shardInputs } from "./shard.js";
 
 export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
@@ -285,7 +285,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   const hillshadeFormat = oneOf("hillshade format", options.hillshadeFormat ?? "png", ["png", "tif"]);
   const jobs = integer("jobs", options.jobs ?? availableParallelism(), { min: 1, max: 256 });
   // Validate the processing options once, here, rather than in every tile.
-  resolveOptions(options);
+  refuseUnsupportedMethods(products, resolveOptions(options), options);
   const { outputDir, overwrite, shard, onTile, signal, report } = options;
   const {
     warn: _w,

@@ -7,7 +7,12 @@ import type { WarningHandler } from "../errors.js";
 import { UsageError, warnToStderr } from "../errors.js";
 import { COMMON_OPTIONS, type CommonResolved } from "../options/common.js";
 import { type RawOptionsOf, resolveAll } from "../options/schema.js";
-import { PRODUCT_OPTIONS, type ProductsRaw, type ProductsResolved } from "../products/registry.js";
+import {
+  PRODUCT_OPTIONS,
+  type ProductsRaw,
+  type ProductsResolved,
+  productDefinition,
+} from "../products/registry.js";
 import { integer } from "../validate.js";
 
 /** Options of library calls that have no command-line flag. */
@@ -101,6 +106,34 @@ function refuseContradictions(
   if (defined(raw.edgeOrder) && resolved.method !== "gradient") {
     throw new UsageError(
       `--edge-order applies to --method gradient only, not to --method ${resolved.method}`,
+    );
+  }
+}
+
+/**
+ * Refuses a derivative method that a requested product cannot be made with (its `methods`), naming the flag that
+ * chose the method (`--method`, or `--compat gdaldem` whose method is horn) and the product.
+ *
+ * @example
+ * ```ts
+ * refuseUnsupportedMethods(["curvature"], resolveOptions({ method: "horn" }), { method: "horn" });
+ * // throws UsageError: --method horn contradicts curvature: Horn's 3×3 fit has no second derivatives; …
+ * ```
+ */
+export function refuseUnsupportedMethods(
+  products: readonly string[],
+  resolved: Pick<ResolvedOptions, "method" | "compat">,
+  raw: ProcessOptions,
+): void {
+  for (const name of products) {
+    const methods = productDefinition(name).methods;
+    if (!methods || methods.only.includes(resolved.method)) continue;
+    const flag =
+      resolved.compat && !defined(raw.method)
+        ? `--compat gdaldem (whose method is ${resolved.method})`
+        : `--method ${resolved.method}`;
+    throw new UsageError(
+      `${flag} contradicts ${name}: ${methods.reason}; use --method ${methods.only.join(" or ")}`,
     );
   }
 }

@@ -18,7 +18,12 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
-import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type ProcessOptions,
+  type ResolvedOptions,
+  refuseUnsupportedMethods,
+  resolveOptions,
+} from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
   type ProductRows,
@@ -78,6 +83,7 @@ export async function processPart(
   const opts = resolveOptions(options);
   const wanted = PRODUCT_NAMES.filter((p) => outputs[p] !== undefined);
   if (wanted.length === 0) throw new UsageError("no output requested");
+  refuseUnsupportedMethods(wanted, opts, options);
   checkOutputs(input, outputs, wanted);
   throwIfAborted(opts.signal);
 

@@ -114,6 +114,8 @@ export class StripProducts {
       width: crop.width,
       unitMetres: this.plan.unitMetres,
       zMultiplier: this.plan.zMultiplier,
+      xSign: this.plan.derivative.xSign,
+      ySign: this.plan.derivative.ySign,
     };
     const rows: ProductRows = {};
     for (const [name, kernel] of this.kernels)

@@ -7,7 +7,7 @@ import type { SpacingModel } from "../geo/types.js";
 import type { CommonResolved } from "../options/common.js";
 import type { OptionSpec, ResolvedOf } from "../options/schema.js";
 import type { Workspace } from "../terrain/grid-steps.js";
-import type { ElevationStrip, GradientStrip } from "../terrain/types.js";
+import type { ElevationStrip, GradientStrip, Method } from "../terrain/types.js";
 
 /**
  * The elevations around the cells a strip produces, for products that read them (TRI, colour relief, curvatures):
@@ -26,6 +26,10 @@ export interface ElevationWindow {
   unitMetres: number;
   /** Metres per stored unit times the z-factor: what the gradient is scaled by. */
   zMultiplier: number;
+  /** +1 when column index grows towards map +x (gt[1] > 0), −1 otherwise. */
+  xSign: 1 | -1;
+  /** +1 when row index grows towards map +y (south-up), −1 for the usual north-up raster. */
+  ySign: 1 | -1;
 }
 
 /**
@@ -98,6 +102,11 @@ export interface ProductDefinition<
   /** Formats it can be written as, the default first. */
   readonly formats: readonly OutputFormat[];
   readonly options: S;
+  /**
+   * The derivative methods it can be made with, and why not with the others (default: every method). A run asking
+   * for another is refused before any work, naming the method's flag and the product.
+   */
+  readonly methods?: { readonly only: readonly Method[]; readonly reason: string };
   needs(options: O): ProductNeeds;
   output(options: O): OutputSpec;
   /** The kernel, with options resolved once (and, with `--compat gdaldem`, gdaldem's behaviour where it differs). */
