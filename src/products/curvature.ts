@@ -1,0 +1,69 @@
+/**
+ * curvature: Florinsky's curvatures of the land surface in 1/m (convex positive), from second derivatives in true
+ * ground metres (src/terrain/second-derivatives.ts): one Float32 band per `--type`, nodata −9999.
+ */
+import { CURVATURE_TYPES, curvatureInto } from "../terrain/curvature.js";
+import type { GridMetric } from "../terrain/grid-metric.js";
+import {
+  computeSecondDerivatives,
+  SECOND_DERIVATIVE_HALO,
+  secondDerivativeMetric,
+} from "../terrain/second-derivatives.js";
+import { defineProduct, FLOAT_NODATA } from "./types.js";
+
+export default defineProduct({
+  name: "curvature",
+  order: 70,
+  description:
+    "write curvatures in 1/m (Florinsky's, convex positive): one Float32 band per --type, nodata -9999",
+  outputHelp: "output .tif",
+  inBatchByDefault: false,
+  formats: ["geotiff"],
+  options: [
+    {
+      key: "curvatureType",
+      type: "choice-list",
+      flags: "--type <types>",
+      help:
+        "curvature: profile, tangential, plan, mean, gaussian, minimal or maximal; several comma-separated, " +
+        "one band each",
+      choices: CURVATURE_TYPES,
+      default: ["profile"],
+      cliDefault: "profile",
+      label: "curvature type",
+    },
+  ],
+  methods: {
+    only: ["gradient", "zevenbergen-thorne"],
+    reason: "Horn's 3×3 fit has no second derivatives",
+  },
+  needs: () => ({ gradient: false, gridGradient: false, elevationHalo: SECOND_DERIVATIVE_HALO }),
+  output: (o) => ({
+    sampleType: "Float32",
+    bands: o.curvatureType.length,
+    nodata: FLOAT_NODATA,
+    bandDescriptions: o.curvatureType.map((type) => `${type} curvature`),
+    units: o.curvatureType.map(() => "1/m"),
+    overviewResampling: "mean",
+  }),
+  kernel(o, spacing) {
+    const types = o.curvatureType;
+    const method = o.method === "zevenbergen-thorne" ? "zevenbergen-thorne" : "gradient";
+    // The rows' geometry, kept from one strip to the next on this thread.
+    let metric: GridMetric | undefined;
+    return ({ elevations }, alloc, workspace) => {
+      const { strip, firstRow, rows, x, width, xSign, ySign, zMultiplier } = elevations;
+      const options = { method, edges: o.edges, spacing, xSign, ySign } as const;
+      metric ??= secondDerivativeMetric(strip, options);
+      const derivatives = computeSecondDerivatives(
+        strip,
+        { firstRow, rows, x, width },
+        options,
+        workspace,
+        metric,
+      );
+      const bands = types.map(() => alloc.float32(rows * width));
+      return curvatureInto(derivatives, types, zMultiplier, FLOAT_NODATA, bands);
+    };
+  },
+});
