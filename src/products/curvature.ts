@@ -1,6 +1,6 @@
 /**
- * curvature: Florinsky's curvatures of the land surface in 1/m (convex positive), from second derivatives in true
- * ground metres (src/terrain/second-derivatives.ts): one Float32 band per `--type`, nodata −9999.
+ * curvature: Florinsky's curvatures of the land surface in 1/m (Gaussian in 1/m²; convex positive), from second
+ * derivatives in true ground metres (src/terrain/second-derivatives.ts): one Float32 band per `--type`, nodata −9999.
  */
 import { CURVATURE_TYPES, curvatureInto } from "../terrain/curvature.js";
 import type { GridMetric } from "../terrain/grid-metric.js";
@@ -15,7 +15,7 @@ export default defineProduct({
   name: "curvature",
   order: 70,
   description:
-    "write curvatures in 1/m (Florinsky's, convex positive): one Float32 band per --type, nodata -9999",
+    "write curvatures in 1/m (Florinsky's, convex positive; gaussian in 1/m^2): one Float32 band per --type, nodata -9999",
   outputHelp: "output .tif",
   inBatchByDefault: false,
   formats: ["geotiff"],
@@ -43,7 +43,8 @@ export default defineProduct({
     bands: o.curvatureType.length,
     nodata: FLOAT_NODATA,
     bandDescriptions: o.curvatureType.map((type) => `${type} curvature`),
-    units: o.curvatureType.map(() => "1/m"),
+    // Gaussian curvature is a product of two curvatures.
+    units: o.curvatureType.map((type) => (type === "gaussian" ? "1/m^2" : "1/m")),
     overviewResampling: "mean",
   }),
   kernel(o, spacing) {

@@ -28,8 +28,8 @@ export const CURVATURE_TYPES = [
 export type CurvatureType = (typeof CURVATURE_TYPES)[number];
 
 /**
- * Fills one array per requested type (in `types`' order) with its curvature in 1/m, `nodata` where undefined. The
- * derivatives are multiplied by `zMultiplier` first (elevation unit in metres times the z-factor).
+ * Fills one array per requested type (in `types`' order) with its curvature in 1/m (Gaussian: 1/m²), `nodata` where
+ * undefined. The derivatives are multiplied by `zMultiplier` first (elevation unit in metres times the z-factor).
  *
  * @example
  * ```ts

@@ -7,19 +7,20 @@
  * step, u, v their unit directions); its Christoffel symbols give how u and v turn, so the turning can be taken out.
  *
  * With D_u, D_v the derivatives along the lines (per ground metre), D_uu, D_vv the second derivatives along them
- * (per ground metre along the line) and D_vu the derivative along v of the field D_u, and H the Hessian on the
- * ground (the covariant one, which is the quadric's matrix in any local metric frame):
- *   D_uu = uᵀHu + κ_u (∇z·n_u),  D_vv = vᵀHv + κ_v (∇z·n_v),  D_vu = uᵀHv + ω (∇z·n_u),
- * n_u, n_v the unit normals of u and v (turned 90° anticlockwise), κ_u, κ_v the lines' geodesic curvatures and ω the
- * rate at which u turns along v. Then H = M·[[uᵀHu, uᵀHv], [uᵀHv, vᵀHv]]·Mᵀ with M the gradient's own frame matrix
- * (east/north = M·(D_u, D_v)).
+ * (per ground metre along the line), D_vu the derivative along v of the field D_u and D_uv that along u of D_v, and
+ * H the Hessian on the ground (the covariant one, which is the quadric's matrix in any local metric frame):
+ *   D_uu = uᵀHu + κ_u (∇z·n_u),  D_vv = vᵀHv + κ_v (∇z·n_v),
+ *   D_vu = uᵀHv + ω_vu (∇z·n_u),  D_uv = uᵀHv + ω_uv (∇z·n_v),
+ * n_u, n_v the unit normals of u and v (turned 90° anticlockwise), κ_u, κ_v the lines' geodesic curvatures and
+ * ω_vu, ω_uv the rates at which u turns along v and v along u. Then H = M·[[uᵀHu, uᵀHv], [uᵀHv, vᵀHv]]·Mᵀ with M the
+ * gradient's own frame matrix (east/north = M·(D_u, D_v)).
  */
 import type { SpacingModel } from "../geo/types.js";
 
 /**
  * Per output column of one row: the frame matrix (east/north gradient = M·(D_u, D_v)) and the corrections that turn
  * the line derivatives into the Hessian along the lines: uᵀHu = D_uu − (uuA·D_u + uuB·D_v), likewise vv, and
- * uᵀHv = D_vu − (uvA·D_u + uvB·D_v).
+ * uᵀHv = D_vu − (vuA·D_u + vuB·D_v) = D_uv − (uvA·D_u + uvB·D_v).
  */
 export interface MetricRow {
   m00: Float64Array;
@@ -30,6 +31,8 @@ export interface MetricRow {
   uuB: Float64Array;
   vvA: Float64Array;
   vvB: Float64Array;
+  vuA: Float64Array;
+  vuB: Float64Array;
   uvA: Float64Array;
   uvB: Float64Array;
 }
@@ -152,11 +155,13 @@ export class GridMetric {
       const det = e * g - fC * fC;
       // Christoffel symbols of the metric [[e, f], [f, g]] in pixel-index coordinates (i columns, j rows).
       const gamma211 = (e * (fI - 0.5 * eJ) - 0.5 * fC * eI) / det;
+      const gamma112 = (0.5 * g * eJ - 0.5 * fC * gI) / det;
       const gamma212 = (0.5 * e * gI - 0.5 * fC * eJ) / det;
       const gamma122 = (g * (fJ - 0.5 * gI) - 0.5 * fC * gJ) / det;
       const cross = here.cross[c]!;
       const kappaU = (gamma211 * hyC * cross) / e;
-      const omega = (gamma212 * cross) / hxC;
+      const omegaVU = (gamma212 * cross) / hxC;
+      const omegaUV = (-gamma112 * cross) / hyC;
       const kappaV = (-gamma122 * hxC * cross) / g;
       const [m00, m01, m10, m11] = here.frame
         ? [here.frame[0][c]!, here.frame[1][c]!, here.frame[2][c]!, here.frame[3][c]!]
@@ -175,8 +180,10 @@ export class GridMetric {
       out.uuB[k] = kappaU * nuB;
       out.vvA[k] = kappaV * nvA;
       out.vvB[k] = kappaV * nvB;
-      out.uvA[k] = omega * nuA;
-      out.uvB[k] = omega * nuB;
+      out.vuA[k] = omegaVU * nuA;
+      out.vuB[k] = omegaVU * nuB;
+      out.uvA[k] = omegaUV * nvA;
+      out.uvB[k] = omegaUV * nvB;
     }
   }
 
@@ -276,6 +283,8 @@ export function newMetricRow(count: number): MetricRow {
     uuB: a(),
     vvA: a(),
     vvB: a(),
+    vuA: a(),
+    vuB: a(),
     uvA: a(),
     uvB: a(),
   };

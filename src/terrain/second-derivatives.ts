@@ -2,7 +2,8 @@
  * First and second derivatives of the elevation in true ground metres east and north, p = ∂z/∂e, q = ∂z/∂n,
  * r = ∂²z/∂e², s = ∂²z/∂e∂n, t = ∂²z/∂n², for curvatures. Differences along each grid line use the spacing model's
  * ground steps as coordinates (numpy.gradient's non-uniform formulas, and the second difference of the parabola
- * through three points); the mixed derivative is the difference across rows of the row differences; the grid's
+ * through three points); the mixed derivative is the mean of the difference across rows of the row differences and
+ * the difference along rows of the column differences (symmetric in the two axes); the grid's
  * frame and the turning of its lines on the ground (./grid-metric.ts) turn them into east/north derivatives. Exact
  * for a quadric on any grid the spacing model describes, up to the rounding of the stored elevations.
  *
@@ -125,9 +126,9 @@ function lineDerivatives(
 }
 
 /**
- * The derivative along v of the field D_u from its values on the rows above (am), at (a0) and below (ap) the
- * cell, dm and dp the y steps to and from the cell: central where both are valid, else the one-sided difference
- * (D_u is linear along a line on a quadric, so that is exact too).
+ * The derivative of a first-derivative field (D_u across rows, D_v along a row) from its values before (am), at
+ * (a0) and after (ap) the cell, dm and dp the steps to and from the cell: central where both are valid, else the
+ * one-sided difference (a first derivative is linear along a line on a quadric, so that is exact too).
  */
 function acrossDerivative(
   am: number,
@@ -238,21 +239,25 @@ export function computeSecondDerivatives(
 
   const coefficients: MetricRow = workspaceMetricRow(float64, count);
   const noSteps = new Float64Array(width);
+  // D_v and D_vv of the output columns and one more on each side (D_uv differences D_v along the row).
+  const first = Math.max(0, x - 1);
+  const end = Math.min(width, x + count + 1);
+  const dvs = float64("second derivatives D_v", end - first);
+  const dvvs = float64("second derivatives D_vv", end - first);
   for (let k = 0; k < rows; k++) {
     const row = firstRow + k;
     const up = alongRow(row - 1);
     const here = alongRow(row);
     const down = alongRow(row + 1);
     metric.coefficients(row, x, count, coefficients);
-    const { m00, m01, m10, m11, uuA, uuB, vvA, vvB, uvA, uvB } = coefficients;
+    const { m00, m01, m10, m11, uuA, uuB, vvA, vvB, vuA, vuB, uvA, uvB } = coefficients;
     const yStep = (r: number) => (r >= 0 && r < demHeight - 1 ? metric.ySteps(r)! : noSteps);
     const ym2 = yStep(row - 2);
     const ym = yStep(row - 1);
     const yp = yStep(row);
     const yp2 = yStep(row + 1);
-    const o = k * count;
-    for (let i = 0; i < count; i++) {
-      const c = x + i;
+    const xs = metric.xSteps(row);
+    for (let c = first; c < end; c++) {
       lineDerivatives(
         value(row - 2, c),
         value(row - 1, c),
@@ -267,12 +272,32 @@ export function computeSecondDerivatives(
         mean,
         pair,
       );
+      dvs[c - first] = pair.first;
+      dvvs[c - first] = pair.second;
+    }
+    const o = k * count;
+    for (let i = 0; i < count; i++) {
+      const c = x + i;
+      const j = c - first;
       const du = here.first[i]!;
       const duu = here.second[i]!;
-      const dv = pair.first;
-      const dvv = pair.second;
+      const dv = dvs[j]!;
+      const dvv = dvvs[j]!;
+      // uᵀHv from both orders of the mixed difference (their mean where both exist: symmetric in the two axes).
       const dvu = acrossDerivative(up.first[i]!, du, down.first[i]!, ym[c]!, yp[c]!, oneSided, mean);
-      if (du !== du || duu !== duu || dv !== dv || dvv !== dvv || dvu !== dvu) {
+      const duv = acrossDerivative(
+        c > 0 ? dvs[j - 1]! : Number.NaN,
+        dv,
+        c < width - 1 ? dvs[j + 1]! : Number.NaN,
+        c > 0 ? xs[c - 1]! : 0,
+        c < width - 1 ? xs[c]! : 0,
+        oneSided,
+        mean,
+      );
+      const fromVU = dvu - (vuA[i]! * du + vuB[i]! * dv);
+      const fromUV = duv - (uvA[i]! * du + uvB[i]! * dv);
+      const auv = fromVU === fromVU ? (fromUV === fromUV ? (fromVU + fromUV) / 2 : fromVU) : fromUV;
+      if (du !== du || duu !== duu || dv !== dv || dvv !== dvv || auv !== auv) {
         result.p[o + i] = Number.NaN;
         result.q[o + i] = Number.NaN;
         result.r[o + i] = Number.NaN;
@@ -283,7 +308,6 @@ export function computeSecondDerivatives(
       // The Hessian along the grid's lines, then turned into east/north: H = M·A·Mᵀ.
       const auu = duu - (uuA[i]! * du + uuB[i]! * dv);
       const avv = dvv - (vvA[i]! * du + vvB[i]! * dv);
-      const auv = dvu - (uvA[i]! * du + uvB[i]! * dv);
       const a = m00[i]!;
       const b = m01[i]!;
       const cc = m10[i]!;
