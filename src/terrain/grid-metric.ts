@@ -45,47 +45,73 @@ interface RowRecord {
   ys: Float64Array | undefined;
   /** Ground length of one column step at each pixel centre. */
   hx: Float64Array;
-  /** The frame's matrix (absent when the grid's axes are ±east and ±north). */
-  frame: [Float64Array, Float64Array, Float64Array, Float64Array] | undefined;
+  /** The frame's matrix (diagonal ±1 when the grid's axes are ±east and ±north). */
+  frame: [Float64Array, Float64Array, Float64Array, Float64Array];
   /** u × v (the sine of the angle from the column step's direction to the row step's), per pixel. */
   cross: Float64Array;
   /** Ground length of one row step at each pixel centre, and hx·hy·(u·v): filled on first use. */
   hy: Float64Array | undefined;
   f: Float64Array | undefined;
+  /** Whether steps and frame are the same at every column (geographic grids, nominal and explicit spacing). */
+  constant: boolean;
+  /** The memory behind hy and f. */
+  hyArray: Float64Array;
+  fArray: Float64Array;
 }
 
-/** Rows kept: a row's coefficients read rows r − 2 … r + 2. */
-const KEPT_ROWS = 6;
+function newRecord(width: number): RowRecord {
+  const a = () => new Float64Array(width);
+  return {
+    xs: new Float64Array(Math.max(1, width - 1)),
+    ys: undefined,
+    hx: a(),
+    frame: [a(), a(), a(), a()],
+    cross: a(),
+    hy: undefined,
+    f: undefined,
+    constant: false,
+    hyArray: a(),
+    fArray: a(),
+  };
+}
+
+/** Rows kept (a row's coefficients read rows r − 2 … r + 1); the arrays of rows let go are reused. */
+const KEPT_ROWS = 8;
+
+const allEqual = (a: Float64Array, n: number) => {
+  for (let i = 1; i < n; i++) if (a[i] !== a[0]) return false;
+  return true;
+};
 
 /**
- * Pixel-centre lengths from the steps between centres: the mean of the two steps beside a pixel, extrapolated
- * linearly at the ends so that a length varying linearly stays exact there too.
+ * A pixel-centre length from the steps between centres: the mean of the two steps beside the pixel (before, after),
+ * extrapolated linearly at the ends from the two steps inside (next) so that a length varying linearly stays exact
+ * there too. NaN marks a missing step.
  */
-function centreLengths(
-  steps: (i: number) => number,
-  count: number,
-  out: Float64Array,
-  at: (i: number) => number,
-) {
-  if (count < 2) {
-    if (count === 1) out[at(0)] = 0;
-    return;
-  }
-  if (count === 2) {
-    out[at(0)] = steps(0);
-    out[at(1)] = steps(0);
-    return;
-  }
-  out[at(0)] = 1.5 * steps(0) - 0.5 * steps(1);
-  for (let i = 1; i < count - 1; i++) out[at(i)] = (steps(i - 1) + steps(i)) / 2;
-  out[at(count - 1)] = 1.5 * steps(count - 2) - 0.5 * steps(count - 3);
+function centreLength(before: number, after: number, next: number): number {
+  if (before === before && after === after) return (before + after) / 2;
+  const step = before === before ? before : after;
+  return next === next ? 1.5 * step - 0.5 * next : step === step ? step : 0;
 }
 
-/** The derivative per index step of a field known at index −1, 0, +1 (NaN where absent): central, else one-sided. */
-function indexDerivative(before: number, here: number, after: number): number {
-  if (before === before && after === after) return (after - before) / 2;
-  if (after === after) return after - here;
-  if (before === before) return here - before;
+/** The derivative per column step of a row's field at column c (central, one-sided at the first and last). */
+function alongRow(a: Float64Array, c: number, last: number): number {
+  if (last < 1) return 0;
+  if (c === 0) return a[1]! - a[0]!;
+  if (c === last) return a[last]! - a[last - 1]!;
+  return (a[c + 1]! - a[c - 1]!) / 2;
+}
+
+/** The derivative per row step of a field at column c from its rows above, here and below (either may be absent). */
+function acrossRows(
+  above: Float64Array | undefined,
+  here: Float64Array,
+  below: Float64Array | undefined,
+  c: number,
+) {
+  if (above && below) return (below[c]! - above[c]!) / 2;
+  if (below) return below[c]! - here[c]!;
+  if (above) return here[c]! - above[c]!;
   return 0;
 }
 
@@ -103,6 +129,7 @@ function indexDerivative(before: number, here: number, after: number): number {
  */
 export class GridMetric {
   private readonly rows = new Map<number, RowRecord>();
+  private readonly free: RowRecord[] = [];
 
   constructor(
     private readonly spacing: SpacingModel,
@@ -127,31 +154,32 @@ export class GridMetric {
     const here = this.record(row);
     const above = row > 0 ? this.record(row - 1) : undefined;
     const below = row < this.demHeight - 1 ? this.record(row + 1) : undefined;
+    const hx = here.hx;
     const hy = this.hy(row);
+    const f = this.f(row);
+    const hxAbove = above?.hx;
+    const hxBelow = below?.hx;
     const hyAbove = above ? this.hy(row - 1) : undefined;
     const hyBelow = below ? this.hy(row + 1) : undefined;
-    const f = this.f(row);
     const fAbove = above ? this.f(row - 1) : undefined;
     const fBelow = below ? this.f(row + 1) : undefined;
+    const [m00s, m01s, m10s, m11s] = here.frame;
     const last = this.width - 1;
-    const diagonal = [this.xSign, 0, 0, this.ySign] as const;
-    for (let k = 0; k < count; k++) {
+    // Along a row whose neighbours are constant too, so is every coefficient: one column's, copied.
+    const constant = here.constant && (above?.constant ?? true) && (below?.constant ?? true);
+    for (let k = 0; k < (constant ? Math.min(count, 1) : count); k++) {
       const c = x + k;
-      const along = (a: Float64Array) =>
-        indexDerivative(c > 0 ? a[c - 1]! : Number.NaN, a[c]!, c < last ? a[c + 1]! : Number.NaN);
-      const across = (a: Float64Array | undefined, b: Float64Array, d: Float64Array | undefined) =>
-        indexDerivative(a ? a[c]! : Number.NaN, b[c]!, d ? d[c]! : Number.NaN);
-      const hxC = here.hx[c]!;
+      const hxC = hx[c]!;
       const hyC = hy[c]!;
       const fC = f[c]!;
       const e = hxC * hxC;
       const g = hyC * hyC;
-      const eI = 2 * hxC * along(here.hx);
-      const eJ = 2 * hxC * across(above?.hx, here.hx, below?.hx);
-      const gI = 2 * hyC * along(hy);
-      const gJ = 2 * hyC * across(hyAbove, hy, hyBelow);
-      const fI = along(f);
-      const fJ = across(fAbove, f, fBelow);
+      const eI = 2 * hxC * alongRow(hx, c, last);
+      const eJ = 2 * hxC * acrossRows(hxAbove, hx, hxBelow, c);
+      const gI = 2 * hyC * alongRow(hy, c, last);
+      const gJ = 2 * hyC * acrossRows(hyAbove, hy, hyBelow, c);
+      const fI = alongRow(f, c, last);
+      const fJ = acrossRows(fAbove, f, fBelow, c);
       const det = e * g - fC * fC;
       // Christoffel symbols of the metric [[e, f], [f, g]] in pixel-index coordinates (i columns, j rows).
       const gamma211 = (e * (fI - 0.5 * eJ) - 0.5 * fC * eI) / det;
@@ -163,9 +191,10 @@ export class GridMetric {
       const omegaVU = (gamma212 * cross) / hxC;
       const omegaUV = (-gamma112 * cross) / hyC;
       const kappaV = (-gamma122 * hxC * cross) / g;
-      const [m00, m01, m10, m11] = here.frame
-        ? [here.frame[0][c]!, here.frame[1][c]!, here.frame[2][c]!, here.frame[3][c]!]
-        : diagonal;
+      const m00 = m00s[c]!;
+      const m01 = m01s[c]!;
+      const m10 = m10s[c]!;
+      const m11 = m11s[c]!;
       // ∇z·n_u and ∇z·n_v as multiples of D_u and D_v (∇z = M·(D_u, D_v), u = cross·(m11, −m01), v = cross·(−m10, m00)).
       const mixed = cross * (m00 * m01 + m10 * m11);
       const nuA = mixed;
@@ -185,44 +214,43 @@ export class GridMetric {
       out.uvA[k] = omegaUV * nvA;
       out.uvB[k] = omegaUV * nvB;
     }
+    if (constant && count > 1) for (const a of Object.values(out)) a.fill(a[0]!, 1, count);
   }
 
   private record(row: number): RowRecord {
     let record = this.rows.get(row);
     if (record) return record;
     const { width, spacing } = this;
-    const xs = new Float64Array(Math.max(1, width - 1));
-    if (width > 1) spacing.xSteps(row, xs);
-    let ys: Float64Array | undefined;
-    if (row < this.demHeight - 1) {
-      ys = new Float64Array(width);
-      spacing.ySteps(row, ys);
+    if (this.rows.size >= KEPT_ROWS) {
+      const oldest = this.rows.keys().next().value!;
+      this.free.push(this.rows.get(oldest)!);
+      this.rows.delete(oldest);
     }
-    const hx = new Float64Array(width);
-    centreLengths(
-      (i) => xs[i]!,
-      width,
-      hx,
-      (i) => i,
-    );
-    const cross = new Float64Array(width);
-    let frame: RowRecord["frame"];
+    record = this.free.pop() ?? newRecord(width);
+    const { xs, hx, cross, frame } = record;
+    if (width > 1) spacing.xSteps(row, xs);
+    const ys = row < this.demHeight - 1 ? (record.ys ?? new Float64Array(width)) : undefined;
+    if (ys) spacing.ySteps(row, ys);
+    const step = (c: number) => (c >= 0 && c < width - 1 ? xs[c]! : Number.NaN);
+    for (let c = 0; c < width; c++)
+      hx[c] = centreLength(step(c - 1), step(c), c === 0 ? step(1) : step(c - 2));
     if (spacing.frame) {
-      frame = [
-        new Float64Array(width),
-        new Float64Array(width),
-        new Float64Array(width),
-        new Float64Array(width),
-      ];
       spacing.frame.eastNorth(row, ...frame);
       const [m00, m01, m10, m11] = frame;
       // det(M) = 1 / (u × v).
       for (let c = 0; c < width; c++) cross[c] = 1 / (m00[c]! * m11[c]! - m01[c]! * m10[c]!);
     } else {
+      frame[0].fill(this.xSign);
+      frame[1].fill(0);
+      frame[2].fill(0);
+      frame[3].fill(this.ySign);
       cross.fill(this.xSign * this.ySign);
     }
-    record = { xs, ys, hx, frame, cross, hy: undefined, f: undefined };
-    if (this.rows.size >= KEPT_ROWS) this.rows.delete(this.rows.keys().next().value!);
+    record.ys = ys;
+    record.hy = undefined;
+    record.f = undefined;
+    record.constant =
+      allEqual(xs, width - 1) && (!ys || allEqual(ys, width)) && frame.every((m) => allEqual(m, width));
     this.rows.set(row, record);
     return record;
   }
@@ -232,20 +260,17 @@ export class GridMetric {
     const record = this.record(row);
     if (record.hy) return record.hy;
     const { width, demHeight } = this;
-    const hy = new Float64Array(width);
-    // The column's pixels row − 1 … row + 1 (or the two beyond at the DEM's first and last rows).
-    const first = Math.max(0, Math.min(row - 1, demHeight - 3));
-    const count = Math.min(demHeight, 3);
-    const steps = Array.from({ length: Math.max(0, count - 1) }, (_, i) => this.ySteps(first + i)!);
-    const column = new Float64Array(count);
+    const hy = record.hyArray;
+    const steps = (r: number) => (r >= 0 && r < demHeight - 1 ? this.ySteps(r) : undefined);
+    const before = steps(row - 1);
+    const after = steps(row);
+    const next = row === 0 ? steps(1) : steps(row - 2);
     for (let c = 0; c < width; c++) {
-      centreLengths(
-        (i) => steps[i]![c]!,
-        count,
-        column,
-        (i) => i,
+      hy[c] = centreLength(
+        before ? before[c]! : Number.NaN,
+        after ? after[c]! : Number.NaN,
+        next ? next[c]! : Number.NaN,
       );
-      hy[c] = column[row - first]!;
     }
     record.hy = hy;
     return hy;
@@ -255,8 +280,8 @@ export class GridMetric {
   private f(row: number): Float64Array {
     const record = this.record(row);
     if (record.f) return record.f;
-    const f = new Float64Array(this.width);
-    if (record.frame) {
+    const f = record.fArray.fill(0);
+    if (this.spacing.frame) {
       const hy = this.hy(row);
       const [m00, m01, m10, m11] = record.frame;
       for (let c = 0; c < this.width; c++) {

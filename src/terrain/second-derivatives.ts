@@ -193,12 +193,10 @@ export function computeSecondDerivatives(
   const mean = options.method === "zevenbergen-thorne";
   const oneSided = options.edges;
   const pair: Pair = { first: 0, second: 0 };
-  const value = (row: number, col: number) =>
-    row < 0 || row >= demHeight || col < 0 || col >= width
-      ? Number.NaN
-      : data[(row - strip.firstRow) * width + col]!;
+  /** Where DEM row `row` starts in the strip's data, or −1 outside the DEM. */
+  const base = (row: number) => (row < 0 || row >= demHeight ? -1 : (row - strip.firstRow) * width);
 
-  // D_u (and D_uu) of rows firstRow − 1 … firstRow + rows, three rows at a time.
+  // D_u and D_uu of rows firstRow − 1 … firstRow + rows, three rows at a time.
   const along = [0, 1, 2].map((i) => ({
     row: Number.NaN,
     first: float64(`second derivatives D_u ${i}`, count),
@@ -206,33 +204,15 @@ export function computeSecondDerivatives(
   }));
   const alongRow = (row: number) => {
     const slot = along[((row % 3) + 3) % 3]!;
-    if (slot.row === row) return slot;
-    slot.row = row;
-    if (row < 0 || row >= demHeight) {
-      slot.first.fill(Number.NaN);
-      slot.second.fill(Number.NaN);
-      return slot;
-    }
-    const xs = metric.xSteps(row);
-    const step = (c: number) => (c >= 0 && c < width - 1 ? xs[c]! : 0);
-    for (let k = 0; k < count; k++) {
-      const c = x + k;
-      lineDerivatives(
-        value(row, c - 2),
-        value(row, c - 1),
-        value(row, c),
-        value(row, c + 1),
-        value(row, c + 2),
-        step(c - 2),
-        step(c - 1),
-        step(c),
-        step(c + 1),
-        oneSided,
-        mean,
-        pair,
-      );
-      slot.first[k] = pair.first;
-      slot.second[k] = pair.second;
+    if (slot.row !== row) {
+      slot.row = row;
+      const b = base(row);
+      if (b < 0) {
+        slot.first.fill(Number.NaN);
+        slot.second.fill(Number.NaN);
+      } else {
+        rowDerivatives(data, b, width, metric.xSteps(row), x, count, oneSided, mean, pair, slot);
+      }
     }
     return slot;
   };
@@ -256,14 +236,18 @@ export function computeSecondDerivatives(
     const ym = yStep(row - 1);
     const yp = yStep(row);
     const yp2 = yStep(row + 1);
-    const xs = metric.xSteps(row);
+    const bm2 = base(row - 2);
+    const bm = base(row - 1);
+    const b0 = base(row);
+    const bp = base(row + 1);
+    const bp2 = base(row + 2);
     for (let c = first; c < end; c++) {
       lineDerivatives(
-        value(row - 2, c),
-        value(row - 1, c),
-        value(row, c),
-        value(row + 1, c),
-        value(row + 2, c),
+        bm2 < 0 ? Number.NaN : data[bm2 + c]!,
+        bm < 0 ? Number.NaN : data[bm + c]!,
+        data[b0 + c]!,
+        bp < 0 ? Number.NaN : data[bp + c]!,
+        bp2 < 0 ? Number.NaN : data[bp2 + c]!,
         ym2[c]!,
         ym[c]!,
         yp[c]!,
@@ -275,6 +259,7 @@ export function computeSecondDerivatives(
       dvs[c - first] = pair.first;
       dvvs[c - first] = pair.second;
     }
+    const xs = metric.xSteps(row);
     const o = k * count;
     for (let i = 0; i < count; i++) {
       const c = x + i;
@@ -285,15 +270,12 @@ export function computeSecondDerivatives(
       const dvv = dvvs[j]!;
       // uᵀHv from both orders of the mixed difference (their mean where both exist: symmetric in the two axes).
       const dvu = acrossDerivative(up.first[i]!, du, down.first[i]!, ym[c]!, yp[c]!, oneSided, mean);
-      const duv = acrossDerivative(
-        c > 0 ? dvs[j - 1]! : Number.NaN,
-        dv,
-        c < width - 1 ? dvs[j + 1]! : Number.NaN,
-        c > 0 ? xs[c - 1]! : 0,
-        c < width - 1 ? xs[c]! : 0,
-        oneSided,
-        mean,
-      );
+      const duv =
+        c > 0 && c < width - 1
+          ? acrossDerivative(dvs[j - 1]!, dv, dvs[j + 1]!, xs[c - 1]!, xs[c]!, oneSided, mean)
+          : c > 0
+            ? acrossDerivative(dvs[j - 1]!, dv, Number.NaN, xs[c - 1]!, 0, oneSided, mean)
+            : acrossDerivative(Number.NaN, dv, dvs[j + 1]!, 0, xs[c]!, oneSided, mean);
       const fromVU = dvu - (vuA[i]! * du + vuB[i]! * dv);
       const fromUV = duv - (uvA[i]! * du + uvB[i]! * dv);
       const auv = fromVU === fromVU ? (fromUV === fromUV ? (fromVU + fromUV) / 2 : fromVU) : fromUV;
@@ -320,6 +302,61 @@ export function computeSecondDerivatives(
     }
   }
   return result;
+}
+
+/** D_u and D_uu along one DEM row (starting at `b` in `data`) for columns [x, x + count), into `out`. */
+function rowDerivatives(
+  data: Float64Array,
+  b: number,
+  width: number,
+  xs: Float64Array,
+  x: number,
+  count: number,
+  oneSided: boolean,
+  mean: boolean,
+  pair: Pair,
+  out: { first: Float64Array; second: Float64Array },
+): void {
+  const last = width - 1;
+  for (let k = 0; k < count; k++) {
+    const c = x + k;
+    if (c >= 2 && c <= last - 2) {
+      const o = b + c;
+      lineDerivatives(
+        data[o - 2]!,
+        data[o - 1]!,
+        data[o]!,
+        data[o + 1]!,
+        data[o + 2]!,
+        xs[c - 2]!,
+        xs[c - 1]!,
+        xs[c]!,
+        xs[c + 1]!,
+        oneSided,
+        mean,
+        pair,
+      );
+    } else {
+      const at = (col: number) => (col < 0 || col > last ? Number.NaN : data[b + col]!);
+      const step = (col: number) => (col < 0 || col >= last ? 0 : xs[col]!);
+      lineDerivatives(
+        at(c - 2),
+        at(c - 1),
+        at(c),
+        at(c + 1),
+        at(c + 2),
+        step(c - 2),
+        step(c - 1),
+        step(c),
+        step(c + 1),
+        oneSided,
+        mean,
+        pair,
+      );
+    }
+    out.first[k] = pair.first;
+    out.second[k] = pair.second;
+  }
 }
 
 /** The geometry a run's strips share (one per thread: it keeps the rows around the last ones computed). */
