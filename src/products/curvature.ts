@@ -15,7 +15,8 @@ export default defineProduct({
   name: "curvature",
   order: 70,
   description:
-    "write curvatures in 1/m (Florinsky's, convex positive; gaussian in 1/m^2): one Float32 band per --type, nodata -9999",
+    "write curvatures in 1/m (Florinsky's, convex positive; gaussian in 1/m^2), one Float32 band per --type, " +
+    "nodata -9999; --method gradient (default) or zevenbergen-thorne",
   outputHelp: "output .tif",
   inBatchByDefault: false,
   formats: ["geotiff"],

@@ -3,7 +3,19 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/demgrad.js", import.meta.url));
-export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch", "tiles"];
+export const COMMANDS = [
+  "info",
+  "gradient",
+  "slope",
+  "aspect",
+  "hillshade",
+  "northness",
+  "eastness",
+  "curvature",
+  "terrain",
+  "batch",
+  "tiles",
+];
 
 const help = (args) =>
   spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
@@ -28,6 +40,16 @@ const EXAMPLES = {
   hillshade: [
     "demgrad hillshade samples/alps-utm32.tif out/shade.png",
     "demgrad hillshade samples/alps-utm32.tif out/shade.tif --variant multidirectional -z 1.5",
+  ],
+  northness: [
+    "demgrad northness samples/alps-utm32.tif out/northness.tif",
+    "demgrad northness samples/alps-utm32.tif out/northness-weighted.tif --weighted   # times sin(slope)",
+  ],
+  eastness: ["demgrad eastness samples/alps-utm32.tif out/eastness.tif --weighted"],
+  curvature: [
+    "demgrad curvature samples/alps-utm32.tif out/profile.tif                       # profile curvature, 1/m",
+    "demgrad curvature samples/alps-wgs84.tif out/curvatures.tif --type mean,gaussian,minimal,maximal",
+    "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --curvature out/c.tif --type profile,plan",
   ],
   terrain: [
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
