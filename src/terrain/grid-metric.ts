@@ -165,8 +165,13 @@ export class GridMetric {
     const fBelow = below ? this.f(row + 1) : undefined;
     const [m00s, m01s, m10s, m11s] = here.frame;
     const last = this.width - 1;
-    // Along a row whose neighbours are constant too, so is every coefficient: one column's, copied.
-    const constant = here.constant && (above?.constant ?? true) && (below?.constant ?? true);
+    // Along a row whose neighbours are constant too (up to two above: the y steps into the row above), so is every
+    // coefficient: one column's, copied.
+    const constant =
+      here.constant &&
+      (above?.constant ?? true) &&
+      (below?.constant ?? true) &&
+      (row < 2 || this.record(row - 2).constant);
     for (let k = 0; k < (constant ? Math.min(count, 1) : count); k++) {
       const c = x + k;
       const hxC = hx[c]!;

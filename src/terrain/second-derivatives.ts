@@ -3,9 +3,9 @@
  * r = ∂²z/∂e², s = ∂²z/∂e∂n, t = ∂²z/∂n², for curvatures. Differences along each grid line use the spacing model's
  * ground steps as coordinates (numpy.gradient's non-uniform formulas, and the second difference of the parabola
  * through three points); the mixed derivative is the mean of the difference across rows of the row differences and
- * the difference along rows of the column differences (symmetric in the two axes); the grid's
- * frame and the turning of its lines on the ground (./grid-metric.ts) turn them into east/north derivatives. Exact
- * for a quadric on any grid the spacing model describes, up to the rounding of the stored elevations.
+ * the difference along rows of the column differences (symmetric in the two axes); the grid's frame and the turning
+ * of its lines on the ground (./grid-metric.ts) turn them into east/north derivatives. Exact for a quadric on any
+ * grid the spacing model describes, up to the rounding of the stored elevations.
  *
  * `zevenbergen-thorne` is Zevenbergen & Thorne's 3×3 fit of a quadric: the same differences with the two steps of
  * each stencil replaced by their mean (their formulas for a uniform grid, with the ground steps of each pixel), so
@@ -38,7 +38,7 @@ export interface SecondDerivativeOptions {
   ySign: 1 | -1;
 }
 
-/** p, q (m/m) and r, s, t (1/m) east/north for the output cells, in the strip's elevation unit; NaN = nodata. */
+/** p, q (per metre) and r, s, t (per square metre) of the stored elevations, east/north, per output cell; NaN = nodata. */
 export interface SurfaceDerivatives {
   p: Float64Array;
   q: Float64Array;
