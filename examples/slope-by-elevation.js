@@ -4,14 +4,14 @@ import { mkdirSync } from "node:fs";
 import { readDem, slope, terrainGradient, writePng } from "demgrad";
 
 const file = process.argv[2] ?? "samples/alps-utm32.tif";
-const dem = await readDem(file);
-const degrees = slope(terrainGradient(dem));
+const dem = await readDem(file); // elevations in metres (feet DEMs converted), NaN = nodata
+const degrees = slope(terrainGradient(dem)); // NaN where undefined
 const band = 250; // metres per elevation band
 
 const stats = new Map();
 for (let i = 0; i < degrees.length; i++) {
   const z = dem.data[i];
-  if (degrees[i] === -9999 || z === dem.nodata || Number.isNaN(z)) continue;
+  if (Number.isNaN(degrees[i]) || Number.isNaN(z)) continue;
   const key = Math.floor(z / band) * band;
   const s = stats.get(key) ?? { n: 0, sum: 0, steep: 0 };
   s.n++;
@@ -31,7 +31,7 @@ for (const [key, s] of [...stats].sort((a, b) => a[0] - b[0])) {
 
 // Steep ground (> 30°) dark, the rest light; nodata transparent.
 mkdirSync("out", { recursive: true });
-const picture = Uint8Array.from(degrees, (d) => (d === -9999 ? 0 : d > 30 ? 40 : 230));
+const picture = Uint8Array.from(degrees, (d) => (Number.isNaN(d) ? 0 : d > 30 ? 40 : 230));
 await writePng(
   "out/steep-ground.png",
   { width: dem.width, height: dem.height, data: picture },

@@ -79,7 +79,7 @@ const tint = [
 const files = [
   await savePng("slope.png", (i) => ramp(slopeRamp, slopes[i])),
   await savePng("aspect.png", (i) =>
-    aspects[i] < 0 ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1),
+    Number.isNaN(aspects[i]) ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1),
   ),
   await savePng("relief.png", (i) => {
     const light = shade[i] / 255;
@@ -88,14 +88,16 @@ const files = [
   }),
 ];
 
-/** Mean of the valid cells, leaving out `margin` cells on every side. */
+/** Mean of the valid cells (NaN is nodata in memory), leaving out `margin` cells on every side. */
 const mean = (values, w, h, margin = 0) => {
   let sum = 0;
   let n = 0;
   for (let r = margin; r < h - margin; r++) {
     for (let c = margin; c < w - margin; c++) {
       const v = values[r * w + c];
-      if (v !== -9999) (sum += v), n++;
+      if (Number.isNaN(v)) continue;
+      sum += v;
+      n++;
     }
   }
   return sum / n;

@@ -1,23 +1,43 @@
-// Synthetic but realistic terrain: domain-warped fractal noise with ridged crests over a massif, carved by a
-// winding river valley. Deterministic (seeded), so the committed samples can be regenerated bit for bit.
+// Synthetic but realistic terrain: fractal sums of band-limited wave noise (random directions, so no lattice or
+// axis shows) with ridged crests over a massif, carved by a winding river valley. Deterministic (seeded), so the
+// committed samples can be regenerated bit for bit.
 
-/** Hash of an integer lattice point to [0, 1). */
-function hash(seed, i, j) {
-  let h = Math.imul(i, 374761393) ^ Math.imul(j, 668265263) ^ Math.imul(seed, 2147483647);
-  h = Math.imul(h ^ (h >>> 13), 1274126177);
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+/** A seeded generator of uniform numbers in [0, 1) (mulberry32). */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** Smooth value noise in [0, 1] (quintic interpolation, so slopes are continuous). */
+const WAVES = 48;
+const bands = new Map();
+
+/**
+ * Smooth band-limited noise, about [0, 1], mean 0.5: plane waves of random directions and phases with frequencies
+ * of 0.5–1 cycle per unit (value noise's band), so no lattice or axis shows.
+ */
 function noise(seed, x, y) {
-  const xi = Math.floor(x);
-  const yi = Math.floor(y);
-  const fade = (t) => t * t * t * (t * (t * 6 - 15) + 10);
-  const tx = fade(x - xi);
-  const ty = fade(y - yi);
-  const top = hash(seed, xi, yi) * (1 - tx) + hash(seed, xi + 1, yi) * tx;
-  const bottom = hash(seed, xi, yi + 1) * (1 - tx) + hash(seed, xi + 1, yi + 1) * tx;
-  return top * (1 - ty) + bottom * ty;
+  let band = bands.get(seed);
+  if (!band) {
+    const next = random(seed);
+    band = new Float64Array(3 * WAVES);
+    for (let w = 0; w < WAVES; w++) {
+      const k = 2 * Math.PI * (0.5 + 0.5 * next());
+      const angle = 2 * Math.PI * next();
+      band[3 * w] = k * Math.cos(angle);
+      band[3 * w + 1] = k * Math.sin(angle);
+      band[3 * w + 2] = 2 * Math.PI * next();
+    }
+    bands.set(seed, band);
+  }
+  let sum = 0;
+  for (let w = 0; w < 3 * WAVES; w += 3) sum += Math.cos(band[w] * x + band[w + 1] * y + band[w + 2]);
+  // Unit variance, then value noise's spread (σ ≈ 0.2) around 0.5.
+  return Math.min(1, Math.max(0, 0.5 + 0.2 * sum * Math.sqrt(2 / WAVES)));
 }
 
 /** Fractal sum of rotated octaves (rotation hides the lattice); `ridged` folds each octave into sharp crests. */
@@ -54,6 +74,6 @@ export function makeTerrain(seed = 42) {
     const massif = Math.exp(-((u - 0.6) ** 2 + (v - 0.65) ** 2) * 3);
     const riverX = 0.28 + 0.08 * Math.sin(v * 9) + 0.03 * Math.sin(v * 23);
     const valley = Math.exp(-(((u - riverX) / 0.07) ** 2));
-    return 450 + 1500 * massif * ridges + 500 * hills - 380 * valley * (0.6 + 0.4 * v);
+    return 600 + 1150 * massif * ridges + 380 * hills - 330 * valley * (0.6 + 0.4 * v);
   };
 }

@@ -67,6 +67,13 @@ export function number(name: string, value: unknown, range: NumberRange = {}): n
   return n;
 }
 
+/** A nodata value: a finite number, or NaN (also the string `nan`, as `--nodata` takes it). */
+export function nodataValue(name: string, value: unknown): number {
+  if (typeof value === "string" && value.trim().toLowerCase() === "nan") return Number.NaN;
+  if (typeof value === "number" && Number.isNaN(value)) return value;
+  return number(name, value);
+}
+
 /** An integer within [min, max] (`strings: false` as for `number`). */
 export function integer(
   name: string,

@@ -7,6 +7,7 @@ import { InputError, type WarningHandler } from "../errors.js";
 import { validateGeoKeys } from "../geo/geokeys.js";
 import { georefFromTags } from "../geo/georef.js";
 import type { Georef, GeoTiffTags } from "../geo/types.js";
+import { assumedVerticalUnitWarning, unitFromName } from "../geo/units.js";
 import { type BlockFormat, blockDecoder } from "./decoders.js";
 import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
 import type { DemHandle, Window } from "./dem-handle.js";
@@ -33,21 +34,31 @@ export interface OpenOptions {
   overview?: number;
 }
 
-/** A whole DEM (or window) in memory. */
+/**
+ * A whole DEM (or window) in memory: elevations in metres with NaN for nodata, row-major from the file's first row,
+ * and what the file says about them (its sample type, nodata value, scale/offset and vertical unit).
+ */
 export interface Dem {
   width: number;
   height: number;
   /**
-   * Elevations in real units: the stored values times `scale` plus `offset`. Without a scale or offset these are
-   * the stored values (Float32Array for types up to 16 bits, Float64Array otherwise) and nodata cells hold
-   * `nodata`; with one they are a Float64Array and nodata cells are NaN.
+   * Elevations in metres: (stored value × `scale` + `offset`) × `verticalUnit.metres`; NaN where the file has
+   * `nodata` or NaN. Always a Float64Array: it holds every Int32, UInt32 and Float64 value exactly (float32 would
+   * round integers beyond 2²⁴ and most doubles) and the unit conversion at full precision, as the CLI computes.
    */
-  data: Float32Array | Float64Array;
-  /** The file's (stored) nodata value. */
+  data: Float64Array;
+  /** The file's (stored) nodata value, before scale, offset and unit; NaN cells in `data` mark it. */
   nodata: number | undefined;
   /** The band's scale and offset (GDAL_METADATA), already applied to `data`; 1 and 0 when the file has none. */
   scale: number;
   offset: number;
+  /**
+   * The elevation unit `data` was converted from, and how it was found: `geokey`, `band-unit`, `crs-linear-unit`
+   * (nothing tagged: the CRS's linear unit was assumed, with a warning), `option` (readDem's `verticalUnit`) or
+   * `default` (metre). The same as `georef.verticalUnit`.
+   */
+  verticalUnit: Georef["verticalUnit"];
+  /** The stored sample type (Int16, Float32, …). */
   sampleType: SampleType;
   georef: Georef;
   source: string;
@@ -544,21 +555,36 @@ async function overviewGeoref(
   };
 }
 
-/** Rows per read when readDem scales a raster (bounds the temporary stored-value array). */
+/** Rows per read in readDem (bounds the temporary stored-value array). */
 const ROWS_PER_READ = 256;
 
-/** Nodata and NaN become NaN; other values are scaled. One monomorphic loop over the first `n` values. */
-function toElevations(out: Float64Array, n: number, nodata: number, scale: number, offset: number): void {
-  if (scale === 1 && offset === 0) {
+/**
+ * Nodata and NaN become NaN; other values are scaled (and converted to metres by `metres`). One monomorphic loop
+ * over the first `n` values.
+ */
+function toElevations(
+  out: Float64Array,
+  n: number,
+  nodata: number,
+  scale: number,
+  offset: number,
+  metres = 1,
+): void {
+  if (scale === 1 && offset === 0 && metres === 1) {
     for (let i = 0; i < n; i++) {
       const v = out[i]!;
       if (v === nodata) out[i] = Number.NaN;
     }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const v = out[i]!;
-    out[i] = v === nodata ? Number.NaN : v * scale + offset;
+  } else if (metres === 1) {
+    for (let i = 0; i < n; i++) {
+      const v = out[i]!;
+      out[i] = v === nodata ? Number.NaN : v * scale + offset;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = out[i]!;
+      out[i] = v === nodata ? Number.NaN : (v * scale + offset) * metres;
+    }
   }
 }
 
@@ -590,49 +616,64 @@ async function geoTiffTags(ifd: TiffDirectory, warn: WarningHandler): Promise<Ge
   return tags;
 }
 
+/** Refuses a `verticalUnit` option that names no unit (any name GDAL writes is one); returns the unit it names. */
+function verticalUnitOption(value: unknown): Georef["verticalUnit"] | undefined {
+  if (value === undefined) return undefined;
+  const unit = typeof value === "string" ? unitFromName(value) : undefined;
+  if (!unit) {
+    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+    throw new RangeError(
+      `readDem: option verticalUnit must be a unit name such as m, ft or us-ft, got ${shown}`,
+    );
+  }
+  return { ...unit, source: "option" };
+}
+
 /**
- * Reads a whole DEM (or a window of it) into memory.
+ * Reads a whole DEM (or a window of it) into memory: elevations in metres, NaN for nodata (see `Dem`). The file's
+ * vertical unit is found as the CLI finds it; `verticalUnit` ("m", "ft", "us-ft", …) overrides it, as
+ * `--vertical-unit` does. A unit assumed from the CRS is said once through `warn`.
  *
  * @example
  * ```ts
  * import { readDem } from "demgrad";
  * const dem = await readDem("dem.tif");
- * console.log(dem.width, dem.height, dem.nodata, dem.georef.crs.epsg);
+ * console.log(dem.width, dem.height, dem.verticalUnit.name, dem.georef.crs.epsg); // dem.data: metres, NaN = nodata
  * ```
  */
 export async function readDem(
   source: DemSource,
-  options: OpenOptions & { window?: Window } = {},
+  options: OpenOptions & { window?: Window; verticalUnit?: string } = {},
 ): Promise<Dem> {
   checkOpenOptions("readDem", source, options);
   checkWindowOption(options.window);
+  const override = verticalUnitOption(options.verticalUnit);
   const handle = await openDem(source, options);
   try {
     const window = options.window ?? { x: 0, y: 0, width: handle.width, height: handle.height };
     const { scale, offset } = handle;
-    let data: Float32Array | Float64Array;
-    if (scale === 1 && offset === 0) {
-      data = await handle.readWindow(window);
-    } else {
-      // Real units in float64, exactly as readRows (and so processDem and the CLI) computes them.
-      data = new Float64Array(window.width * window.height);
-      for (let row = 0; row < window.height; row += ROWS_PER_READ) {
-        const rows = Math.min(ROWS_PER_READ, window.height - row);
-        const part = await handle.readWindow({
-          x: window.x,
-          y: window.y + row,
-          width: window.width,
-          height: rows,
-        });
-        data.set(part, row * window.width);
-      }
-      toElevations(data, data.length, handle.nodata ?? Number.NaN, scale, offset);
+    const verticalUnit = override ?? handle.georef.verticalUnit;
+    const assumed = assumedVerticalUnitWarning(verticalUnit, false);
+    if (assumed) options.warn?.(assumed);
+    // Real units in float64 as readRows (and so processDem and the CLI) computes them, then metres.
+    const data = new Float64Array(window.width * window.height);
+    for (let row = 0; row < window.height; row += ROWS_PER_READ) {
+      const rows = Math.min(ROWS_PER_READ, window.height - row);
+      const part = await handle.readWindow({
+        x: window.x,
+        y: window.y + row,
+        width: window.width,
+        height: rows,
+      });
+      data.set(part, row * window.width);
     }
+    toElevations(data, data.length, handle.nodata ?? Number.NaN, scale, offset, verticalUnit.metres);
     const gt = handle.georef.geoTransform;
     // A window's georeferencing: its own size, the transform shifted to its top-left corner.
     const georef: Georef = options.window
       ? {
           ...handle.georef,
+          verticalUnit,
           width: window.width,
           height: window.height,
           geoTransform: gt && [
@@ -644,7 +685,7 @@ export async function readDem(
             gt[5],
           ],
         }
-      : handle.georef;
+      : { ...handle.georef, verticalUnit };
     return {
       width: window.width,
       height: window.height,
@@ -652,6 +693,7 @@ export async function readDem(
       nodata: handle.nodata,
       scale,
       offset,
+      verticalUnit,
       sampleType: handle.sampleType,
       georef,
       source: handle.source,

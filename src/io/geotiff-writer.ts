@@ -284,6 +284,16 @@ export async function createGeoTiffWriter(path: string, raw: RasterWriterOptions
   };
 }
 
+/** `values` with NaN replaced by `nodata` (a copy only when there is a NaN). */
+function nanAs(values: ArrayLike<number>, nodata: number): ArrayLike<number> {
+  let i = 0;
+  while (i < values.length && !Number.isNaN(values[i])) i++;
+  if (i === values.length) return values;
+  const copy = ArrayBuffer.isView(values) ? (values as unknown as SampleArray).slice() : Array.from(values);
+  for (; i < copy.length; i++) if (Number.isNaN(copy[i])) copy[i] = nodata;
+  return copy;
+}
+
 /** Copies `count` values from `source` at `from` into `target` at `to` (typed arrays convert natively). */
 function copyRow(source: ArrayLike<number>, from: number, count: number, target: SampleArray, to: number) {
   if (ArrayBuffer.isView(source)) {
@@ -295,13 +305,14 @@ function copyRow(source: ArrayLike<number>, from: number, count: number, target:
 
 /**
  * Writes a whole raster as a GeoTIFF (DESIGN §6). The sample type defaults to the array's: Float32 for a
- * Float32Array or plain array, Float64 for a Float64Array, the matching integer type for integer arrays.
+ * Float32Array or plain array, Float64 for a Float64Array, the matching integer type for integer arrays. With a
+ * numeric `nodata`, NaN cells are written as it (the library's convention: NaN in memory, −9999 in files).
  *
  * @example
  * ```ts
  * import { readDem, slope, terrainGradient, writeGeoTiff } from "demgrad";
  * const dem = await readDem("dem.tif");
- * const degrees = slope(terrainGradient(dem));
+ * const degrees = slope(terrainGradient(dem)); // NaN where undefined
  * await writeGeoTiff("slope.tif", { width: dem.width, height: dem.height, data: degrees }, { like: dem.georef, nodata: -9999 });
  * ```
  */
@@ -317,8 +328,11 @@ export async function writeGeoTiff(
     units?: string[] | undefined;
   } & Pick<RasterWriterOptions, "layout" | "overviews" | "overviewResampling" | "colour"> = {},
 ): Promise<void> {
-  const bands = raster.bands ?? (raster.data ? [raster.data] : []);
-  if (bands.length === 0) throw new UsageError("writeGeoTiff needs data or bands", { file: path });
+  const given = raster.bands ?? (raster.data ? [raster.data] : []);
+  if (given.length === 0) throw new UsageError("writeGeoTiff needs data or bands", { file: path });
+  const { nodata } = options;
+  const bands =
+    typeof nodata === "number" && !Number.isNaN(nodata) ? given.map((b) => nanAs(b, nodata)) : given;
   if (outputFormat(path) !== "geotiff") {
     throw new UsageError("writeGeoTiff writes GeoTIFF: use a .tif name (or writePng)", { file: path });
   }

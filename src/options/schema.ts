@@ -3,7 +3,7 @@
  * drives the commander definitions, the library's validation and the resolved option types. Products declare
  * their own options in the same form (src/products/); the common ones are in ./common.ts.
  */
-import { boolean, integer, listOf, type NumberRange, number, oneOf } from "../validate.js";
+import { boolean, integer, listOf, type NumberRange, nodataValue, number, oneOf } from "../validate.js";
 
 /** What a default may depend on: `--compat gdaldem` changes several. */
 export interface DefaultContext {
@@ -154,9 +154,7 @@ export function resolveOne(spec: OptionSpec, raw: unknown, context: DefaultConte
     case "count-or-auto":
       return value === "auto" ? value : integer(name, value, { min: 1 });
     case "nodata":
-      if (typeof value === "string" && value.trim().toLowerCase() === "nan") return Number.NaN;
-      if (typeof value === "number" && Number.isNaN(value)) return value;
-      return number(name, value);
+      return nodataValue(name, value);
   }
 }
 

@@ -59,10 +59,12 @@ export interface DerivativeContext {
   spacing: SpacingModel;
 }
 
-/** Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). */
+/**
+ * Everything the derivative kernels need for a whole DEM in memory (see memory-dem.ts). An assumed vertical unit is
+ * not said again: readDem, which applied it, said it.
+ */
 export function derivativeContext(dem: DemFacts, opts: ResolvedOptions): DerivativeContext {
   const { derivative, zMultiplier } = derivativeSettings(dem, opts);
-  warnAssumedVerticalUnit(dem, opts);
   // The whole DEM is one strip.
   const stripRows = dem.georef.height;
   const spacing = planSpacing({ spacingFrame: { georef: dem.georef }, options: opts, stripRows }, opts.warn);

@@ -9,10 +9,12 @@ import { COMMON_OPTIONS, type CommonResolved } from "../options/common.js";
 import { type RawOptionsOf, resolveAll } from "../options/schema.js";
 import {
   PRODUCT_OPTIONS,
+  type Product,
   type ProductsRaw,
   type ProductsResolved,
   productDefinition,
 } from "../products/registry.js";
+import { fromElevationsAlone } from "../products/types.js";
 import { integer } from "../validate.js";
 
 /** Options of library calls that have no command-line flag. */
@@ -69,8 +71,8 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     ...products,
     compat,
     trueNorth: north === "true",
-    // gdaldem's border cells are nodata.
-    edges: compat ? false : common.edges,
+    // gdaldem's border cells are nodata unless -compute_edges.
+    edges: compat ? common.computeEdges : common.edges,
     xscale: common.xscale ?? scale,
     yscale: common.yscale ?? scale,
     stripRows: defined(raw.stripRows) ? integer("strip rows", raw.stripRows, { min: 1 }) : undefined,
@@ -78,6 +80,39 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     signal: raw.signal,
     warn: raw.warn ?? warnToStderr,
   };
+}
+
+/**
+ * `--no-edges` with the gradient method is refused unless a requested product honours it (one made from the
+ * elevations alone: TRI, TPI, roughness): the gradient method always computes border cells.
+ */
+export function refuseUnusedNoEdges(opts: ResolvedOptions, products: readonly Product[]): void {
+  if (opts.edges || opts.compat || opts.method !== "gradient") return;
+  if (products.some((p) => fromElevationsAlone(productDefinition(p).needs(opts)))) return;
+  throw new UsageError(
+    "--no-edges applies to --method horn or zevenbergen-thorne (or to tri, tpi, roughness): the gradient method always computes border cells",
+  );
+}
+
+/**
+ * Says once when a flag that shapes the derivatives is given but no requested product uses them (TRI, TPI and
+ * roughness are made from the elevations alone).
+ */
+export function warnUnusedDerivativeFlags(
+  raw: ProcessOptions,
+  opts: ResolvedOptions,
+  products: readonly Product[],
+): void {
+  if (products.some((p) => !fromElevationsAlone(productDefinition(p).needs(opts)))) return;
+  const unused = [
+    defined(raw.zFactor) && opts.zFactor !== 1 ? "-z/--zfactor" : "",
+    defined(raw.method) ? "--method" : "",
+    defined(raw.spacing) ? "--spacing" : "",
+  ].filter(Boolean);
+  if (unused.length > 0)
+    opts.warn(
+      `${unused.join(", ")} not used: ${products.join(", ")} ${products.length > 1 ? "are" : "is"} made from the elevations alone`,
+    );
 }
 
 /**
@@ -98,11 +133,8 @@ function refuseContradictions(
       `--north true contradicts ${gdaldemNorth}: nominal pixel sizes carry no meridian convergence, so aspect is from grid north`,
     );
   }
-  if (raw.edges === false && resolved.method === "gradient" && !resolved.compat) {
-    throw new UsageError(
-      "--no-edges applies to --method horn or zevenbergen-thorne: the gradient method always computes border cells",
-    );
-  }
+  if (raw.edges === false && raw.computeEdges === true)
+    throw new UsageError("--no-edges contradicts --compute-edges");
   if (defined(raw.edgeOrder) && resolved.method !== "gradient") {
     throw new UsageError(
       `--edge-order applies to --method gradient only, not to --method ${resolved.method}`,

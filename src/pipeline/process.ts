@@ -22,7 +22,9 @@ import {
   type ProcessOptions,
   type ResolvedOptions,
   refuseUnsupportedMethods,
+  refuseUnusedNoEdges,
   resolveOptions,
+  warnUnusedDerivativeFlags,
 } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
@@ -85,6 +87,8 @@ export async function processPart(
   if (wanted.length === 0) throw new UsageError("no output requested");
   refuseUnsupportedMethods(wanted, opts, options);
   checkOutputs(input, outputs, wanted);
+  refuseUnusedNoEdges(opts, wanted);
+  warnUnusedDerivativeFlags(options, opts, wanted);
   throwIfAborted(opts.signal);
 
   const ownsHandle = !isHandle(input);

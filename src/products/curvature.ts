@@ -13,7 +13,7 @@ import { defineProduct, FLOAT_NODATA } from "./types.js";
 
 export default defineProduct({
   name: "curvature",
-  order: 70,
+  order: 90,
   description:
     "write curvatures in 1/m (Florinsky's, convex positive; gaussian in 1/m^2), one Float32 band per --type, " +
     "nodata -9999; --method gradient (default) or zevenbergen-thorne",
@@ -38,7 +38,12 @@ export default defineProduct({
     only: ["gradient", "zevenbergen-thorne"],
     reason: "Horn's 3×3 fit has no second derivatives",
   },
-  needs: () => ({ gradient: false, gridGradient: false, elevationHalo: SECOND_DERIVATIVE_HALO }),
+  needs: () => ({
+    gradient: false,
+    gridGradient: false,
+    elevationHalo: SECOND_DERIVATIVE_HALO,
+    ownDerivatives: true,
+  }),
   output: (o) => ({
     sampleType: "Float32",
     bands: o.curvatureType.length,
@@ -51,11 +56,13 @@ export default defineProduct({
   kernel(o, spacing) {
     const types = o.curvatureType;
     const method = o.method === "zevenbergen-thorne" ? "zevenbergen-thorne" : "gradient";
+    // The gradient method always computes border cells (--no-edges is Zevenbergen–Thorne's, as for the gradient).
+    const edges = method === "gradient" || o.edges;
     // The rows' geometry, kept from one strip to the next on this thread.
     let metric: GridMetric | undefined;
     return ({ elevations }, alloc, workspace) => {
       const { strip, firstRow, rows, x, width, xSign, ySign, zMultiplier } = elevations;
-      const options = { method, edges: o.edges, spacing, xSign, ySign } as const;
+      const options = { method, edges, spacing, xSign, ySign } as const;
       metric ??= secondDerivativeMetric(strip, options);
       const derivatives = computeSecondDerivatives(
         strip,

@@ -51,6 +51,16 @@ export interface ProductNeeds {
   gridGradient: boolean;
   /** Rows (and columns) of elevations the product reads around each cell it produces (default 0). At most 2. */
   elevationHalo?: number;
+  /**
+   * It differentiates the elevations itself (curvature's second derivatives), so the derivative options (--method,
+   * --spacing, -z) shape it although it needs no gradient (default false).
+   */
+  ownDerivatives?: boolean;
+}
+
+/** Made from the elevations alone (TRI, TPI, roughness): neither the gradient nor derivatives of its own. */
+export function fromElevationsAlone(needs: ProductNeeds): boolean {
+  return needs.gradient === false && needs.ownDerivatives !== true;
 }
 
 /** Output arrays from the thread's pool (reused once written). */

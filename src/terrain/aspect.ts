@@ -1,5 +1,5 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
-import { boolean, invalid, number, outputArray } from "../validate.js";
+import { boolean, invalid, nodataValue, outputArray } from "../validate.js";
 import { arctan2 } from "./atan.js";
 import { type GradientLike, gradientArgument } from "./slope.js";
 
@@ -8,11 +8,13 @@ export interface AspectOptions {
   trigonometric?: boolean;
   /** Flat cells get 0 instead of nodata (gdaldem's -zero_for_flat). */
   zeroForFlat?: boolean;
-  /** Output value where the gradient is undefined or flat (default −9999). */
+  /** Output value where the gradient is undefined or flat: NaN by default (files hold −9999: pass that to match). */
   nodata?: number;
   /**
-   * Per cell, the compass bearing (radians) of the gradient's +y axis, for components along a grid's axes: gives
-   * true-north aspect. Omitted: the gradient's own +y (true north for terrainGradient's east/north components).
+   * Per cell, the compass bearing (radians, clockwise from true north) of the gradient's +y axis. Omitted: the
+   * gradient's own +y is taken as north, which is true north for terrainGradient's east/north components. For
+   * components along a grid's axes, pass the bearing of grid north (`spacingModel(georef).gridNorthBearing`) to get
+   * true-north aspect; for grid-north aspect from east/north components, pass those bearings negated.
    */
   northBearing?: ArrayLike<number> | undefined;
 }
@@ -28,7 +30,7 @@ const DEGREES = 180 / Math.PI;
  * @example
  * ```ts
  * validateAspectOptions({ trigonometric: "true" });
- * // { trigonometric: true, zeroForFlat: false, nodata: -9999, northBearing: undefined }
+ * // { trigonometric: true, zeroForFlat: false, nodata: NaN, northBearing: undefined }
  * ```
  */
 export function validateAspectOptions(
@@ -43,15 +45,16 @@ export function validateAspectOptions(
   return {
     trigonometric: boolean("trigonometric", raw.trigonometric ?? false),
     zeroForFlat: boolean("zeroForFlat", raw.zeroForFlat ?? false),
-    nodata: number("nodata", raw.nodata ?? -9999),
+    nodata: nodataValue("nodata", raw.nodata ?? Number.NaN),
     northBearing: bearing as ArrayLike<number> | undefined,
   };
 }
 
 /**
- * Aspect in degrees, 0 ≤ a < 360: `atan2(−dzdx, −dzdy)` plus the bearing of grid north where given; or, with
- * `trigonometric`, 90° minus that (counter-clockwise from east). Flat cells → `nodata`, or 0 with `zeroForFlat`.
- * Written into `out` when given (a Float32Array as long as the gradient).
+ * Aspect in degrees, 0 ≤ a < 360: `atan2(−dzdx, −dzdy)` plus `northBearing` where given — from true north for
+ * terrainGradient's east/north components, as the CLI's default — or, with `trigonometric`, 90° minus that
+ * (counter-clockwise from east). Flat and undefined cells → `nodata` (NaN by default), flat ones 0 with
+ * `zeroForFlat`. Written into `out` when given (a Float32Array as long as the gradient).
  *
  * @example
  * ```ts

@@ -157,8 +157,8 @@ function norm2pi(a: number): number {
 }
 
 /**
- * Shaded relief of every cell (Uint8Array 1..255, 0 where the gradient is undefined), written into `out` when
- * given (a Uint8Array as long as the gradient).
+ * Shaded relief of every cell (Uint8Array 1..255, 0 where the gradient is undefined: a Byte image has no NaN, so
+ * 0 is its nodata in memory as in files), written into `out` when given (a Uint8Array as long as the gradient).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /** Slope from the gradient: atan(|∇z|) in degrees, or 100·|∇z| percent (DESIGN §2). */
 import { UsageError } from "../errors.js";
-import { invalid, number, oneOf, outputArray } from "../validate.js";
+import { invalid, nodataValue, oneOf, outputArray } from "../validate.js";
 import { atanOfNonNegative } from "./atan.js";
 
 /** dz/dx (east) and dz/dy (north) per cell, NaN = nodata: what every product reads. */
@@ -36,7 +36,10 @@ export function gradientArgument(grad: unknown): GradientLike {
 export interface SlopeOptions {
   /** "degree" (default) or "percent". */
   unit?: "degree" | "percent";
-  /** Output value where the gradient is undefined (default −9999). */
+  /**
+   * Output value where the gradient is undefined: NaN by default, the library's in-memory convention (files hold
+   * −9999: pass that to write the array as the CLI's slope files are).
+   */
   nodata?: number;
 }
 
@@ -47,19 +50,19 @@ const DEGREES = 180 / Math.PI;
  *
  * @example
  * ```ts
- * validateSlopeOptions({ unit: "percent" }); // { unit: "percent", nodata: -9999 }
+ * validateSlopeOptions({ unit: "percent" }); // { unit: "percent", nodata: NaN }
  * validateSlopeOptions({ unit: "grad" }); // throws UsageError: Expected one of degree, percent for unit …
  * ```
  */
 export function validateSlopeOptions(raw: { unit?: unknown; nodata?: unknown } = {}): Required<SlopeOptions> {
   return {
     unit: oneOf("unit", raw.unit ?? "degree", ["degree", "percent"]),
-    nodata: number("nodata", raw.nodata ?? -9999),
+    nodata: nodataValue("nodata", raw.nodata ?? Number.NaN),
   };
 }
 
 /**
- * Slope of every cell (Float32Array); `nodata` (default −9999) where the gradient is undefined. Written into `out`
+ * Slope of every cell (Float32Array); `nodata` (default NaN) where the gradient is undefined. Written into `out`
  * when given (a Float32Array as long as the gradient), so a caller streaming strips can reuse one buffer.
  *
  * @example

@@ -17,7 +17,12 @@ import type { SampleType } from "../io/sample-types.js";
 import { expandInputs } from "../pipeline/batch.js";
 import { derivativeSettings } from "../pipeline/derivative-plan.js";
 import { buildMosaics, openSeamless } from "../pipeline/mosaic.js";
-import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "../pipeline/options.js";
+import {
+  type ProcessOptions,
+  type ResolvedOptions,
+  refuseUnusedNoEdges,
+  resolveOptions,
+} from "../pipeline/options.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileFormat } from "./encode.js";
 import {
@@ -101,8 +106,15 @@ function resolveTilesOptions(options: TilesOptions): Resolved {
     jobs: integer("jobs", jobs ?? availableParallelism(), { min: 1, max: 256 }),
     resume: resume === true,
     // Slope tiles are coloured by degrees, whatever --unit says.
-    terrain: { ...resolveOptions(terrain), unit: "degree" },
+    terrain: { ...terrainOptions(terrain), unit: "degree" },
   };
+}
+
+/** The terrain options, with `--no-edges` refused where no tile product uses it (tiles shade from the gradient). */
+function terrainOptions(raw: ProcessOptions): ResolvedOptions {
+  const resolved = resolveOptions(raw);
+  refuseUnusedNoEdges(resolved, []);
+  return resolved;
 }
 
 /** Opens one DEM, or many tiles of one grid as a single mosaic (the seamless batch machinery). */

@@ -165,7 +165,11 @@ test("contradictory or ignored flags are refused before any work, naming both (e
   for (const [flags, message] of [
     [["--north", "true", "--compat", "gdaldem"], /^demgrad: --north true contradicts --compat gdaldem: /],
     [["--north", "true", "--spacing", "nominal"], /^demgrad: --north true contradicts --spacing nominal: /],
-    [["--no-edges"], /^demgrad: --no-edges applies to --method horn or zevenbergen-thorne: /],
+    [
+      ["--no-edges"],
+      /^demgrad: --no-edges applies to --method horn or zevenbergen-thorne \(or to tri, tpi, roughness\): /,
+    ],
+    [["--no-edges", "--compute-edges"], /^demgrad: --no-edges contradicts --compute-edges$/m],
     [
       ["--method", "horn", "--edge-order", "2"],
       /^demgrad: --edge-order applies to --method gradient only, not to --method horn$/m,
@@ -186,6 +190,19 @@ test("contradictory or ignored flags are refused before any work, naming both (e
     assert.equal(status, 0, `${flags.join(" ")}: ${stderr}`);
     rmSync(out, { force: true });
   }
+  // --no-edges with the default method is used by the products made from the elevations alone.
+  const out = `${tmpdir()}/demgrad-usage-tri-${process.pid}.tif`;
+  const tri = demgrad(["tri", dem, out, "-q", "--no-edges"]);
+  assert.equal(tri.status, 0, tri.stderr);
+  rmSync(out, { force: true });
+  // Derivative flags on a product made from the elevations alone: one warning line, and the run goes on.
+  const unused = demgrad(["tri", dem, out, "-q", "-z", "2", "--method", "horn"]);
+  assert.equal(unused.status, 0, unused.stderr);
+  assert.equal(
+    unused.stderr.trim(),
+    "demgrad: warning: -z/--zfactor, --method not used: tri is made from the elevations alone",
+  );
+  rmSync(out, { force: true });
 });
 
 test("--help names the default method and how it differs from gdaldem's", () => {

@@ -11,6 +11,9 @@ export const COMMANDS = [
   "hillshade",
   "northness",
   "eastness",
+  "tri",
+  "tpi",
+  "roughness",
   "curvature",
   "terrain",
   "batch",
@@ -46,6 +49,13 @@ const EXAMPLES = {
     "demgrad northness samples/alps-utm32.tif out/northness-weighted.tif --weighted   # times sin(slope)",
   ],
   eastness: ["demgrad eastness samples/alps-utm32.tif out/eastness.tif --weighted"],
+  tri: [
+    "demgrad tri samples/alps-utm32.tif out/tri.tif       # Riley's TRI in metres",
+    "demgrad tri bathymetry.tif tri.tif --tri-method wilson",
+    "demgrad tri dem.tif tri.tif --compat gdaldem         # gdaldem TRI's values (identical on the samples)",
+  ],
+  tpi: ["demgrad tpi samples/alps-utm32.tif out/tpi.tif"],
+  roughness: ["demgrad roughness samples/alps-utm32.tif out/roughness.tif"],
   curvature: [
     "demgrad curvature samples/alps-utm32.tif out/profile.tif                       # profile curvature, 1/m",
     "demgrad curvature samples/alps-wgs84.tif out/curvatures.tif --type mean,gaussian,minimal,maximal",

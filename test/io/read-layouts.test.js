@@ -99,6 +99,6 @@ test("big-endian predictor 3 written from the TIFF specification: GDAL and demgr
     } else t.diagnostic("gdal-bin not installed: GDAL's side not checked");
     const dem = await readDem(file);
     assert.equal(dem.sampleType, Type === Float32Array ? "Float32" : "Float64");
-    assert.deepEqual(dem.data, values);
+    assert.deepEqual(dem.data, Float64Array.from(values));
   }
 });

@@ -64,9 +64,9 @@ function assertSameArray(actual, expected, what) {
 
 /**
  * Checks demgrad's reading of band `band` of `file` against GDAL: size, band count, data type, nodata,
- * geotransform, CRS code, band unit, scale/offset, block layout, every stored value (`readDem`), min/max, and the
+ * geotransform, CRS code, band unit, scale/offset, block layout, every stored value (`readWindow`), min/max, the
  * float64 elevations of `readRows` read in uneven strips from the bottom up (nodata → NaN, scale/offset applied,
- * compared with GDAL's own `-unscale` output). Returns the (closed) handle for further checks of its metadata.
+ * compared with GDAL's own `-unscale` output), and `readDem`'s: the same in metres. Returns the (closed) handle for further checks of its metadata.
  */
 export async function checkAgainstGdal(dir, file, band = 1) {
   const info = gdalInfo(file, "-mm");
@@ -118,14 +118,12 @@ export async function checkAgainstGdal(dir, file, band = 1) {
     const expected = Float64Array.from(stored, (v, i) =>
       sameValue(v, handle.nodata) || Number.isNaN(v) ? Number.NaN : unscaled[i],
     );
-    // readDem: the stored values as they are, or with a scale/offset real units (nodata NaN).
+    // readDem: those elevations in metres (the file's vertical unit applied), nodata NaN.
     const dem = await readDem(file, { band, warn: () => {} });
     assert.deepEqual([dem.scale, dem.offset], [handle.scale, handle.offset], "readDem scale and offset");
-    assertSameArray(
-      dem.data,
-      scaled ? expected : stored,
-      scaled ? "readDem real units" : "readDem stored values",
-    );
+    assert.deepEqual(dem.verticalUnit, handle.georef.verticalUnit, "readDem vertical unit");
+    const metres = dem.verticalUnit.metres;
+    assertSameArray(dem.data, metres === 1 ? expected : expected.map((v) => v * metres), "readDem metres");
     const strip = 37;
     const rows = new Float64Array(handle.width * handle.height);
     for (let first = Math.floor((handle.height - 1) / strip) * strip; first >= 0; first -= strip) {

@@ -136,10 +136,11 @@ describe("untagged elevations on a US-foot CRS (EPSG:2284)", async () => {
     assert.equal(json.verticalUnit.source, "crs-linear-unit");
   });
 
-  test("the library warns once too, and converts", async () => {
+  test("the library warns once too (readDem, which converts to metres), and terrainGradient does not again", async () => {
     const warnings = [];
-    const dem = await readDem(feet);
-    const grad = terrainGradient(dem, { warn: (m) => warnings.push(m) });
+    const warn = (m) => warnings.push(m);
+    const dem = await readDem(feet, { warn });
+    const grad = terrainGradient(dem, { warn });
     const i = 10 * width + 10;
     const slope = (Math.atan(Math.hypot(grad.dzdx[i], grad.dzdy[i])) * 180) / Math.PI;
     assert.ok(Math.abs(slope - TRUE_SLOPE) < TOLERANCE, `slope ${slope}°`);

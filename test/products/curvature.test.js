@@ -285,6 +285,23 @@ test("elevations in feet are converted before the curvatures (which are not line
   }
 });
 
+test("the derivative options shape curvature although it needs no gradient: no 'not used' warning", async () => {
+  const warnings = [];
+  const out = `${dir}/flags.tif`;
+  const options = {
+    method: "zevenbergen-thorne",
+    spacing: "ground",
+    zFactor: 2,
+    warn: (w) => warnings.push(w),
+  };
+  await processDem(`${FIXTURES}utm.f32.tif`, { curvature: out }, options);
+  assert.deepEqual(warnings, []);
+  // -z 2 doubles the elevations: the curvatures of a steeper surface, not twice these.
+  const doubled = (await readBands(out))[0];
+  const plain = (await curvatures(`${FIXTURES}utm.f32.tif`, { method: "zevenbergen-thorne" }))[0];
+  assert.ok(doubled.some((v, i) => Math.abs(v - 2 * plain[i]) > 1e-3 * Math.abs(v)));
+});
+
 describe("the command, terrain, batch and the library", () => {
   const dem = `${FIXTURES}mercator.f32.tif`;
 
@@ -382,6 +399,10 @@ describe("the command, terrain, batch and the library", () => {
     assert.throws(() => readFileSync(`${dir}/s-never.tif`));
     await assert.rejects(processDem(dem, { curvature: out }, { curvatureType: [] }), UsageError);
     await assert.rejects(processDem(dem, { curvature: out }, { curvatureType: ["mean", 3] }), UsageError);
+    // The gradient method always computes border cells: --no-edges is Zevenbergen–Thorne's.
+    const noEdges = demgrad(["curvature", dem, out, "--no-edges", "-q"]);
+    assert.equal(noEdges.status, 2);
+    assert.match(noEdges.stderr, /--no-edges applies to --method horn or zevenbergen-thorne/);
     // gdaldem's spacing with Zevenbergen–Thorne is a valid request.
     const zt = demgrad([
       "curvature",

@@ -8,11 +8,11 @@ import { slope, validateSlopeOptions } from "../../dist/terrain/slope.js";
 
 const usage = (message) => (e) => e instanceof UsageError && e.message === message;
 
-test("slope in degrees and percent; nodata where the gradient is undefined", () => {
+test("slope in degrees and percent; NaN (or the nodata asked for) where the gradient is undefined", () => {
   const grad = { dzdx: [0.3, 0, Number.NaN, 1], dzdy: [0.4, 0, 1, Number.NaN] };
   const deg = slope(grad);
   assert.equal(deg[0], Math.fround((Math.atan(0.5) * 180) / Math.PI));
-  assert.deepEqual([...deg.slice(1)], [0, -9999, -9999]);
+  assert.deepEqual([...deg.slice(1)], [0, Number.NaN, Number.NaN]);
   assert.deepEqual([...slope(grad, { unit: "percent", nodata: -1 })], [50, 0, -1, -1]);
 });
 
@@ -26,9 +26,12 @@ test("gdaldem's measured plane (dz/dx 0.3, dz/dy 0.2): slope 19.827°, aspect 23
 test("aspect faces downhill, clockwise from north; trigonometric, flat and true-north variants", () => {
   // Rising to the east faces west; rising to the north faces south.
   const grad = { dzdx: [1, 0, -1, 0, 0, 1, Number.NaN], dzdy: [0, 1, 0, -1, 0, 1, 0] };
-  assert.deepEqual([...aspect(grad)], [270, 180, 90, 0, -9999, 225, -9999]);
+  assert.deepEqual([...aspect(grad)], [270, 180, 90, 0, Number.NaN, 225, Number.NaN]);
   assert.ok(Object.is(aspect(grad)[3], 0), "due north is +0, not −0");
-  assert.deepEqual([...aspect(grad, { trigonometric: true })], [180, 270, 0, 90, -9999, 225, -9999]);
+  assert.deepEqual(
+    [...aspect(grad, { trigonometric: true, nodata: -9999 })],
+    [180, 270, 0, 90, -9999, 225, -9999],
+  );
   assert.deepEqual([...aspect(grad, { zeroForFlat: true, nodata: -1 })], [270, 180, 90, 0, 0, 225, -1]);
   // Grid north 3° east of true north: a bearing measured on the grid grows by 3° (and wraps past 360).
   const bearing = new Float64Array(7).fill((3 * Math.PI) / 180);
@@ -71,11 +74,11 @@ test("hillshade: flat is 1 + 254·sin(altitude), nodata is 0, slopes facing the 
 });
 
 test("option validation: defaults, normalised azimuth, and one kind of message for bad values", () => {
-  assert.deepEqual(validateSlopeOptions(), { unit: "degree", nodata: -9999 });
+  assert.deepEqual(validateSlopeOptions(), { unit: "degree", nodata: Number.NaN });
   assert.deepEqual(validateAspectOptions({ trigonometric: "true" }), {
     trigonometric: true,
     zeroForFlat: false,
-    nodata: -9999,
+    nodata: Number.NaN,
     northBearing: undefined,
   });
   assert.deepEqual(validateHillshadeOptions({ azimuth: -45, altitude: "30" }), {

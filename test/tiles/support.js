@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { readDem } from "../../dist/index.js";
+import { openDem } from "../../dist/index.js";
 import { tileBounds } from "../../dist/tiles/mercator.js";
 
 /** A tile image's pixels: { data: Uint8Array, channels, width, height }. */
@@ -63,9 +63,15 @@ export function warpToTile(z, x, y, size) {
   ];
 }
 
-/** A GeoTIFF's first band as { data, width, height, nodata }. */
+/** A GeoTIFF's first band as stored (nodata kept, no unit applied): { data, width, height, nodata }. */
 export async function readRaster(path) {
-  return readDem(path);
+  const handle = await openDem(path);
+  try {
+    const { width, height, nodata } = handle;
+    return { data: await handle.readWindow({ x: 0, y: 0, width, height }), width, height, nodata };
+  } finally {
+    await handle.close();
+  }
 }
 
 export function quantile(sorted, q) {
