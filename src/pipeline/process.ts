@@ -18,6 +18,7 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
+import { type ElevationRange, elevationRange } from "./elevation-range.js";
 import { type ProcessOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { type StripResult, type StripRunner, stripRunner } from "./strip-pool.js";
 import {
@@ -37,6 +38,8 @@ export interface OutputPart {
   crop: { x: number; y: number; width: number; height: number };
   georef: Georef;
   spacingFrame: SpacingFrame;
+  /** The mosaic's elevation range, for products that need one (a tile's own range would colour it differently). */
+  elevationRange?: ElevationRange | undefined;
 }
 
 /** What a run did. */
@@ -94,6 +97,13 @@ export async function processPart(
     // Built here first so that georeferencing problems and warnings surface once, before any output exists.
     const spacing = planSpacing(plan, opts.warn);
     warnAssumedVerticalUnit(dem, opts);
+    if (wanted.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
+      plan.dem.range = part?.elevationRange ?? (await elevationRange(dem, stripRows, opts.signal));
+    }
+    const warnings = new Set(
+      wanted.flatMap((p) => productDefinition(p).warnings?.(plan.options, plan.dem) ?? []),
+    );
+    for (const warning of warnings) opts.warn(warning);
     const sinks = await openWriters(
       { ...crop, georef: part?.georef ?? dem.georef },
       outputs,
@@ -160,7 +170,7 @@ function stripPlan(
   crop: { x: number; width: number },
   spacingFrame: SpacingFrame,
   stripRows: number,
-): StripPlan {
+): Required<StripPlan> {
   // The caller's functions stay on this thread.
   const { onProgress, signal, warn, ...options } = opts;
   const settings = derivativeSettings(dem, opts);
@@ -173,6 +183,8 @@ function stripPlan(
     spacingFrame,
     stripRows,
     ...settings,
+    spacingUnused: products.every((p) => productDefinition(p).needs(options).gradient === false),
+    dem: { nodata: dem.nodata, unitMetres: settings.unitMetres, range: undefined },
     options,
   };
 }
