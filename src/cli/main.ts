@@ -202,6 +202,8 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()
+    // Each command as its usage line shows it (a product's optional files come before its required output).
+    .configureHelp({ subcommandTerm: (command) => `${command.name()} ${command.usage()}`.trimEnd() })
     .addHelpText("after", EXAMPLES);
 
   program
@@ -227,7 +229,8 @@ export function buildProgram(): Command {
     const raw = opts as RawOptions;
     const outputs: ProductOutputs = {};
     for (const name of PRODUCT_NAMES) {
-      if (typeof raw[name] === "string") outputs[name] = raw[name] as string;
+      const file = raw[attributeName(`--${name}`)];
+      if (typeof file === "string") outputs[name] = file;
     }
     if (Object.keys(outputs).length === 0) {
       throw new UsageError(`terrain needs at least one of ${PRODUCT_NAMES.map((p) => `--${p}`).join(", ")}`);
