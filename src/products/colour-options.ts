@@ -91,7 +91,7 @@ export function colourSetup(o: ColourOptions, dem: DemContext): ColourReliefOpti
 /** gdaldem's warning: an `nv` entry means nothing on a DEM without nodata. */
 export function colourWarnings(o: ColourOptions, dem: DemContext): string[] {
   return o.colorFile && usesNodata(o.colorFile) && dem.nodata === undefined
-    ? ["the colour table's nv entry is ignored: the DEM has no nodata value"]
+    ? ["the colour table's nodata entry (nv) is ignored: the DEM has no nodata value"]
     : [];
 }
 

@@ -36,7 +36,7 @@ export default defineProduct({
       flags: "--hillshade-variant <name>",
       help: "relief: the hillshade's variant",
       choices: HILLSHADE_VARIANTS,
-      default: "multidirectional",
+      default: "combined",
     },
   ],
   // The hillshade's light is relative to the map, as hillshade's.

@@ -91,18 +91,24 @@ const SPECIAL_NUMBERS: Record<string, number> = {
 /** A line's problem, as `line N: what`. */
 class LineError extends Error {}
 
+/** A token as messages quote it: cut short, so a line of garbage gives a short message. */
+function quoted(token: string): string {
+  return `"${token.length > 40 ? `${token.slice(0, 39)}…` : token}"`;
+}
+
 /** An elevation: a decimal number, `inf`/`-inf` (QGIS's open last class) or `nan` (NaN cells). */
 function elevation(token: string): number {
   const special = SPECIAL_NUMBERS[token.toLowerCase()];
   if (special !== undefined) return special;
-  if (!DECIMAL.test(token)) throw new LineError(`"${token}" is not an elevation`);
+  if (!DECIMAL.test(token)) throw new LineError(`${quoted(token)} is not an elevation`);
   return Number(token);
 }
 
 /** A colour component 0–255; decimals are cut as gdaldem's atoi cuts them (`127.9` is 127). */
 function component(token: string, what: string): number {
   const value = /^[+-]?\d+(?:\.\d*)?$/.test(token) ? Math.trunc(Number(token)) : Number.NaN;
-  if (!(value >= 0 && value <= 255)) throw new LineError(`${what} "${token}" is not a whole number 0–255`);
+  if (!(value >= 0 && value <= 255))
+    throw new LineError(`${what} ${quoted(token)} is not a whole number 0–255`);
   return value;
 }
 
@@ -110,7 +116,8 @@ function stopOf(token: string): ColourStop {
   if (token.toLowerCase() === "nv") return { kind: "nodata" };
   if (token.length > 1 && token.endsWith("%")) {
     const percent = elevation(token.slice(0, -1));
-    if (!(percent >= 0 && percent <= 100)) throw new LineError(`percentage "${token}" is not within 0–100 %`);
+    if (!(percent >= 0 && percent <= 100))
+      throw new LineError(`percentage ${quoted(token)} is not within 0–100 %`);
     return { kind: "percent", percent };
   }
   return { kind: "value", value: elevation(token) };
@@ -120,7 +127,7 @@ function namedColour(token: string): [number, number, number] {
   const fractions = NAMED_COLOURS[token.toLowerCase()];
   if (!fractions) {
     throw new LineError(
-      `"${token}" is neither R G B values nor a colour name (${COLOUR_NAMES.filter((n) => n !== "gray").join(", ")})`,
+      `${quoted(token)} is neither R G B values nor a colour name (${COLOUR_NAMES.filter((n) => n !== "gray").join(", ")})`,
     );
   }
   return fractions.map((f) => Math.trunc(255 * f)) as [number, number, number];
@@ -206,7 +213,7 @@ export function parseColourTable(text: string, name: string): ColourTable {
       if (qgis) {
         selection = QGIS_INTERPOLATION[qgis[1]!.toUpperCase()];
         if (!selection)
-          throw new LineError(`unknown interpolation "${qgis[1]}" (INTERPOLATED, DISCRETE or EXACT)`);
+          throw new LineError(`unknown interpolation ${quoted(qgis[1]!)} (INTERPOLATED, DISCRETE or EXACT)`);
         continue;
       }
       // GMT annotations start at ";".
