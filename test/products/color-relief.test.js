@@ -367,6 +367,21 @@ describe("gdaldem's rules on small rasters", { skip: NO_GDAL }, () => {
     }
   });
 
+  test("percentages of the file's stored statistics when it has them, stale or not (as gdaldem)", async () => {
+    const dem = await row("stats.tif", [100, 125, 150, 175, 200], undefined);
+    const edit = spawnSync("gdal_edit.py", ["-setstats", "0", "1000", "500", "100", dem], { env: GDAL_ENV });
+    assert.equal(edit.status, 0, String(edit.stderr));
+    const file = `${dir}/stats.txt`;
+    writeFileSync(file, "0% 0 0 0\n100% 250 250 250\n");
+    const expected = `${dir}/stats.gdal.tif`;
+    gdaldem(dem, file, expected);
+    const out = `${dir}/stats-out.tif`;
+    await processDem(dem, { "color-relief": out }, { colorFile: file, warn: () => {} });
+    const [red] = await readBands(out);
+    assert.deepEqual(Array.from(red), [25, 31, 37, 44, 50]);
+    assertSameColours(await readBands(out), await readBands(expected), "stored statistics");
+  });
+
   test("exact entries: every entry's value takes its colour (gdaldem 3.6 colours only the first's)", async () => {
     const dem = await row("exact.tif", [0, 50, 100, 150, 200, 75], undefined);
     const file = `${dir}/exact.txt`;
