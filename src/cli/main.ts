@@ -202,8 +202,12 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()
-    // Each command as its usage line shows it (a product's optional files come before its required output).
-    .configureHelp({ subcommandTerm: (command) => `${command.name()} ${command.usage()}`.trimEnd() })
+    // Each command as its usage line shows it (a product's optional files come before its required output), the
+    // descriptions still wrapped beside those longer terms.
+    .configureHelp({
+      subcommandTerm: (command) => `${command.name()} ${command.usage()}`.trimEnd(),
+      minWidthToWrap: 24,
+    })
     .addHelpText("after", EXAMPLES);
 
   program

@@ -25,7 +25,7 @@ export default defineProduct({
   options: COLOUR_OPTIONS,
   arguments: [COLOUR_FILE_ARGUMENT],
   needs: (o) => ({ gradient: false, gridGradient: false, elevationRange: needsRange(o) }),
-  output: colourOutput,
+  output: (o) => colourOutput(o, "nearest"),
   warnings: colourWarnings,
   kernel(o, _spacing, dem) {
     const colours = colourSetup(o, dem);

@@ -95,15 +95,18 @@ export function colourWarnings(o: ColourOptions, dem: DemContext): string[] {
     : [];
 }
 
-/** RGB, or RGBA with --alpha: Byte bands without nodata (nodata cells take the table's colour, as in gdaldem). */
-export function colourOutput(o: ColourOptions): OutputSpec {
+/**
+ * RGB, or RGBA with --alpha: Byte bands without nodata (nodata cells take the table's colour, as in gdaldem).
+ * Overviews: a table's colours stay colours that occur (`nearest`); a shaded picture is averaged.
+ */
+export function colourOutput(o: ColourOptions, overviewResampling: "nearest" | "average"): OutputSpec {
   return {
     sampleType: "Byte",
     bands: o.alpha ? 4 : 3,
     colour: o.alpha ? "rgba" : "rgb",
     nodata: undefined,
     bandDescriptions: o.alpha ? ["red", "green", "blue", "alpha"] : ["red", "green", "blue"],
-    overviewResampling: "average",
+    overviewResampling,
   };
 }
 

@@ -41,7 +41,7 @@ export default defineProduct({
   ],
   // The hillshade's light is relative to the map, as hillshade's.
   needs: (o) => ({ gridGradient: true, elevationRange: needsRange(o) }),
-  output: colourOutput,
+  output: (o) => colourOutput(o, "average"),
   warnings: colourWarnings,
   kernel(o, spacing, dem) {
     const colours = colourSetup(o, dem);
