@@ -3,7 +3,18 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/demgrad.js", import.meta.url));
-export const COMMANDS = ["info", "gradient", "slope", "aspect", "hillshade", "terrain", "batch", "tiles"];
+export const COMMANDS = [
+  "info",
+  "gradient",
+  "slope",
+  "aspect",
+  "hillshade",
+  "color-relief",
+  "relief",
+  "terrain",
+  "batch",
+  "tiles",
+];
 
 const help = (args) =>
   spawnSync(process.execPath, [BIN, ...args, "--help"], { encoding: "utf8" }).stdout.trimEnd();
@@ -28,6 +39,15 @@ const EXAMPLES = {
   hillshade: [
     "demgrad hillshade samples/alps-utm32.tif out/shade.png",
     "demgrad hillshade samples/alps-utm32.tif out/shade.tif --variant multidirectional -z 1.5",
+  ],
+  "color-relief": [
+    "demgrad color-relief samples/alps-utm32.tif colours.txt out/colour.tif   # gdaldem's colour file, .cpt or QGIS export",
+    "demgrad color-relief samples/alps-utm32.tif out/colour.png --ramp hypsometric --alpha",
+    "demgrad color-relief dem.tif ramp.txt out.tif --nearest-color        # gdaldem -nearest_color_entry",
+  ],
+  relief: [
+    "demgrad relief samples/alps-utm32.tif out/relief.png                 # terrain colours, combined hillshade",
+    "demgrad relief dem.tif relief.tif --color-file ramp.txt --hillshade-variant multidirectional",
   ],
   terrain: [
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
