@@ -34,7 +34,7 @@ export default defineProduct({
       key: "hillshadeVariant",
       type: "choice",
       flags: "--hillshade-variant <name>",
-      help: "relief: the hillshade's variant",
+      help: "relief: the hillshade's variant (default combined)",
       choices: HILLSHADE_VARIANTS,
       default: "combined",
     },
