@@ -97,13 +97,6 @@ export async function processPart(
     // Built here first so that georeferencing problems and warnings surface once, before any output exists.
     const spacing = planSpacing(plan, opts.warn);
     warnAssumedVerticalUnit(dem, opts);
-    if (wanted.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
-      plan.dem.range = part?.elevationRange ?? (await elevationRange(dem, stripRows, opts.signal));
-    }
-    const warnings = new Set(
-      wanted.flatMap((p) => productDefinition(p).warnings?.(plan.options, plan.dem) ?? []),
-    );
-    for (const warning of warnings) opts.warn(warning);
     const sinks = await openWriters(
       { ...crop, georef: part?.georef ?? dem.georef },
       outputs,
@@ -111,6 +104,14 @@ export async function processPart(
       opts,
       writers,
     );
+    // After the writers open (a bad output folder fails before a pass over the DEM).
+    if (wanted.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
+      plan.dem.range = part?.elevationRange ?? (await elevationRange(dem, stripRows, opts.signal));
+    }
+    const warnings = new Set(
+      wanted.flatMap((p) => productDefinition(p).warnings?.(plan.options, plan.dem) ?? []),
+    );
+    for (const warning of warnings) opts.warn(warning);
     const threads = Math.min(opts.threads, Math.ceil(crop.height / stripRows));
     runner = stripRunner(plan, new StripProducts(plan, spacing), threads);
     await streamStrips(dem, plan, runner, opts, sinks, stripRows, crop);

@@ -102,7 +102,7 @@ test("the command, terrain and batch carry it; options are validated once", {
   assert.deepEqual((await readPngBands(`${dir}/batch/storml_elev_orig.relief.png`)).bands, first);
   assert.match(
     demgrad(["--help"]).stdout,
-    /relief \[options\] <dem> <out>\s+write a shaded relief in colour/,
+    /relief \[options\] <dem> <out>\s+write a shaded relief\s+in\s+colour/,
   );
   const bad = demgrad(["relief", dem, `${dir}/bad.png`, "--hillshade-variant", "soft"]);
   assert.equal(bad.status, 2);
