@@ -28,6 +28,17 @@ const VARIANTS = {
   northness: [["weighted", { weighted: true }, "--weighted"]],
   eastness: [["weighted", { weighted: true }, "--weighted"]],
   curvature: [["types", { curvatureType: ["plan", "mean", "gaussian"] }, "--type plan,mean,gaussian"]],
+  "color-relief": [
+    ["hypsometric", { ramp: "hypsometric" }, "--ramp hypsometric"],
+    ["grey", { ramp: "grey" }, "--ramp grey"],
+  ],
+  relief: [
+    [
+      "hypsometric, multidirectional",
+      { ramp: "hypsometric", hillshadeVariant: "multidirectional" },
+      "--ramp hypsometric --hillshade-variant multidirectional",
+    ],
+  ],
 };
 
 /** How a float band is coloured: a fixed range where the measure has one, else from its values. */
@@ -81,7 +92,7 @@ async function render(product, label, options, flags) {
   const file = `${scratch}/${product}-${label}.tif`;
   await processDem(dem, { [product]: file }, { ...options, warn: () => {} });
   const { bands, width, height } = await readBands(file);
-  const stem = `${product}${label === "default" ? "" : `-${label.toLowerCase()}`}`;
+  const stem = `${product}${label === "default" ? "" : `-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`}`;
   const command = `demgrad ${product} samples/alps-utm32.tif ${product}.tif${flags ? ` ${flags}` : ""}`;
   const pictures = [];
   if (spec.sampleType === "Byte") {

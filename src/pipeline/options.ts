@@ -3,8 +3,9 @@
  * schema (src/options/common.ts and each product's own) and resolved into the plain values the pipeline and the
  * kernels use. Kernels never validate.
  */
+import { readFileSync, statSync } from "node:fs";
 import type { WarningHandler } from "../errors.js";
-import { UsageError, warnToStderr } from "../errors.js";
+import { InputError, UsageError, warnToStderr } from "../errors.js";
 import { COMMON_OPTIONS, type CommonResolved } from "../options/common.js";
 import { type RawOptionsOf, resolveAll } from "../options/schema.js";
 import {
@@ -65,7 +66,10 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     throw new UsageError("--xscale and --yscale must be given together");
   const { north, scale, ...common } = resolveAll(COMMON_OPTIONS, values, { compat });
   refuseContradictions(raw, { ...common, compat });
-  const products = resolveAll(PRODUCT_OPTIONS, values, { compat }) as unknown as ProductsResolved;
+  const products = resolveAll(PRODUCT_OPTIONS, values, {
+    compat,
+    readText: readOptionFile,
+  }) as unknown as ProductsResolved;
   return {
     ...common,
     ...products,
@@ -167,5 +171,32 @@ export function refuseUnsupportedMethods(
     throw new UsageError(
       `${flag} contradicts ${name}: ${methods.reason}; use --method ${methods.only.join(" or ")}`,
     );
+  }
+}
+
+/** Larger than any colour table: a bigger file is not one (and is not read into memory). */
+const MAX_OPTION_FILE_BYTES = 16 * 1024 * 1024;
+
+/** The text of a file an option names (a colour table), or an `InputError` naming it. */
+function readOptionFile(path: string): string {
+  try {
+    if (statSync(path).size > MAX_OPTION_FILE_BYTES) {
+      throw new InputError(`larger than ${MAX_OPTION_FILE_BYTES / 1024 / 1024} MiB: not a colour table`, {
+        file: path,
+      });
+    }
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException)?.code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a folder, not a file"
+            : `cannot read: ${(error as Error)?.message ?? error}`;
+    throw new InputError(reason, { file: path, cause: error });
   }
 }

@@ -18,6 +18,7 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
+import { type ElevationRange, elevationRange } from "./elevation-range.js";
 import {
   type ProcessOptions,
   type ResolvedOptions,
@@ -44,6 +45,8 @@ export interface OutputPart {
   crop: { x: number; y: number; width: number; height: number };
   georef: Georef;
   spacingFrame: SpacingFrame;
+  /** The mosaic's elevation range, for products that need one (a tile's own range would colour it differently). */
+  elevationRange?: ElevationRange | undefined;
 }
 
 /** What a run did. */
@@ -111,6 +114,14 @@ export async function processPart(
       opts,
       writers,
     );
+    // After the writers open (a bad output folder fails before a pass over the DEM).
+    if (wanted.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
+      plan.dem.range = part?.elevationRange ?? (await elevationRange(dem, stripRows, opts.signal));
+    }
+    const warnings = new Set(
+      wanted.flatMap((p) => productDefinition(p).warnings?.(plan.options, plan.dem) ?? []),
+    );
+    for (const warning of warnings) opts.warn(warning);
     const threads = Math.min(opts.threads, Math.ceil(crop.height / stripRows));
     runner = stripRunner(plan, new StripProducts(plan, spacing), threads);
     await streamStrips(dem, plan, runner, opts, sinks, stripRows, crop);
@@ -170,7 +181,7 @@ function stripPlan(
   crop: { x: number; width: number },
   spacingFrame: SpacingFrame,
   stripRows: number,
-): StripPlan {
+): Required<StripPlan> {
   // The caller's functions stay on this thread.
   const { onProgress, signal, warn, ...options } = opts;
   const settings = derivativeSettings(dem, opts);
@@ -183,6 +194,8 @@ function stripPlan(
     spacingFrame,
     stripRows,
     ...settings,
+    spacingUnused: products.every((p) => productDefinition(p).needs(options).gradient === false),
+    dem: { nodata: dem.nodata, unitMetres: settings.unitMetres, range: undefined },
     options,
   };
 }

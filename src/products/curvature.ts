@@ -13,7 +13,7 @@ import { defineProduct, FLOAT_NODATA } from "./types.js";
 
 export default defineProduct({
   name: "curvature",
-  order: 90,
+  order: 85,
   description:
     "write curvatures in 1/m (Florinsky's, convex positive; gaussian in 1/m^2), one Float32 band per --type, " +
     "nodata -9999; --method gradient (default) or zevenbergen-thorne",

@@ -56,11 +56,29 @@ export interface ProductNeeds {
    * --spacing, -z) shape it although it needs no gradient (default false).
    */
   ownDerivatives?: boolean;
+  /**
+   * The DEM's elevation range (`DemContext.range`, default false): the pipeline finds it before the strips run, from
+   * the file's statistics or a streaming pass (colour tables with percentages).
+   */
+  elevationRange?: boolean;
 }
 
-/** Made from the elevations alone (TRI, TPI, roughness): neither the gradient nor derivatives of its own. */
+/** Made from the elevations alone (TRI, TPI, roughness, colour relief): neither the gradient nor derivatives of its own. */
 export function fromElevationsAlone(needs: ProductNeeds): boolean {
   return needs.gradient === false && needs.ownDerivatives !== true;
+}
+
+/**
+ * What a kernel may know of the whole DEM, beyond its strips — plain data, the same on every thread. A seamless tile
+ * is told its mosaic's range, so its colours match the mosaic's.
+ */
+export interface DemContext {
+  /** The DEM's nodata value (nodata cells reach kernels as NaN). */
+  nodata: number | undefined;
+  /** Metres per stored unit (the vertical unit, or --vertical-unit). */
+  unitMetres: number;
+  /** Smallest and largest valid elevation, in stored units; found only when `needs().elevationRange`. */
+  range: { min: number; max: number } | undefined;
 }
 
 /** Output arrays from the thread's pool (reused once written). */
@@ -81,6 +99,8 @@ export type OverviewResampling = "mean" | "circular-mean" | "average" | "nearest
 export interface OutputSpec {
   sampleType: "Float32" | "Byte";
   bands: number;
+  /** How the bands are shown (default grey): RGB or RGBA images (3 or 4 Byte bands, alpha last). */
+  colour?: "grey" | "rgb" | "rgba";
   /** Written as GDAL_NODATA; undefined: none. */
   nodata: number | undefined;
   bandDescriptions: string[];
@@ -90,6 +110,18 @@ export interface OutputSpec {
 
 /** The output formats (as src/io/output-format.ts names them). */
 export type OutputFormat = "geotiff" | "png";
+
+/**
+ * A file a product's command takes as a positional argument between the DEM and the output (optional, so every
+ * product still runs with its defaults): `demgrad color-relief <dem> [color-file] <out>`. It fills the product's
+ * option `key`, which also has its flag.
+ */
+export interface ProductArgument {
+  key: string;
+  /** The argument's name in the usage line (`color-file`). */
+  name: string;
+  help: string;
+}
 
 /** Options as every product receives them: the common ones and its own. */
 export type OptionsOf<S extends readonly OptionSpec[]> = CommonResolved & ResolvedOf<S>;
@@ -117,10 +149,14 @@ export interface ProductDefinition<
    * for another is refused before any work, naming the method's flag and the product.
    */
   readonly methods?: { readonly only: readonly Method[]; readonly reason: string };
+  /** Positional files of its own command, before the output (see `ProductArgument`). */
+  readonly arguments?: readonly ProductArgument[];
   needs(options: O): ProductNeeds;
   output(options: O): OutputSpec;
+  /** Warnings to give once, before the strips run (e.g. a colour table's `nv` entry on a DEM without nodata). */
+  warnings?(options: O, dem: DemContext): string[];
   /** The kernel, with options resolved once (and, with `--compat gdaldem`, gdaldem's behaviour where it differs). */
-  kernel(options: O, spacing: SpacingModel): ProductKernel;
+  kernel(options: O, spacing: SpacingModel, dem: DemContext): ProductKernel;
 }
 
 /** Any product, as the registry holds it: called with every option resolved. */

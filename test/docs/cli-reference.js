@@ -15,6 +15,8 @@ export const COMMANDS = [
   "tpi",
   "roughness",
   "curvature",
+  "color-relief",
+  "relief",
   "terrain",
   "batch",
   "tiles",
@@ -60,6 +62,15 @@ const EXAMPLES = {
     "demgrad curvature samples/alps-utm32.tif out/profile.tif                       # profile curvature, 1/m",
     "demgrad curvature samples/alps-wgs84.tif out/curvatures.tif --type mean,gaussian,minimal,maximal",
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --curvature out/c.tif --type profile,plan",
+  ],
+  "color-relief": [
+    "demgrad color-relief samples/alps-utm32.tif colours.txt out/colour.tif   # gdaldem's colour file, .cpt or QGIS export",
+    "demgrad color-relief samples/alps-utm32.tif out/colour.png --ramp hypsometric --alpha",
+    "demgrad color-relief dem.tif ramp.txt out.tif --nearest-color        # gdaldem -nearest_color_entry",
+  ],
+  relief: [
+    "demgrad relief samples/alps-utm32.tif out/relief.png                 # terrain colours, combined hillshade",
+    "demgrad relief dem.tif relief.tif --color-file ramp.txt --hillshade-variant multidirectional",
   ],
   terrain: [
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
