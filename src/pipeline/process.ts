@@ -11,6 +11,7 @@ import type { DemSource, ElevationSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import { createRasterWriter, outputFormat, type RasterWriter } from "../io/raster-writer.js";
 import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
+import { fromElevationsAlone } from "../products/types.js";
 import {
   derivativeSettings,
   planSpacing,
@@ -194,7 +195,7 @@ function stripPlan(
     spacingFrame,
     stripRows,
     ...settings,
-    spacingUnused: products.every((p) => productDefinition(p).needs(options).gradient === false),
+    spacingUnused: products.every((p) => fromElevationsAlone(productDefinition(p).needs(options))),
     dem: { nodata: dem.nodata, unitMetres: settings.unitMetres, range: undefined },
     options,
   };
