@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { fromFile } from "geotiff";
 import { processDem } from "../dist/index.js";
+import { resolveOptions } from "../dist/pipeline/options.js";
 import { PRODUCT_NAMES, productDefinition } from "../dist/products/registry.js";
 import { colourise, quantile, RAMPS, savePicture, ticksBetween } from "../samples/pictures.js";
 
@@ -24,6 +25,20 @@ const VARIANTS = {
     ["igor", { variant: "igor" }, "--variant igor"],
   ],
   tri: [["Wilson", { triMethod: "wilson" }, "--tri-method wilson"]],
+  northness: [["weighted", { weighted: true }, "--weighted"]],
+  eastness: [["weighted", { weighted: true }, "--weighted"]],
+  curvature: [["types", { curvatureType: ["plan", "mean", "gaussian"] }, "--type plan,mean,gaussian"]],
+  "color-relief": [
+    ["hypsometric", { ramp: "hypsometric" }, "--ramp hypsometric"],
+    ["grey", { ramp: "grey" }, "--ramp grey"],
+  ],
+  relief: [
+    [
+      "hypsometric, multidirectional",
+      { ramp: "hypsometric", hillshadeVariant: "multidirectional" },
+      "--ramp hypsometric --hillshade-variant multidirectional",
+    ],
+  ],
 };
 
 /** How a float band is coloured: a fixed range where the measure has one, else from its values. */
@@ -73,11 +88,11 @@ async function readBands(path) {
 /** One picture per band (float products) or one of the image (Byte products). */
 async function render(product, label, options, flags) {
   const definition = productDefinition(product);
-  const spec = definition.output({ ...options });
+  const spec = definition.output(resolveOptions(options));
   const file = `${scratch}/${product}-${label}.tif`;
   await processDem(dem, { [product]: file }, { ...options, warn: () => {} });
   const { bands, width, height } = await readBands(file);
-  const stem = `${product}${label === "default" ? "" : `-${label.toLowerCase()}`}`;
+  const stem = `${product}${label === "default" ? "" : `-${label.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`}`;
   const command = `demgrad ${product} samples/alps-utm32.tif ${product}.tif${flags ? ` ${flags}` : ""}`;
   const pictures = [];
   if (spec.sampleType === "Byte") {

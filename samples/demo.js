@@ -1,11 +1,12 @@
 // `npm run demo`: runs demgrad on the bundled sample DEMs and renders pictures into out/.
 //  - out/alps-utm32.{slope,aspect,gradient}.tif and .hillshade.png: the products, as the CLI writes them
-//  - out/slope.png (colour ramp), out/aspect.png (colour wheel), out/relief.png (slope-shaded hypsometric relief)
+//  - out/alps-utm32.relief.png: the relief product (terrain colours shaded by the combined hillshade)
+//  - out/slope.png (colour ramp), out/aspect.png (colour wheel)
 //  - the same terrain in EPSG:4326: mean slopes agree because demgrad measures true ground metres
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { aspect, hillshade, processDem, readDem, slope, terrainGradient } from "../dist/index.js";
+import { aspect, processDem, readDem, slope, terrainGradient } from "../dist/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = `${root}out/`;
@@ -21,6 +22,7 @@ await processDem(
     aspect: `${out}alps-utm32.aspect.tif`,
     hillshade: `${out}alps-utm32.hillshade.png`,
     gradient: `${out}alps-utm32.gradient.tif`,
+    relief: `${out}alps-utm32.relief.png`,
   },
   { warn: () => {} },
 );
@@ -29,7 +31,6 @@ const dem = await readDem(utm);
 const grad = terrainGradient(dem);
 const slopes = slope(grad);
 const aspects = aspect(grad);
-const shade = hillshade(grad, { variant: "multidirectional" });
 const { width, height } = dem;
 
 /** Linear colour ramp through the given stops ([value, [r, g, b]]). */
@@ -69,23 +70,11 @@ const slopeRamp = [
   [45, [37, 52, 148]],
   [60, [80, 20, 90]],
 ];
-const tint = [
-  [300, [112, 153, 89]],
-  [800, [230, 220, 160]],
-  [1400, [190, 150, 110]],
-  [2000, [150, 130, 120]],
-  [2600, [250, 250, 250]],
-];
 const files = [
   await savePng("slope.png", (i) => ramp(slopeRamp, slopes[i])),
   await savePng("aspect.png", (i) =>
     Number.isNaN(aspects[i]) ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1),
   ),
-  await savePng("relief.png", (i) => {
-    const light = shade[i] / 255;
-    const steep = 1 - Math.min(1, slopes[i] / 70) * 0.35;
-    return ramp(tint, dem.data[i]).map((c) => c * (0.35 + 0.75 * light) * steep);
-  }),
 ];
 
 /** Mean of the valid cells (NaN is nodata in memory), leaving out `margin` cells on every side. */
@@ -110,7 +99,7 @@ console.log(
   `  mean slope over the same ground: UTM ${mean(slopes, width, height, 32).toFixed(2)}°, EPSG:4326 ${geographicSlope.toFixed(2)}°`,
 );
 console.log("Products (GeoTIFF/PNG, georeferenced):");
-for (const p of ["slope.tif", "aspect.tif", "gradient.tif", "hillshade.png"])
+for (const p of ["slope.tif", "aspect.tif", "gradient.tif", "hillshade.png", "relief.png"])
   console.log(`  ${out}alps-utm32.${p}`);
 console.log("Pictures:");
 for (const f of files) console.log(`  ${f}`);

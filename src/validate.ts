@@ -97,6 +97,22 @@ export function oneOf<const T extends string>(name: string, value: unknown, allo
   return value as T;
 }
 
+/**
+ * Several of a fixed set of strings, each at most once: an array, or one string of comma-separated names (the
+ * command line's `--type profile,plan`).
+ */
+export function listOf<const T extends string>(name: string, value: unknown, allowed: readonly T[]): T[] {
+  const items = typeof value === "string" ? value.split(",").map((item) => item.trim()) : value;
+  const expected = `one or more of ${allowed.join(", ")} (comma-separated, each once)`;
+  if (!Array.isArray(items) || items.length === 0) invalid(name, expected, value);
+  for (const item of items) {
+    if (typeof item !== "string" || !(allowed as readonly string[]).includes(item))
+      invalid(name, expected, value);
+  }
+  if (new Set(items).size !== items.length) invalid(name, expected, value);
+  return [...items] as T[];
+}
+
 /** A boolean (the strings "true"/"false" are accepted from the command line). */
 export function boolean(name: string, value: unknown): boolean {
   if (value === true || value === "true") return true;

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "@commander-js/extra-typings";
 import { DemgradError, oneLine, UsageError } from "../errors.js";
 import { outputError } from "../io/atomic.js";
+import { attributeName } from "../options/schema.js";
 // The pipeline (with the GeoTIFF, CRS and terrain modules behind it) loads when a command runs, not for --version
 // or --help.
 import { parseShard } from "../pipeline/shard.js";
@@ -16,6 +17,7 @@ import {
   type Product,
   type ProductOutputs,
 } from "../products/registry.js";
+import type { RegisteredProduct } from "../products/types.js";
 import { integer } from "../validate.js";
 import {
   commonOptions,
@@ -154,6 +156,42 @@ async function runBatch(inputs: string[], raw: RawOptions): Promise<number> {
 const listed = (names: readonly string[]) =>
   names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 
+/**
+ * `demgrad <product> <dem> <out>`, with the product's own positional files (all optional) between the two:
+ * `demgrad color-relief <dem> [color-file] <out>`. Each fills the product option of its key.
+ */
+function addProductCommand(program: Command, definition: RegisteredProduct): void {
+  const name = definition.name;
+  const extras = definition.arguments ?? [];
+  const command = program
+    .command(name)
+    .description(definition.description)
+    .argument("<dem>", "input DEM") as unknown as Command<string[]>;
+  for (const extra of extras) command.argument(`[${extra.name}]`, extra.help);
+  // Optional positionals come before it, so commander cannot require it: checked below.
+  command.argument(extras.length > 0 ? "[out]" : "<out>", definition.outputHelp);
+  if (extras.length > 0) command.usage(`[options] <dem> ${extras.map((e) => `[${e.name}]`).join(" ")} <out>`);
+  withOptions(command, [...productOptions(name), ...commonOptions()]).action(async (...args: unknown[]) => {
+    const positionals = args.slice(0, extras.length + 2) as Array<string | undefined>;
+    const raw = { ...(args[extras.length + 2] as RawOptions) };
+    const [dem, ...rest] = positionals;
+    const given = rest.filter((value) => value !== undefined) as string[];
+    const out = given.pop();
+    if (out === undefined) throw new UsageError("missing required argument 'out'");
+    given.forEach((value, k) => {
+      const spec = definition.options.find((o) => o.key === extras[k]!.key)!;
+      const attribute = attributeName(spec.flags);
+      if (raw[attribute] !== undefined) {
+        throw new UsageError(
+          `the ${extras[k]!.name} is given twice: as an argument and as ${spec.flags.split(" ")[0]}`,
+        );
+      }
+      raw[attribute] = value;
+    });
+    await runProducts(dem!, { [name]: out }, raw, name);
+  });
+}
+
 /** Builds the commander program; `main` runs it. */
 export function buildProgram(): Command {
   const program = new Command()
@@ -164,6 +202,12 @@ export function buildProgram(): Command {
     )
     .version(packageVersion(), "-V, --version")
     .showSuggestionAfterError()
+    // Each command as its usage line shows it (a product's optional files come before its required output), the
+    // descriptions still wrapped beside those longer terms.
+    .configureHelp({
+      subcommandTerm: (command) => `${command.name()} ${command.usage()}`.trimEnd(),
+      minWidthToWrap: 24,
+    })
     .addHelpText("after", EXAMPLES);
 
   program
@@ -178,17 +222,7 @@ export function buildProgram(): Command {
       await writeStdout(opts.json ? `${JSON.stringify(info)}\n` : `${formatDemInfo(info)}\n`);
     });
 
-  for (const definition of PRODUCTS) {
-    const name = definition.name;
-    withOptions(
-      program
-        .command(name)
-        .description(definition.description)
-        .argument("<dem>", "input DEM")
-        .argument("<out>", definition.outputHelp),
-      [...productOptions(name), ...commonOptions()],
-    ).action(async (dem, out, opts) => runProducts(dem, { [name]: out }, opts as RawOptions, name));
-  }
+  for (const definition of PRODUCTS) addProductCommand(program, definition);
 
   const terrain = program
     .command("terrain")
@@ -199,7 +233,8 @@ export function buildProgram(): Command {
     const raw = opts as RawOptions;
     const outputs: ProductOutputs = {};
     for (const name of PRODUCT_NAMES) {
-      if (typeof raw[name] === "string") outputs[name] = raw[name] as string;
+      const file = raw[attributeName(`--${name}`)];
+      if (typeof file === "string") outputs[name] = file;
     }
     if (Object.keys(outputs).length === 0) {
       throw new UsageError(`terrain needs at least one of ${PRODUCT_NAMES.map((p) => `--${p}`).join(", ")}`);

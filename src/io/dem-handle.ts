@@ -21,6 +21,13 @@ export interface ElevationSource {
   /** The stored sample type (gdaldem's float32 sums depend on it). */
   readonly sampleType: SampleType;
   readonly georef: Georef;
+  /** The value nodata cells hold in the file (they read as NaN), when there is one. */
+  readonly nodata?: number | undefined;
+  /**
+   * The smallest and largest elevation as the file's statistics state them (GDAL's STATISTICS_MINIMUM/_MAXIMUM,
+   * scaled), when it has them: what GDAL takes for the range before computing one.
+   */
+  readonly statistics?: { min: number; max: number } | undefined;
   /** Rows [firstRow, firstRow + rowCount) as float64: scale/offset applied; nodata and NaN become NaN. */
   readRows(firstRow: number, rowCount: number, out?: Float64Array): Promise<Float64Array>;
   close(): Promise<void>;

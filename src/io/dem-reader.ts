@@ -11,7 +11,7 @@ import { assumedVerticalUnitWarning, unitFromName } from "../geo/units.js";
 import { type BlockFormat, blockDecoder } from "./decoders.js";
 import { type BandLayout, type BlockGrid, BlockRows } from "./dem-blocks.js";
 import type { DemHandle, Window } from "./dem-handle.js";
-import { bandMetadata, parseNodata, roundToSampleType } from "./gdal-metadata.js";
+import { bandMetadata, bandStatistics, parseNodata, roundToSampleType } from "./gdal-metadata.js";
 import { type SampleType, sampleTypeOf } from "./sample-types.js";
 import { type ByteSource, type DemSource, describeSource, inputError, openSource } from "./source.js";
 import { TAG_NAMES, TiffDirectory } from "./tiff-ifd.js";
@@ -447,7 +447,14 @@ async function createHandle(
   const placement = await blockPlacement(ifd, format, bytes.size, file);
   const nodataText = (await ifd.text(TAG.GDAL_NODATA)) ?? (await main.text(TAG.GDAL_NODATA));
   const nodata = nodataValue(nodataText, sampleType, options, warn);
-  const { scale, offset, bandUnit } = bandScaling(await main.text(TAG.GDAL_METADATA), band, warn);
+  const metadata = await main.text(TAG.GDAL_METADATA);
+  const { scale, offset, bandUnit } = bandScaling(metadata, band, warn);
+  const stored = bandStatistics(metadata, band - 1);
+  // Statistics are of the stored values; elevations are scaled.
+  const statistics = stored && {
+    min: Math.min(stored.min * scale + offset, stored.max * scale + offset),
+    max: Math.max(stored.min * scale + offset, stored.max * scale + offset),
+  };
   const tags = validateGeoKeys(await geoTiffTags(main, warn), warn);
   const georef =
     ifd === main
@@ -488,6 +495,7 @@ async function createHandle(
     scale,
     offset,
     bandUnit,
+    statistics,
     layout: {
       tiled: format.tiled,
       blockWidth: block.blockWidth,

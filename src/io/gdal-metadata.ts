@@ -49,6 +49,45 @@ export function roundToSampleType(value: number, sampleType: SampleType): number
 }
 
 /**
+ * A number as GDAL's CPLAtofM reads metadata: the longest numeric prefix, with a comma or a point as the decimal
+ * separator (whichever comes first: files written under a comma locale hold `0,43`). Undefined if there is none.
+ *
+ * @example
+ * ```ts
+ * metadataNumber("76,773635864258"); // 76.773635864258
+ * metadataNumber("1520");            // 1520
+ * ```
+ */
+export function metadataNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  const separator = /[.,]/.exec(trimmed)?.[0];
+  const clean = separator === "," ? trimmed.replace(",", ".") : trimmed;
+  const prefix = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/.exec(clean)?.[0];
+  return prefix === undefined ? undefined : Number(prefix);
+}
+
+/**
+ * The band's stored statistics (STATISTICS_MINIMUM and _MAXIMUM items of GDAL_METADATA), which GDAL's
+ * GetMinimum/GetMaximum return before computing any, or undefined without both.
+ *
+ * @example
+ * ```ts
+ * bandStatistics(xml, 0); // { min: 1520, max: 1826 }
+ * ```
+ */
+export function bandStatistics(
+  xml: string | undefined,
+  sample: number,
+): { min: number; max: number } | undefined {
+  const items = bandMetadata(xml, sample);
+  const min = metadataNumber(items.get("STATISTICS_MINIMUM") ?? "");
+  const max = metadataNumber(items.get("STATISTICS_MAXIMUM") ?? "");
+  return min !== undefined && max !== undefined && Number.isFinite(min) && Number.isFinite(max) && min <= max
+    ? { min, max }
+    : undefined;
+}
+
+/**
  * Per-band items of GDAL_METADATA for band `sample` (0-based): upper-cased role (or name when there is no role)
  * → text. GDAL writes a band's scale, offset and unit as
  * `<Item name="SCALE" sample="0" role="scale">0.5</Item>`, `role="offset"`, `role="unittype"`; text such as

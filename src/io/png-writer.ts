@@ -1,11 +1,13 @@
 /**
  * Georeferenced PNGs for people and web maps (DESIGN §7): 8-bit grey, plus alpha when a nodata pixel was
- * written; a world file (`.pgw`) and a `.png.aux.xml` naming the CRS, so GDAL and QGIS place the image.
+ * written, or RGB(A) colour; a world file (`.pgw`) and a `.png.aux.xml` naming the CRS, so GDAL and QGIS place the
+ * image.
  *
- * sharp encodes whole images, so rows go first, in order, into uncompressed scratch GeoTIFFs next to the output (the
- * grey values, and an alpha plane from the first nodata pixel on); on `finish` sharp reads them sequentially and
- * encodes the PNG. Memory stays a few tile rows whatever the image's size. The PNG and its sidecars are written
- * under temporary names and appear together on `finish`; the scratch files never remain.
+ * sharp encodes whole images, so rows go first, in order, into uncompressed scratch GeoTIFFs next to the output, one
+ * per plane (the grey values, and an alpha plane from the first nodata pixel on; or each colour band); on `finish`
+ * sharp reads them sequentially, joins them and encodes the PNG. Memory stays a few tile rows whatever the image's
+ * size. The PNG and its sidecars are written under temporary names and appear together on `finish`; the scratch
+ * files never remain.
  */
 import { open, rm, statfs, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -60,22 +62,38 @@ export function auxXml(georef: Georef): string | undefined {
 }
 
 /**
- * Opens a PNG writer: one band of Byte values (others are clamped to 0–255 and rounded). `nodata`, an integer
- * 0–255, makes those pixels transparent.
+ * Opens a PNG writer. Grey (the default): one band of Byte values (others are clamped to 0–255 and rounded);
+ * `nodata`, an integer 0–255, makes those pixels transparent. `colour: "rgb"` or `"rgba"`: three or four bands, red,
+ * green, blue (and alpha), written as an RGB or RGBA PNG.
  *
  * @example
  * ```ts
  * const writer = await createPngWriter("shade.png", { width, height, sampleType: "Byte", nodata: 0, georef });
  * await writer.writeRows([shadeBytes], height);
  * await writer.finish(); // shade.png, shade.pgw, shade.png.aux.xml
+ * const rgb = await createPngWriter("relief.png", { width, height, bands: 3, colour: "rgb", sampleType: "Byte", georef });
  * ```
  */
 export async function createPngWriter(path: string, raw: RasterWriterOptions): Promise<RasterWriter> {
   if (outputFormat(path) !== "png") throw new UsageError("a PNG needs a .png name", { file: path });
   const options = validateWriterOptions(path, raw);
   const { width, height, nodata, georef } = options;
-  if ((options.bands ?? 1) !== 1)
-    throw new UsageError("a PNG holds one band: use a .tif name", { file: path });
+  const colour = options.colour ?? "grey";
+  const bands = options.bands ?? 1;
+  const expected = colour === "grey" ? 1 : colour === "rgb" ? 3 : 4;
+  if (bands !== expected) {
+    throw new UsageError(
+      colour === "grey"
+        ? "a PNG holds one grey band, or RGB(A) colour bands: use a .tif name"
+        : `an ${colour.toUpperCase()} PNG holds ${expected} bands, not ${bands}`,
+      { file: path },
+    );
+  }
+  if (nodata !== undefined && colour !== "grey") {
+    throw new UsageError("a colour PNG takes its transparency from an alpha band, not from nodata", {
+      file: path,
+    });
+  }
   if (nodata !== undefined) checkingFile(path, () => integer("PNG nodata", nodata, { min: 0, max: 255 }));
   if (width > VIPS_MAX_SIDE || height > VIPS_MAX_SIDE) {
     throw new OutputError(`${width}×${height} pixels is too large for a PNG: write a .tif instead`, {
@@ -100,25 +118,27 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     layout: "plain", // read once by sharp: no overviews
     signal: options.signal,
   } as const;
-  const greyPath = temporaryName(path, ".grey.tif");
-  const alphaPath = temporaryName(path, ".alpha.tif");
-  let grey: RasterWriter | undefined;
-  let alpha: RasterWriter | undefined;
+  // One plane per band (libvips reads no tiled TIFF with separate planes): grey, or red, green, blue (alpha); a
+  // grey image's alpha plane follows from its first nodata pixel on.
+  const planePaths =
+    colour === "grey"
+      ? [temporaryName(path, ".grey.tif"), temporaryName(path, ".alpha.tif")]
+      : Array.from({ length: bands }, (_, b) => temporaryName(path, `.band${b + 1}.tif`));
+  const planes: Array<RasterWriter | undefined> = planePaths.map(() => undefined);
   let rows = 0;
   // Per-call conversions go into buffers kept for the next call (strips are all about the same size).
   let clamped = new Uint8ClampedArray(0);
   let opacity = new Uint8Array(0);
   const removeScratch = async () => {
-    await Promise.allSettled([grey?.abort(), alpha?.abort()]);
-    await Promise.allSettled([rm(greyPath, { force: true }), rm(alphaPath, { force: true })]);
+    await Promise.allSettled(planes.map((plane) => plane?.abort()));
+    await Promise.allSettled(planePaths.map((scratch) => rm(scratch, { force: true })));
   };
 
   const failed = async (error: unknown): Promise<DemgradError> => {
     await Promise.all([files.discard(), removeScratch()]);
     if (options.signal?.aborted) return new AbortError(undefined, { file: path });
     // The scratch files are ours, not the user's: errors about them name the output.
-    if (error instanceof DemgradError && (error.file === greyPath || error.file === alphaPath))
-      error.file = path;
+    if (error instanceof DemgradError && planePaths.includes(error.file ?? "")) error.file = path;
     if (error instanceof DemgradError || (error as NodeJS.ErrnoException)?.code)
       return outputError(path, error);
     // sharp/libvips failures (sizes, memory) say what they are in their message.
@@ -126,36 +146,46 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
     return new OutputError(`cannot encode the PNG (${reason}): write a .tif instead`, { file: path });
   };
 
-  /** Starts the alpha plane at the first nodata pixel: the rows before it are all opaque. */
+  /** Band values clamped and rounded to bytes (a Byte array passes through unchanged). */
+  const toBytes = (band: ArrayLike<number>, count: number): Uint8Array | Uint8ClampedArray => {
+    if (band instanceof Uint8Array || band instanceof Uint8ClampedArray) return band.subarray(0, count);
+    if (clamped.length < count) clamped = new Uint8ClampedArray(count);
+    const bytes = clamped.subarray(0, count);
+    for (let i = 0; i < count; i++) bytes[i] = band[i]!;
+    return bytes;
+  };
+
+  /** Writes rows into plane `k`, opening it on first use. */
+  const writePlane = async (k: number, bytes: ArrayLike<number>, rowCount: number) => {
+    planes[k] ??= await createGeoTiffWriter(planePaths[k]!, scratchOptions);
+    await planes[k]!.writeRows([bytes], rowCount);
+  };
+
+  /** Starts a grey image's alpha plane at its first nodata pixel: the rows before it are all opaque. */
   const startAlpha = async () => {
-    alpha = await createGeoTiffWriter(alphaPath, scratchOptions);
+    planes[1] = await createGeoTiffWriter(planePaths[1]!, scratchOptions);
     const opaque = new Uint8Array(Math.min(rows, 256) * width).fill(255);
-    for (let done = 0; done < rows; done += 256) await alpha.writeRows([opaque], Math.min(256, rows - done));
+    for (let done = 0; done < rows; done += 256)
+      await planes[1].writeRows([opaque], Math.min(256, rows - done));
   };
 
   return {
     async writeRows(data, rowCount) {
       try {
         files.check();
-        checkRows(data, rowCount, 1, width, height - rows);
-        const band = data[0]!;
+        checkRows(data, rowCount, bands, width, height - rows);
         const count = rowCount * width;
-        // Clamped and rounded to bytes (a Byte array passes through unchanged).
-        let bytes: Uint8Array | Uint8ClampedArray;
-        if (band instanceof Uint8Array || band instanceof Uint8ClampedArray) {
-          bytes = band.subarray(0, count);
+        if (colour !== "grey") {
+          for (let b = 0; b < bands; b++) await writePlane(b, toBytes(data[b]!, count), rowCount);
         } else {
-          if (clamped.length < count) clamped = new Uint8ClampedArray(count);
-          bytes = clamped.subarray(0, count);
-          for (let i = 0; i < count; i++) bytes[i] = band[i]!;
-        }
-        grey ??= await createGeoTiffWriter(greyPath, scratchOptions);
-        await grey.writeRows([bytes], rowCount);
-        if (nodata !== undefined && !alpha && bytes.includes(nodata)) await startAlpha();
-        if (alpha) {
-          if (opacity.length < count) opacity = new Uint8Array(count);
-          for (let i = 0; i < count; i++) opacity[i] = bytes[i] === nodata ? 0 : 255;
-          await alpha.writeRows([opacity.subarray(0, count)], rowCount);
+          const bytes = toBytes(data[0]!, count);
+          await writePlane(0, bytes, rowCount);
+          if (nodata !== undefined && !planes[1] && bytes.includes(nodata)) await startAlpha();
+          if (planes[1]) {
+            if (opacity.length < count) opacity = new Uint8Array(count);
+            for (let i = 0; i < count; i++) opacity[i] = bytes[i] === nodata ? 0 : 255;
+            await planes[1].writeRows([opacity.subarray(0, count)], rowCount);
+          }
         }
         rows += rowCount;
       } catch (error) {
@@ -168,21 +198,22 @@ export async function createPngWriter(path: string, raw: RasterWriterOptions): P
         files.check();
         if (rows !== height)
           throw new OutputError(`only ${rows} of ${height} rows were written`, { file: path });
-        await grey!.finish();
-        await alpha?.finish();
+        const written = planes.filter((plane) => plane !== undefined);
+        for (const plane of written) await plane.finish();
         // Loaded on first use: sharp takes a noticeable part of a second to load, and most runs write no PNG.
         const { default: sharp } = await import("sharp");
         const input = { sequentialRead: true, limitInputPixels: false } as const;
-        let image = sharp(greyPath, input);
-        if (alpha) image = image.joinChannel(alphaPath, input);
+        const joined = planePaths.slice(1, written.length);
+        let image = sharp(planePaths[0]!, input);
+        if (joined.length > 0) image = image.joinChannel(joined, input);
         // "b-w", or sharp writes RGB. zlib level 4, as for GeoTIFF tiles: the encode is the run's serial tail and
         // takes half the time of level 6, for files about as small as gdaldem's.
         await image
-          .toColourspace("b-w")
+          .toColourspace(colour === "grey" ? "b-w" : "srgb")
           .png({ compressionLevel: 4 })
           .toFile(png)
           .catch(async (error: unknown) => {
-            throw await withDiskFull(error, png, width * height * (alpha ? 2 : 1));
+            throw await withDiskFull(error, png, width * height * written.length);
           });
         files.check();
         const gt = georef?.geoTransform;
@@ -226,7 +257,7 @@ async function withDiskFull(error: unknown, file: string, rawBytes: number): Pro
 
 /**
  * Writes a whole Byte raster as a georeferenced PNG (with `.pgw` and `.png.aux.xml` when `like` has a
- * geotransform).
+ * geotransform): grey from `data`, or RGB / RGBA from three or four `bands`.
  *
  * @example
  * ```ts
@@ -234,20 +265,25 @@ async function withDiskFull(error: unknown, file: string, rawBytes: number): Pro
  * const dem = await readDem("dem.tif");
  * const shade = hillshade(terrainGradient(dem));
  * await writePng("shade.png", { width: dem.width, height: dem.height, data: shade }, { like: dem.georef, nodata: 0 });
+ * await writePng("rgb.png", { width: dem.width, height: dem.height, bands: [red, green, blue] }, { like: dem.georef });
  * ```
  */
 export async function writePng(
   path: string,
-  raster: { width: number; height: number; data: ArrayLike<number> },
+  raster: { width: number; height: number; data?: ArrayLike<number>; bands?: ArrayLike<number>[] },
   options: { like?: Georef | undefined; nodata?: number | undefined } = {},
 ): Promise<void> {
+  const bands = raster.bands ?? (raster.data ? [raster.data] : []);
+  if (bands.length === 0) throw new UsageError("writePng needs data or bands", { file: path });
   const writer = await createPngWriter(path, {
     width: raster.width,
     height: raster.height,
+    bands: bands.length,
+    colour: bands.length === 3 ? "rgb" : bands.length === 4 ? "rgba" : undefined,
     sampleType: "Byte",
     georef: options.like,
     nodata: options.nodata,
   });
-  await writer.writeRows([raster.data], raster.height);
+  await writer.writeRows(bands, raster.height);
   await writer.finish();
 }

@@ -3,11 +3,23 @@
  * drives the commander definitions, the library's validation and the resolved option types. Products declare
  * their own options in the same form (src/products/); the common ones are in ./common.ts.
  */
-import { boolean, integer, type NumberRange, nodataValue, number, oneOf } from "../validate.js";
+import { UsageError } from "../errors.js";
+import {
+  boolean,
+  integer,
+  invalid,
+  listOf,
+  type NumberRange,
+  nodataValue,
+  number,
+  oneOf,
+} from "../validate.js";
 
-/** What a default may depend on: `--compat gdaldem` changes several. */
+/** What a default may depend on (`--compat gdaldem` changes several), and how files are read. */
 export interface DefaultContext {
   compat: boolean;
+  /** Reads the text of a file option's file (the pipeline's I/O); without it file options are refused. */
+  readText?: (path: string) => string;
 }
 
 type Default<T> = T | ((context: DefaultContext) => T);
@@ -22,6 +34,8 @@ interface SpecBase<K extends string> {
   cliDefault?: string;
   /** The name in messages when it differs from the key spelt with dashes (`edge order`). */
   label?: string;
+  /** Keys of options that cannot be given with this one (each pair is refused, naming both flags). */
+  conflicts?: readonly string[];
 }
 
 export interface NumberSpec<K extends string = string> extends SpecBase<K> {
@@ -46,6 +60,13 @@ export interface ChoiceSpec<K extends string = string, C extends string = string
   numeric?: true;
 }
 
+/** Several of a fixed set, comma-separated (`--type profile,plan`): resolved to an array, each at most once. */
+export interface ChoiceListSpec<K extends string = string, C extends string = string> extends SpecBase<K> {
+  type: "choice-list";
+  choices: readonly C[];
+  default?: Default<readonly C[]>;
+}
+
 export interface BooleanSpec<K extends string = string> extends SpecBase<K> {
   type: "boolean";
   default: Default<boolean>;
@@ -62,39 +83,59 @@ export interface CountSpec<K extends string = string> extends SpecBase<K> {
   default?: "auto";
 }
 
+/**
+ * A file the option names (`--color-file`): the caller passes its path; the pipeline reads it where options are
+ * resolved and `parse` turns its text into plain data, the option's resolved value (I/O stays out of this layer).
+ */
+export interface FileSpec<K extends string = string, T = unknown> extends SpecBase<K> {
+  type: "file";
+  /** Text to data; throws an error naming `name` (the path) for text it cannot read. */
+  parse: (text: string, name: string) => T;
+}
+
 export type OptionSpec =
   | NumberSpec
   | IntegerSpec
   | ChoiceSpec<string, string>
+  | ChoiceListSpec<string, string>
   | BooleanSpec
   | NodataSpec
-  | CountSpec;
+  | CountSpec
+  | FileSpec;
 
 /** The resolved value type of one spec. */
-type ValueOf<S> = S extends { type: "count-or-auto" }
-  ? number | "auto"
-  : S extends { type: "number" | "integer" | "nodata" }
-    ? number
-    : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
-      ? C extends `${infer N extends number}`
-        ? N
-        : never
-      : S extends { type: "choice"; choices: readonly (infer C)[] }
-        ? C
-        : S extends { type: "boolean" }
-          ? boolean
-          : never;
+type ValueOf<S> = S extends { type: "file"; parse: (...args: never[]) => infer T }
+  ? T
+  : S extends { type: "count-or-auto" }
+    ? number | "auto"
+    : S extends { type: "number" | "integer" | "nodata" }
+      ? number
+      : S extends { type: "choice-list"; choices: readonly (infer C)[] }
+        ? readonly C[]
+        : S extends { type: "choice"; numeric: true; choices: readonly (infer C)[] }
+          ? C extends `${infer N extends number}`
+            ? N
+            : never
+          : S extends { type: "choice"; choices: readonly (infer C)[] }
+            ? C
+            : S extends { type: "boolean" }
+              ? boolean
+              : never;
 
 /** What a caller may pass for one spec: numbers also as strings (the command line passes its strings through). */
-type RawOf<S> = S extends { type: "count-or-auto" }
-  ? number | string
-  : S extends { type: "number" | "integer" | "nodata" }
+type RawOf<S> = S extends { type: "file" }
+  ? string
+  : S extends { type: "count-or-auto" }
     ? number | string
-    : S extends { type: "choice"; choices: readonly (infer C)[] }
-      ? C | (C extends `${infer N extends number}` ? N : never)
-      : S extends { type: "boolean" }
-        ? boolean
-        : never;
+    : S extends { type: "number" | "integer" | "nodata" }
+      ? number | string
+      : S extends { type: "choice-list"; choices: readonly (infer C)[] }
+        ? C | readonly C[] | string
+        : S extends { type: "choice"; choices: readonly (infer C)[] }
+          ? C | (C extends `${infer N extends number}` ? N : never)
+          : S extends { type: "boolean" }
+            ? boolean
+            : never;
 
 /** Options without a default stay undefined when not given. */
 type Resolved1<S> = S extends { default: unknown } | { type: "boolean" }
@@ -135,12 +176,41 @@ export function resolveOne(spec: OptionSpec, raw: unknown, context: DefaultConte
       const choice = oneOf(name, typeof value === "number" ? String(value) : value, spec.choices);
       return spec.numeric ? Number(choice) : choice;
     }
+    case "choice-list":
+      return listOf(name, value, spec.choices);
     case "boolean":
       return boolean(name, value);
     case "count-or-auto":
       return value === "auto" ? value : integer(name, value, { min: 1 });
     case "nodata":
       return nodataValue(name, value);
+    case "file": {
+      if (typeof value !== "string" || value === "") invalid(name, "a file path", value);
+      if (!context.readText) throw new UsageError(`${name}: files are read only by the pipeline's options`);
+      return spec.parse(context.readText(value), value);
+    }
+  }
+}
+
+/** The long flag of a spec (`--color-file`). */
+function longFlag(spec: OptionSpec): string {
+  return /--[a-z0-9-]+/.exec(spec.flags)?.[0] ?? spec.key;
+}
+
+/** Whether the caller gave an option (a boolean switch counts when on, as the command line gives it). */
+function given(spec: OptionSpec, raw: unknown): boolean {
+  return spec.type === "boolean" ? raw === true || raw === "true" : defined(raw);
+}
+
+/** Refuses options given together that their specs declare conflicting, naming both flags. */
+function refuseConflicts(specs: readonly OptionSpec[], raw: Record<string, unknown>): void {
+  for (const spec of specs) {
+    if (!spec.conflicts || !given(spec, raw[spec.key])) continue;
+    for (const key of spec.conflicts) {
+      const other = specs.find((s) => s.key === key);
+      if (other && given(other, raw[key]))
+        throw new UsageError(`${longFlag(spec)} cannot be combined with ${longFlag(other)}`);
+    }
   }
 }
 
@@ -155,6 +225,7 @@ export function resolveAll<const Specs extends readonly OptionSpec[]>(
   raw: Record<string, unknown>,
   context: DefaultContext,
 ): ResolvedOf<Specs> {
+  refuseConflicts(specs, raw);
   const out: Record<string, unknown> = {};
   for (const spec of specs) out[spec.key] = resolveOne(spec, raw[spec.key], context);
   return out as ResolvedOf<Specs>;

@@ -24,8 +24,10 @@ import {
 } from "../products/registry.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileJob, TileResult } from "./batch-worker.js";
-import { buildMosaics, type SeamlessPlan, seamlessPlan } from "./mosaic.js";
-import { type ProcessOptions, resolveOptions } from "./options.js";
+import { stripRowsFor } from "./derivative-plan.js";
+import { type ElevationRange, elevationRange, unionRange } from "./elevation-range.js";
+import { buildMosaics, type Mosaic, type SeamlessPlan, seamlessPlan } from "./mosaic.js";
+import { type ProcessOptions, refuseUnsupportedMethods, resolveOptions } from "./options.js";
 import { type Shard, shardInputs } from "./shard.js";
 
 export interface BatchOptions extends Omit<ProcessOptions, "onProgress"> {
@@ -237,8 +239,9 @@ function createFolder(path: string): void {
 
 /**
  * Removes the temporary files a dead worker left for a tile. src/io/atomic.ts names them `.<file>.<pid>.<hex>.tmp`
- * next to each output and sidecar (`<tile>.<product>.*`); the PNG writer's scratch rows add `.grey.tif` or
- * `.alpha.tif` to such a name, and are written in turn under `..<output>.<pid>.<hex>.tmp.grey.tif.<pid>.<hex>.tmp`.
+ * next to each output and sidecar (`<tile>.<product>.*`); the PNG writer's scratch rows add `.grey.tif`,
+ * `.alpha.tif` or `.band<n>.tif` to such a name, and are written in turn under
+ * `..<output>.<pid>.<hex>.tmp.grey.tif.<pid>.<hex>.tmp`.
  * The pid makes them this worker's.
  */
 async function removeTemporaryFiles(outputs: ProductOutputs, pid: number): Promise<void> {
@@ -301,7 +304,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   const hillshadeFormat = oneOf("hillshade format", options.hillshadeFormat ?? "png", ["png", "tif"]);
   const jobs = integer("jobs", options.jobs ?? availableParallelism(), { min: 1, max: 256 });
   // Validate the processing options once, here, rather than in every tile.
-  resolveOptions(options);
+  refuseUnsupportedMethods(products, resolveOptions(options), options);
   const { outputDir, overwrite, shard, onTile, signal, report } = options;
   const {
     warn: _w,
@@ -333,7 +336,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   if (report !== undefined) createFolder(dirname(resolve(report)));
   // Seamless: every input's georeferencing (also other shards' tiles: they are our neighbours).
   const plans = seamless
-    ? await planSeamless(all, mine, processOptions, warn)
+    ? await planSeamless(all, mine, processOptions, warn, products, signal)
     : new Map<string, SeamlessPlan>();
   const tiles: TileReport[] = mine.map((input) => ({
     input,
@@ -475,14 +478,20 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   return result;
 }
 
-/** Seamless plans for this shard's tiles; unreadable tiles are left to fail on their own later. */
+/**
+ * Seamless plans for this shard's tiles; unreadable tiles are left to fail on their own later. When a product needs
+ * the elevation range, each mosaic's is found once from all its tiles, so every tile is coloured as the mosaic.
+ */
 async function planSeamless(
   all: string[],
   mine: string[],
   options: ProcessOptions,
   warn: WarningHandler,
+  products: Product[],
+  signal: AbortSignal | undefined,
 ): Promise<Map<string, SeamlessPlan>> {
-  const { band, nodata } = resolveOptions(options);
+  const resolved = resolveOptions(options);
+  const { band, nodata } = resolved;
   const headers: Array<{ input: string; georef: Georef }> = [];
   for (const input of all) {
     try {
@@ -494,13 +503,43 @@ async function planSeamless(
     }
   }
   const mosaics = buildMosaics(headers, warn);
+  const needsRange = products.some((p) => productDefinition(p).needs(resolved).elevationRange);
+  const ranges = new Map<Mosaic, ElevationRange | undefined>();
   const plans = new Map<string, SeamlessPlan>();
   for (const input of mine) {
     const mosaic = mosaics.get(input);
     const header = headers.find((h) => h.input === input);
-    if (mosaic && header) plans.set(input, seamlessPlan(mosaic, input, header.georef));
+    if (!mosaic || !header) continue;
+    const plan = seamlessPlan(mosaic, input, header.georef);
+    if (needsRange) {
+      if (!ranges.has(mosaic)) ranges.set(mosaic, await mosaicRange(mosaic, { band, nodata }, signal));
+      plan.elevationRange = ranges.get(mosaic);
+    }
+    plans.set(input, plan);
   }
   return plans;
+}
+
+/** The elevation range of every tile of a mosaic together; unreadable tiles are left to fail on their own. */
+async function mosaicRange(
+  mosaic: Mosaic,
+  open: { band: number; nodata: number | undefined },
+  signal: AbortSignal | undefined,
+): Promise<ElevationRange | undefined> {
+  const ranges: Array<ElevationRange | undefined> = [];
+  for (const tile of mosaic.tiles) {
+    try {
+      const dem = await openDem(tile.input, { ...open, warn: () => {} });
+      try {
+        ranges.push(await elevationRange(dem, stripRowsFor(dem.width), signal));
+      } finally {
+        await dem.close();
+      }
+    } catch (error) {
+      if (error instanceof AbortError) throw error;
+    }
+  }
+  return unionRange(ranges);
 }
 
 /**

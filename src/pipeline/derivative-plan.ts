@@ -71,16 +71,23 @@ export function derivativeContext(dem: DemFacts, opts: ResolvedOptions): Derivat
   return { derivative: { ...derivative, spacing }, zMultiplier, spacing };
 }
 
-/** The spacing model a plan describes (warnings go to `warn`; workers rebuild it silently). */
+/**
+ * The spacing model a plan describes (warnings go to `warn`; workers rebuild it silently). When no product reads the
+ * gradient (`spacingUnused`), a unit model stands in: colours need no ground distances, so a DEM whose
+ * georeferencing gives none is still coloured.
+ */
 export function planSpacing(
   plan: {
     spacingFrame: SpacingFrame;
     options: Pick<ResolvedOptions, "spacing" | "xscale" | "yscale">;
     stripRows: number;
+    spacingUnused?: boolean | undefined;
   },
   warn?: (m: string) => void,
 ): SpacingModel {
   const { georef, window } = plan.spacingFrame;
+  if (plan.spacingUnused)
+    return spacingModel({ ...georef, geoTransform: undefined }, { xscale: 1, yscale: 1, window });
   const { spacing, xscale, yscale } = plan.options;
   // A strip's rows and its halo are visited twice (x, then y steps): the model keeps that many sampled rows.
   const rowsInUse = plan.stripRows + 8;

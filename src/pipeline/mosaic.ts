@@ -7,6 +7,7 @@ import type { WarningHandler } from "../errors.js";
 import type { Georef } from "../geo/types.js";
 import { type ElevationSource, openDem } from "../io/dem-reader.js";
 import { type Piece, paintWindow } from "../io/window-fill.js";
+import type { ElevationRange } from "./elevation-range.js";
 import { type ProcessOptions, resolveOptions } from "./options.js";
 import type { OutputPart } from "./process.js";
 
@@ -35,6 +36,8 @@ export interface SeamlessPlan {
   crop: { x: number; y: number; width: number; height: number };
   neighbours: MosaicTile[];
   tileGeoref: Georef;
+  /** The whole mosaic's elevation range, when a requested product needs one. */
+  elevationRange?: ElevationRange | undefined;
 }
 
 const gridKey = (g: Georef) =>
@@ -170,6 +173,7 @@ export async function openSeamless(
   const handle: ElevationSource = {
     source: own.source,
     sampleType: own.sampleType,
+    nodata: own.nodata,
     width: window.width,
     height: window.height,
     georef: { ...plan.tileGeoref, width: window.width, height: window.height },
@@ -189,6 +193,11 @@ export async function openSeamless(
   };
   return {
     handle,
-    part: { crop: plan.crop, georef: plan.tileGeoref, spacingFrame: { georef: plan.mosaic, window } },
+    part: {
+      crop: plan.crop,
+      georef: plan.tileGeoref,
+      spacingFrame: { georef: plan.mosaic, window },
+      elevationRange: plan.elevationRange,
+    },
   };
 }

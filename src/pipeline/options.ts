@@ -3,8 +3,9 @@
  * schema (src/options/common.ts and each product's own) and resolved into the plain values the pipeline and the
  * kernels use. Kernels never validate.
  */
+import { readFileSync, statSync } from "node:fs";
 import type { WarningHandler } from "../errors.js";
-import { UsageError, warnToStderr } from "../errors.js";
+import { InputError, UsageError, warnToStderr } from "../errors.js";
 import { COMMON_OPTIONS, type CommonResolved } from "../options/common.js";
 import { type RawOptionsOf, resolveAll } from "../options/schema.js";
 import {
@@ -14,6 +15,7 @@ import {
   type ProductsResolved,
   productDefinition,
 } from "../products/registry.js";
+import { fromElevationsAlone } from "../products/types.js";
 import { integer } from "../validate.js";
 
 /** Options of library calls that have no command-line flag. */
@@ -64,7 +66,10 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
     throw new UsageError("--xscale and --yscale must be given together");
   const { north, scale, ...common } = resolveAll(COMMON_OPTIONS, values, { compat });
   refuseContradictions(raw, { ...common, compat });
-  const products = resolveAll(PRODUCT_OPTIONS, values, { compat }) as unknown as ProductsResolved;
+  const products = resolveAll(PRODUCT_OPTIONS, values, {
+    compat,
+    readText: readOptionFile,
+  }) as unknown as ProductsResolved;
   return {
     ...common,
     ...products,
@@ -87,7 +92,7 @@ export function resolveOptions(raw: ProcessOptions = {}): ResolvedOptions {
  */
 export function refuseUnusedNoEdges(opts: ResolvedOptions, products: readonly Product[]): void {
   if (opts.edges || opts.compat || opts.method !== "gradient") return;
-  if (products.some((p) => productDefinition(p).needs(opts).gradient === false)) return;
+  if (products.some((p) => fromElevationsAlone(productDefinition(p).needs(opts)))) return;
   throw new UsageError(
     "--no-edges applies to --method horn or zevenbergen-thorne (or to tri, tpi, roughness): the gradient method always computes border cells",
   );
@@ -102,7 +107,7 @@ export function warnUnusedDerivativeFlags(
   opts: ResolvedOptions,
   products: readonly Product[],
 ): void {
-  if (products.some((p) => productDefinition(p).needs(opts).gradient !== false)) return;
+  if (products.some((p) => !fromElevationsAlone(productDefinition(p).needs(opts)))) return;
   const unused = [
     defined(raw.zFactor) && opts.zFactor !== 1 ? "-z/--zfactor" : "",
     defined(raw.method) ? "--method" : "",
@@ -138,5 +143,60 @@ function refuseContradictions(
     throw new UsageError(
       `--edge-order applies to --method gradient only, not to --method ${resolved.method}`,
     );
+  }
+}
+
+/**
+ * Refuses a derivative method that a requested product cannot be made with (its `methods`), naming the flag that
+ * chose the method (`--method`, or `--compat gdaldem` whose method is horn) and the product.
+ *
+ * @example
+ * ```ts
+ * refuseUnsupportedMethods(["curvature"], resolveOptions({ method: "horn" }), { method: "horn" });
+ * // throws UsageError: --method horn contradicts curvature: Horn's 3×3 fit has no second derivatives; …
+ * ```
+ */
+export function refuseUnsupportedMethods(
+  products: readonly string[],
+  resolved: Pick<ResolvedOptions, "method" | "compat">,
+  raw: ProcessOptions,
+): void {
+  for (const name of products) {
+    const methods = productDefinition(name).methods;
+    if (!methods || methods.only.includes(resolved.method)) continue;
+    const flag =
+      resolved.compat && !defined(raw.method)
+        ? `--compat gdaldem (whose method is ${resolved.method})`
+        : `--method ${resolved.method}`;
+    throw new UsageError(
+      `${flag} contradicts ${name}: ${methods.reason}; use --method ${methods.only.join(" or ")}`,
+    );
+  }
+}
+
+/** Larger than any colour table: a bigger file is not one (and is not read into memory). */
+const MAX_OPTION_FILE_BYTES = 16 * 1024 * 1024;
+
+/** The text of a file an option names (a colour table), or an `InputError` naming it. */
+function readOptionFile(path: string): string {
+  try {
+    if (statSync(path).size > MAX_OPTION_FILE_BYTES) {
+      throw new InputError(`larger than ${MAX_OPTION_FILE_BYTES / 1024 / 1024} MiB: not a colour table`, {
+        file: path,
+      });
+    }
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException)?.code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EACCES"
+          ? "permission denied"
+          : code === "EISDIR"
+            ? "is a folder, not a file"
+            : `cannot read: ${(error as Error)?.message ?? error}`;
+    throw new InputError(reason, { file: path, cause: error });
   }
 }

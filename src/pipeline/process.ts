@@ -11,6 +11,7 @@ import type { DemSource, ElevationSource } from "../io/dem-reader.js";
 import { openDem } from "../io/dem-reader.js";
 import { createRasterWriter, outputFormat, type RasterWriter } from "../io/raster-writer.js";
 import { PRODUCT_NAMES, type Product, type ProductOutputs, productDefinition } from "../products/registry.js";
+import { fromElevationsAlone } from "../products/types.js";
 import {
   derivativeSettings,
   planSpacing,
@@ -18,9 +19,11 @@ import {
   stripRowsFor,
   warnAssumedVerticalUnit,
 } from "./derivative-plan.js";
+import { type ElevationRange, elevationRange } from "./elevation-range.js";
 import {
   type ProcessOptions,
   type ResolvedOptions,
+  refuseUnsupportedMethods,
   refuseUnusedNoEdges,
   resolveOptions,
   warnUnusedDerivativeFlags,
@@ -43,6 +46,8 @@ export interface OutputPart {
   crop: { x: number; y: number; width: number; height: number };
   georef: Georef;
   spacingFrame: SpacingFrame;
+  /** The mosaic's elevation range, for products that need one (a tile's own range would colour it differently). */
+  elevationRange?: ElevationRange | undefined;
 }
 
 /** What a run did. */
@@ -84,6 +89,7 @@ export async function processPart(
   const opts = resolveOptions(options);
   const wanted = PRODUCT_NAMES.filter((p) => outputs[p] !== undefined);
   if (wanted.length === 0) throw new UsageError("no output requested");
+  refuseUnsupportedMethods(wanted, opts, options);
   checkOutputs(input, outputs, wanted);
   refuseUnusedNoEdges(opts, wanted);
   warnUnusedDerivativeFlags(options, opts, wanted);
@@ -109,6 +115,14 @@ export async function processPart(
       opts,
       writers,
     );
+    // After the writers open (a bad output folder fails before a pass over the DEM).
+    if (wanted.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
+      plan.dem.range = part?.elevationRange ?? (await elevationRange(dem, stripRows, opts.signal));
+    }
+    const warnings = new Set(
+      wanted.flatMap((p) => productDefinition(p).warnings?.(plan.options, plan.dem) ?? []),
+    );
+    for (const warning of warnings) opts.warn(warning);
     const threads = Math.min(opts.threads, Math.ceil(crop.height / stripRows));
     runner = stripRunner(plan, new StripProducts(plan, spacing), threads);
     await streamStrips(dem, plan, runner, opts, sinks, stripRows, crop);
@@ -168,7 +182,7 @@ export function stripPlan(
   crop: { x: number; width: number },
   spacingFrame: SpacingFrame,
   stripRows: number,
-): StripPlan {
+): Required<StripPlan> {
   // The caller's functions stay on this thread.
   const { onProgress, signal, warn, ...options } = opts;
   const settings = derivativeSettings(dem, opts);
@@ -181,6 +195,8 @@ export function stripPlan(
     spacingFrame,
     stripRows,
     ...settings,
+    spacingUnused: products.every((p) => fromElevationsAlone(productDefinition(p).needs(options))),
+    dem: { nodata: dem.nodata, unitMetres: settings.unitMetres, range: undefined },
     options,
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { GroundFrame, SpacingModel } from "../geo/types.js";
 import { type Product, productDefinition } from "../products/registry.js";
-import type { Band, BandAllocator, ProductKernel, StripInputs } from "../products/types.js";
+import type { Band, BandAllocator, DemContext, ProductKernel, StripInputs } from "../products/types.js";
 import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
 import { Workspace } from "../terrain/grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "../terrain/types.js";
@@ -40,6 +40,13 @@ export interface StripPlan {
   halo: number;
   /** Rows per strip (the spacing model keeps the sampled rows one strip spans). */
   stripRows: number;
+  /** No requested product reads the gradient: the spacing model is a stand-in (see `planSpacing`). */
+  spacingUnused?: boolean;
+  /**
+   * What kernels know of the whole DEM (its nodata value, its range when a product needs it); without it, no
+   * nodata value and no range.
+   */
+  dem?: DemContext;
   options: PlanOptions;
 }
 
@@ -89,8 +96,9 @@ export class StripProducts {
     private readonly spacing: SpacingModel,
   ) {
     this.derivative = { ...plan.derivative, spacing };
+    const dem = plan.dem ?? { nodata: undefined, unitMetres: plan.unitMetres, range: undefined };
     const definitions = plan.products.map((name) => productDefinition(name));
-    this.kernels = definitions.map((d) => [d.name as Product, d.kernel(plan.options, spacing)]);
+    this.kernels = definitions.map((d) => [d.name as Product, d.kernel(plan.options, spacing, dem)]);
     const needs = definitions.map((d) => d.needs(plan.options));
     this.needsGrid = needs.some((n) => n.gridGradient);
     this.needsGradient = this.needsGrid || needs.some((n) => n.gradient !== false);
@@ -125,6 +133,8 @@ export class StripProducts {
       width: crop.width,
       unitMetres: this.plan.unitMetres,
       zMultiplier: this.plan.zMultiplier,
+      xSign: this.plan.derivative.xSign,
+      ySign: this.plan.derivative.ySign,
     };
     return { ground, grid, elevations };
   }

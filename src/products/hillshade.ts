@@ -2,9 +2,52 @@
  * hillshade: shaded relief with gdaldem's four variants; the light's azimuth is relative to the map (light from the
  * upper left stays upper left on the image), DESIGN §2. Byte 1..255, 0 = nodata.
  */
-import { hillshadeInto, normalAzimuth } from "../terrain/hillshade.js";
+import type { SpacingModel } from "../geo/types.js";
+import { defineOptions } from "../options/schema.js";
+import {
+  type HillshadeOptions,
+  type HillshadeVariant,
+  hillshadeInto,
+  normalAzimuth,
+} from "../terrain/hillshade.js";
 import { pixelAspectRatio } from "./gdaldem-compat.js";
 import { defineProduct } from "./types.js";
+
+/** gdaldem's hillshade variants. */
+export const HILLSHADE_VARIANTS = ["regular", "combined", "multidirectional", "igor"] as const;
+
+/** The light's direction and height, shared by the products that shade (hillshade, relief). */
+export const LIGHT_OPTIONS = defineOptions([
+  {
+    key: "azimuth",
+    type: "number",
+    flags: "--azimuth <deg>",
+    help: "hillshade, relief: direction of the light, clockwise from north (default 315)",
+    default: 315,
+  },
+  {
+    key: "altitude",
+    type: "number",
+    flags: "--altitude <deg>",
+    help: "hillshade, relief: height of the light above the horizon, greater than 0 and at most 90 (default 45)",
+    default: 45,
+    range: { min: 0, max: 90, exclusiveMin: true },
+  },
+]);
+
+/** The hillshade kernel's options from resolved ones: gdaldem's igor takes the aspect in image space. */
+export function lightOf(
+  o: { azimuth: number; altitude: number; compat: boolean },
+  variant: HillshadeVariant,
+  spacing: SpacingModel,
+): Required<HillshadeOptions> {
+  return {
+    azimuth: normalAzimuth(o.azimuth),
+    altitude: o.altitude,
+    variant,
+    pixelAspect: o.compat ? pixelAspectRatio(spacing) : 1,
+  };
+}
 
 export default defineProduct({
   name: "hillshade",
@@ -14,27 +57,13 @@ export default defineProduct({
   inBatchByDefault: true,
   formats: ["png", "geotiff"],
   options: [
-    {
-      key: "azimuth",
-      type: "number",
-      flags: "--azimuth <deg>",
-      help: "hillshade: direction of the light, clockwise from north (default 315)",
-      default: 315,
-    },
-    {
-      key: "altitude",
-      type: "number",
-      flags: "--altitude <deg>",
-      help: "hillshade: height of the light above the horizon, greater than 0 and at most 90 (default 45)",
-      default: 45,
-      range: { min: 0, max: 90, exclusiveMin: true },
-    },
+    ...LIGHT_OPTIONS,
     {
       key: "variant",
       type: "choice",
       flags: "--variant <name>",
       help: "hillshade variant",
-      choices: ["regular", "combined", "multidirectional", "igor"],
+      choices: HILLSHADE_VARIANTS,
       default: "regular",
     },
   ],
@@ -48,13 +77,7 @@ export default defineProduct({
     overviewResampling: "average",
   }),
   kernel(o, spacing) {
-    const options = {
-      azimuth: normalAzimuth(o.azimuth),
-      altitude: o.altitude,
-      variant: o.variant,
-      // gdaldem's igor takes the aspect in image space.
-      pixelAspect: o.compat ? pixelAspectRatio(spacing) : 1,
-    };
+    const options = lightOf(o, o.variant, spacing);
     return ({ grid }, alloc) => [hillshadeInto(grid, options, alloc.uint8(grid.dzdx.length))];
   },
 });

@@ -1,7 +1,9 @@
 /**
  * northness: the cosine of the aspect from true north, −dz/dnorth ÷ |∇z| — 1 where the slope faces north, −1 where
- * it faces south, 0 east or west. Flat and undefined cells are nodata (−9999), as aspect's are.
+ * it faces south, 0 east or west. Flat and undefined cells are nodata (−9999), as aspect's are; with `--weighted`,
+ * times sin(slope), and flat cells are 0.
  */
+import { aspectComponentKernel, WEIGHTED_OPTIONS } from "./aspect-components.js";
 import { defineProduct, FLOAT_NODATA } from "./types.js";
 
 export default defineProduct({
@@ -12,24 +14,14 @@ export default defineProduct({
   outputHelp: "output .tif",
   inBatchByDefault: false,
   formats: ["geotiff"],
-  options: [],
+  options: WEIGHTED_OPTIONS,
   needs: () => ({ gridGradient: false }),
-  output: () => ({
+  output: (o) => ({
     sampleType: "Float32",
     bands: 1,
     nodata: FLOAT_NODATA,
-    bandDescriptions: ["northness"],
+    bandDescriptions: [o.weighted ? "northness × sin(slope)" : "northness"],
     overviewResampling: "mean",
   }),
-  kernel:
-    () =>
-    ({ ground: { dzdx, dzdy } }, alloc) => {
-      const out = alloc.float32(dzdx.length);
-      for (let i = 0; i < out.length; i++) {
-        const norm = Math.sqrt(dzdx[i]! * dzdx[i]! + dzdy[i]! * dzdy[i]!);
-        // NaN (nodata) fails the test too.
-        out[i] = norm > 0 ? -dzdy[i]! / norm : FLOAT_NODATA;
-      }
-      return [out];
-    },
+  kernel: (o) => aspectComponentKernel("north", o.weighted),
 });

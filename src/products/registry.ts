@@ -19,6 +19,13 @@ export type ProductOutputs = Partial<Record<Product, string>>;
 export const PRODUCTS: readonly RegisteredProduct[] = [...PRODUCT_DEFINITIONS].sort(
   (a, b) => a.order - b.order,
 );
+// Two products with one order would list in whichever order the files were found.
+for (let i = 1; i < PRODUCTS.length; i++) {
+  if (PRODUCTS[i]!.order === PRODUCTS[i - 1]!.order)
+    throw new Error(
+      `products ${PRODUCTS[i - 1]!.name} and ${PRODUCTS[i]!.name} share order ${PRODUCTS[i]!.order}`,
+    );
+}
 
 /** Every product's name, in order. */
 export const PRODUCT_NAMES = PRODUCTS.map((p) => p.name) as readonly Product[];

@@ -7,7 +7,7 @@ import type { SpacingModel } from "../geo/types.js";
 import type { CommonResolved } from "../options/common.js";
 import type { OptionSpec, ResolvedOf } from "../options/schema.js";
 import type { Workspace } from "../terrain/grid-steps.js";
-import type { ElevationStrip, GradientStrip } from "../terrain/types.js";
+import type { ElevationStrip, GradientStrip, Method } from "../terrain/types.js";
 
 /**
  * The elevations around the cells a strip produces, for products that read them (TRI, colour relief, curvatures):
@@ -26,6 +26,10 @@ export interface ElevationWindow {
   unitMetres: number;
   /** Metres per stored unit times the z-factor: what the gradient is scaled by. */
   zMultiplier: number;
+  /** +1 when column index grows towards map +x (gt[1] > 0), −1 otherwise. */
+  xSign: 1 | -1;
+  /** +1 when row index grows towards map +y (south-up), −1 for the usual north-up raster. */
+  ySign: 1 | -1;
 }
 
 /**
@@ -47,6 +51,34 @@ export interface ProductNeeds {
   gridGradient: boolean;
   /** Rows (and columns) of elevations the product reads around each cell it produces (default 0). At most 2. */
   elevationHalo?: number;
+  /**
+   * It differentiates the elevations itself (curvature's second derivatives), so the derivative options (--method,
+   * --spacing, -z) shape it although it needs no gradient (default false).
+   */
+  ownDerivatives?: boolean;
+  /**
+   * The DEM's elevation range (`DemContext.range`, default false): the pipeline finds it before the strips run, from
+   * the file's statistics or a streaming pass (colour tables with percentages).
+   */
+  elevationRange?: boolean;
+}
+
+/** Made from the elevations alone (TRI, TPI, roughness, colour relief): neither the gradient nor derivatives of its own. */
+export function fromElevationsAlone(needs: ProductNeeds): boolean {
+  return needs.gradient === false && needs.ownDerivatives !== true;
+}
+
+/**
+ * What a kernel may know of the whole DEM, beyond its strips — plain data, the same on every thread. A seamless tile
+ * is told its mosaic's range, so its colours match the mosaic's.
+ */
+export interface DemContext {
+  /** The DEM's nodata value (nodata cells reach kernels as NaN). */
+  nodata: number | undefined;
+  /** Metres per stored unit (the vertical unit, or --vertical-unit). */
+  unitMetres: number;
+  /** Smallest and largest valid elevation, in stored units; found only when `needs().elevationRange`. */
+  range: { min: number; max: number } | undefined;
 }
 
 /** Output arrays from the thread's pool (reused once written). */
@@ -67,6 +99,8 @@ export type OverviewResampling = "mean" | "circular-mean" | "average" | "nearest
 export interface OutputSpec {
   sampleType: "Float32" | "Byte";
   bands: number;
+  /** How the bands are shown (default grey): RGB or RGBA images (3 or 4 Byte bands, alpha last). */
+  colour?: "grey" | "rgb" | "rgba";
   /** Written as GDAL_NODATA; undefined: none. */
   nodata: number | undefined;
   bandDescriptions: string[];
@@ -76,6 +110,18 @@ export interface OutputSpec {
 
 /** The output formats (as src/io/output-format.ts names them). */
 export type OutputFormat = "geotiff" | "png";
+
+/**
+ * A file a product's command takes as a positional argument between the DEM and the output (optional, so every
+ * product still runs with its defaults): `demgrad color-relief <dem> [color-file] <out>`. It fills the product's
+ * option `key`, which also has its flag.
+ */
+export interface ProductArgument {
+  key: string;
+  /** The argument's name in the usage line (`color-file`). */
+  name: string;
+  help: string;
+}
 
 /** Options as every product receives them: the common ones and its own. */
 export type OptionsOf<S extends readonly OptionSpec[]> = CommonResolved & ResolvedOf<S>;
@@ -98,10 +144,19 @@ export interface ProductDefinition<
   /** Formats it can be written as, the default first. */
   readonly formats: readonly OutputFormat[];
   readonly options: S;
+  /**
+   * The derivative methods it can be made with, and why not with the others (default: every method). A run asking
+   * for another is refused before any work, naming the method's flag and the product.
+   */
+  readonly methods?: { readonly only: readonly Method[]; readonly reason: string };
+  /** Positional files of its own command, before the output (see `ProductArgument`). */
+  readonly arguments?: readonly ProductArgument[];
   needs(options: O): ProductNeeds;
   output(options: O): OutputSpec;
+  /** Warnings to give once, before the strips run (e.g. a colour table's `nv` entry on a DEM without nodata). */
+  warnings?(options: O, dem: DemContext): string[];
   /** The kernel, with options resolved once (and, with `--compat gdaldem`, gdaldem's behaviour where it differs). */
-  kernel(options: O, spacing: SpacingModel): ProductKernel;
+  kernel(options: O, spacing: SpacingModel, dem: DemContext): ProductKernel;
 }
 
 /** Any product, as the registry holds it: called with every option resolved. */

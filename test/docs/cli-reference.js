@@ -9,9 +9,14 @@ export const COMMANDS = [
   "slope",
   "aspect",
   "hillshade",
+  "northness",
+  "eastness",
   "tri",
   "tpi",
   "roughness",
+  "curvature",
+  "color-relief",
+  "relief",
   "terrain",
   "batch",
   "tiles",
@@ -41,6 +46,11 @@ const EXAMPLES = {
     "demgrad hillshade samples/alps-utm32.tif out/shade.png",
     "demgrad hillshade samples/alps-utm32.tif out/shade.tif --variant multidirectional -z 1.5",
   ],
+  northness: [
+    "demgrad northness samples/alps-utm32.tif out/northness.tif",
+    "demgrad northness samples/alps-utm32.tif out/northness-weighted.tif --weighted   # times sin(slope)",
+  ],
+  eastness: ["demgrad eastness samples/alps-utm32.tif out/eastness.tif --weighted"],
   tri: [
     "demgrad tri samples/alps-utm32.tif out/tri.tif       # Riley's TRI in metres",
     "demgrad tri bathymetry.tif tri.tif --tri-method wilson",
@@ -48,6 +58,20 @@ const EXAMPLES = {
   ],
   tpi: ["demgrad tpi samples/alps-utm32.tif out/tpi.tif"],
   roughness: ["demgrad roughness samples/alps-utm32.tif out/roughness.tif"],
+  curvature: [
+    "demgrad curvature samples/alps-utm32.tif out/profile.tif                       # profile curvature, 1/m",
+    "demgrad curvature samples/alps-wgs84.tif out/curvatures.tif --type mean,gaussian,minimal,maximal",
+    "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --curvature out/c.tif --type profile,plan",
+  ],
+  "color-relief": [
+    "demgrad color-relief samples/alps-utm32.tif colours.txt out/colour.tif   # gdaldem's colour file, .cpt or QGIS export",
+    "demgrad color-relief samples/alps-utm32.tif out/colour.png --ramp hypsometric --alpha",
+    "demgrad color-relief dem.tif ramp.txt out.tif --nearest-color        # gdaldem -nearest_color_entry",
+  ],
+  relief: [
+    "demgrad relief samples/alps-utm32.tif out/relief.png                 # terrain colours, combined hillshade",
+    "demgrad relief dem.tif relief.tif --color-file ramp.txt --hillshade-variant multidirectional",
+  ],
   terrain: [
     "demgrad terrain samples/alps-utm32.tif --slope out/s.tif --aspect out/a.tif --hillshade out/h.png",
   ],

@@ -38,6 +38,16 @@ export async function readPng(path) {
   return { grey, alpha, width: info.width, height: info.height, channels: info.channels };
 }
 
+/** A PNG's channels as separate bands (grey; grey, alpha; red, green, blue; or red, green, blue, alpha). */
+export async function readPngBands(path) {
+  const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+  const n = info.width * info.height;
+  const bands = Array.from({ length: info.channels }, () => new Uint8Array(n));
+  for (let i = 0; i < n; i++)
+    for (let b = 0; b < info.channels; b++) bands[b][i] = data[i * info.channels + b];
+  return { bands, width: info.width, height: info.height };
+}
+
 /** Smallest angular difference in degrees. */
 export function angleDiff(a, b) {
   const d = Math.abs(a - b) % 360;

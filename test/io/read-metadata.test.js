@@ -2,7 +2,15 @@
 // scale/offset/unit items of GDAL_METADATA. Expected values follow from IEEE 754 and the types' ranges.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { bandMetadata, parseNodata, roundToSampleType } from "../../dist/io/gdal-metadata.js";
+import { openDem } from "../../dist/index.js";
+import {
+  bandMetadata,
+  bandStatistics,
+  metadataNumber,
+  parseNodata,
+  roundToSampleType,
+} from "../../dist/io/gdal-metadata.js";
+import { sample } from "../helpers/samples.js";
 
 test("GDAL_NODATA text", () => {
   // A decimal that is not exactly a float32: compared after rounding to float32, as the pixels hold it.
@@ -76,4 +84,25 @@ test("GDAL_METADATA as gdal_translate writes it: text escaped twice reads back a
       ["DESCRIPTION", "a & b <c>"],
     ],
   );
+});
+
+test("stored statistics: STATISTICS_MINIMUM/_MAXIMUM items, with a comma or a point as decimal separator", async () => {
+  const items = (min, max) =>
+    `<GDALMetadata><Item name="STATISTICS_MAXIMUM" sample="0">${max}</Item>` +
+    `<Item name="STATISTICS_MINIMUM" sample="0">${min}</Item></GDALMetadata>`;
+  assert.deepEqual(bandStatistics(items("1520", "1826"), 0), { min: 1520, max: 1826 });
+  // Written under a comma locale (castro_dem.tiff's): GDAL's CPLAtofM reads it as a decimal comma.
+  assert.deepEqual(bandStatistics(items("0,43000000715256", "76,773635864258"), 0), {
+    min: 0.43000000715256,
+    max: 76.773635864258,
+  });
+  assert.equal(bandStatistics(items("1520", "1826"), 1), undefined, "another band's");
+  assert.equal(bandStatistics(items("abc", "1826"), 0), undefined);
+  assert.equal(bandStatistics(items("9", "1"), 0), undefined, "minimum above maximum");
+  assert.equal(bandStatistics(undefined, 0), undefined);
+  assert.equal(metadataNumber("12.5e1x"), 125);
+  assert.equal(metadataNumber(" -7 "), -7);
+  const dem = await openDem(sample("sdts_8821_oregon_basin_wy.tif"));
+  assert.deepEqual(dem.statistics, { min: 1520, max: 1826 });
+  await dem.close();
 });

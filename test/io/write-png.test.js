@@ -192,6 +192,65 @@ describe("PNG pixels", () => {
     assert.deepEqual(readdirSync(folder), ["strips.png"]);
   });
 
+  test("RGB and RGBA from three or four bands, streamed in strips; gdalinfo reads the colour bands; no scratch left", async () => {
+    const width = 41;
+    const height = 300;
+    const band = (k) => Uint8Array.from({ length: width * height }, (_, i) => (i * (k + 3) + 17 * k) % 256);
+    for (const colour of ["rgb", "rgba"]) {
+      const bands = Array.from({ length: colour === "rgb" ? 3 : 4 }, (_, k) => band(k));
+      const folder = mkdtempSync(`${dir}/${colour}-`);
+      const path = `${folder}/${colour}.png`;
+      const georef = (await sampleGeoref(sample("sdts_8821_oregon_basin_wy.tif"))).georef;
+      const like = { ...georef, width, height };
+      const writer = await createRasterWriter(path, {
+        width,
+        height,
+        bands: bands.length,
+        colour,
+        sampleType: "Byte",
+        georef: like,
+      });
+      for (let row = 0; row < height; row += 13) {
+        const rows = Math.min(13, height - row);
+        await writer.writeRows(
+          bands.map((b) => b.subarray(row * width, (row + rows) * width)),
+          rows,
+        );
+      }
+      await writer.finish();
+      const { data, info } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+      assert.equal(info.channels, bands.length);
+      for (let i = 0; i < width * height; i++)
+        for (let k = 0; k < bands.length; k++)
+          assert.equal(data[i * bands.length + k], bands[k][i], `${colour} ${i}`);
+      assert.deepEqual(readdirSync(folder).sort(), [
+        `${colour}.pgw`,
+        `${colour}.png`,
+        `${colour}.png.aux.xml`,
+      ]);
+      if (HAS_GDAL) {
+        const { info: gdalInfo, stderr } = gdalinfo(path);
+        assert.equal(stderr, "");
+        assert.deepEqual(
+          gdalInfo.bands.map((b) => b.colorInterpretation),
+          colour === "rgb" ? ["Red", "Green", "Blue"] : ["Red", "Green", "Blue", "Alpha"],
+        );
+      }
+    }
+    // writePng: bands instead of data.
+    const path = `${dir}/bands.png`;
+    await writePng(path, {
+      width: 2,
+      height: 1,
+      bands: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+    });
+    assert.deepEqual([...(await sharp(path).raw().toBuffer())], [1, 3, 5, 2, 4, 6]);
+  });
+
   test("values outside 0–255 are clamped and rounded", async () => {
     const path = `${dir}/clamped.png`;
     await writePng(path, { width: 4, height: 1, data: [-20, 300, 7.6, 255] });
@@ -208,11 +267,33 @@ describe("PNG errors", () => {
     assert.equal(existsSync(`${dir}/huge.png`), false);
   });
 
-  test("more than one band, or nodata that no byte can hold, is a usage error", async () => {
+  test("bands that are neither grey nor RGB(A), colour with nodata, or nodata no byte can hold: usage errors", async () => {
     await assert.rejects(
       createRasterWriter(`${dir}/two.png`, { width: 2, height: 2, bands: 2, sampleType: "Byte" }),
       UsageError,
     );
+    await assert.rejects(
+      createRasterWriter(`${dir}/rgb4.png`, {
+        width: 2,
+        height: 2,
+        bands: 4,
+        colour: "rgb",
+        sampleType: "Byte",
+      }),
+      /an RGB PNG holds 3 bands, not 4/,
+    );
+    await assert.rejects(
+      createRasterWriter(`${dir}/rgbnd.png`, {
+        width: 2,
+        height: 2,
+        bands: 3,
+        colour: "rgb",
+        sampleType: "Byte",
+        nodata: 0,
+      }),
+      /a colour PNG takes its transparency from an alpha band, not from nodata/,
+    );
+    assert.equal(existsSync(`${dir}/rgb4.png`) || existsSync(`${dir}/rgbnd.png`), false);
     await assert.rejects(
       createRasterWriter(`${dir}/nd.png`, { width: 2, height: 2, sampleType: "Byte", nodata: -9999 }),
       /Expected integer between 0 and 255 for PNG nodata but received -9999/,

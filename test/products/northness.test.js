@@ -1,5 +1,6 @@
-// northness, the registry's worked example (ARCHITECTURE.md): cos of the true-north aspect on analytic planes, nodata
-// where flat, and the same product through the library, its own command, `terrain` and `batch`.
+// northness, the registry's worked example (ARCHITECTURE.md), and eastness: cos and sin of the true-north aspect on
+// analytic planes, nodata where flat, `--weighted` (times sin(slope), flat ground 0), and the same products through
+// the library, their own commands, `terrain` and `batch`.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,36 +24,101 @@ async function plane(name, a, b) {
   return path;
 }
 
-test("cos of the aspect: 1 facing north, −1 south, 0 east, and cos 225° south-west", async () => {
-  for (const [name, a, b, expected] of [
-    ["rising-south", 0, -0.2, 1], // rises to the south: faces north
-    ["rising-north", 0, 0.2, -1],
-    ["rising-west", -0.2, 0, 0],
-    ["rising-north-east", 0.1, 0.1, Math.cos((225 * Math.PI) / 180)],
-  ]) {
-    const out = `${dir}/${name}.northness.tif`;
-    await processDem(await plane(name, a, b), { northness: out }, { warn: () => {} });
+const DEG = Math.PI / 180;
+const PLANES = [
+  // name, a, b, aspect (degrees clockwise from north)
+  ["rising-south", 0, -0.2, 0], // rises to the south: faces north
+  ["rising-north", 0, 0.2, 180],
+  ["rising-west", -0.2, 0, 90],
+  ["rising-north-east", 0.1, 0.1, 225],
+];
+
+/** Each plane's value of `product` against `expected(aspect, slope)`, in degrees and radians. */
+async function check(product, options, expected) {
+  for (const [name, a, b, aspect] of PLANES) {
+    const out = `${dir}/${name}.${product}.tif`;
+    await processDem(await plane(name, a, b), { [product]: out }, { warn: () => {}, ...options });
     const { data } = await readBand(out);
+    const want = expected(aspect * DEG, Math.atan(Math.hypot(a, b)));
     // A plane in grid metres: within ±600 m of the central meridian at 40.6°N, true north turns from grid north by
     // up to 0.0046° (measured: 7.9e-5 off an east-facing cosine of 0, 5.6e-5 on the south-west plane).
-    for (const v of data) assert.ok(Math.abs(v - expected) < 1e-4, `${name}: ${v} vs ${expected}`);
+    for (const v of data) assert.ok(Math.abs(v - want) < 1e-4, `${product} ${name}: ${v} vs ${want}`);
+  }
+}
+
+test("northness is the cos of the aspect: 1 facing north, −1 south, 0 east, and cos 225° south-west", async () => {
+  await check("northness", {}, (aspect) => Math.cos(aspect));
+});
+
+test("eastness is the sin of the aspect: 1 facing east, 0 north and south, and sin 225° south-west", async () => {
+  await check("eastness", {}, (aspect) => Math.sin(aspect));
+});
+
+test("--weighted: times sin(slope)", async () => {
+  await check("northness", { weighted: true }, (aspect, slope) => Math.cos(aspect) * Math.sin(slope));
+  await check("eastness", { weighted: true }, (aspect, slope) => Math.sin(aspect) * Math.sin(slope));
+});
+
+test("flat ground: nodata (no direction), or 0 weighted", async () => {
+  const flat = await plane("flat", 0, 0);
+  for (const product of ["northness", "eastness"]) {
+    for (const [weighted, expected] of [
+      [false, -9999],
+      [true, 0],
+    ]) {
+      const out = `${dir}/flat.${product}.${weighted}.tif`;
+      await processDem(flat, { [product]: out }, { weighted, warn: () => {} });
+      const { data } = await readBand(out);
+      assert.ok(
+        data.every((v) => Object.is(v, expected)),
+        `${product} weighted=${weighted}: ${data[0]}`,
+      );
+    }
   }
 });
 
-test("the command, terrain and batch carry it from the registry", async () => {
+test("the commands, terrain and batch carry them from the registry, --weighted too", async () => {
   const dem = await plane("cli", 0.05, -0.1);
-  const own = demgrad(["northness", dem, `${dir}/own.tif`, "-q"]);
-  assert.equal(own.status, 0, own.stderr);
-  const terrain = demgrad(["terrain", dem, "--northness", `${dir}/terrain.tif`, "-q"]);
-  assert.equal(terrain.status, 0, terrain.stderr);
-  const batch = demgrad(["batch", dem, "-o", `${dir}/batch`, "--products", "northness", "-q"]);
-  assert.equal(batch.status, 0, batch.stderr);
-  const values = await Promise.all(
-    [`${dir}/own.tif`, `${dir}/terrain.tif`, `${dir}/batch/cli.northness.tif`].map(
-      async (f) => (await readBand(f)).data,
-    ),
-  );
-  assert.deepEqual(values[1], values[0]);
-  assert.deepEqual(values[2], values[0]);
-  assert.match(demgrad(["--help"]).stdout, /northness \[options\] <dem> <out>\s+write northness/);
+  for (const product of ["northness", "eastness"]) {
+    for (const weighted of [[], ["--weighted"]]) {
+      const tag = `${product}${weighted.length ? "-weighted" : ""}`;
+      const own = demgrad([product, dem, `${dir}/${tag}-own.tif`, ...weighted, "-q"]);
+      assert.equal(own.status, 0, own.stderr);
+      const terrain = demgrad([
+        "terrain",
+        dem,
+        `--${product}`,
+        `${dir}/${tag}-terrain.tif`,
+        ...weighted,
+        "-q",
+      ]);
+      assert.equal(terrain.status, 0, terrain.stderr);
+      const batch = demgrad([
+        "batch",
+        dem,
+        "-o",
+        `${dir}/${tag}-batch`,
+        "--products",
+        product,
+        ...weighted,
+        "-q",
+      ]);
+      assert.equal(batch.status, 0, batch.stderr);
+      const files = [
+        `${dir}/${tag}-own.tif`,
+        `${dir}/${tag}-terrain.tif`,
+        `${dir}/${tag}-batch/cli.${product}.tif`,
+      ];
+      const values = await Promise.all(files.map(async (f) => (await readBand(f)).data));
+      assert.deepEqual(values[1], values[0]);
+      assert.deepEqual(values[2], values[0]);
+      // Rising to the east and the south: faces north-west, and --weighted scales by sin(slope) < 1.
+      assert.ok(product === "northness" ? values[0][0] > 0 : values[0][0] < 0);
+      assert.ok(Math.abs(values[0][0]) < (weighted.length ? 0.2 : 1));
+    }
+    assert.match(
+      demgrad(["--help"]).stdout,
+      new RegExp(`${product} \\[options\\] <dem> <out>\\s+write ${product}`),
+    );
+  }
 });
