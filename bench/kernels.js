@@ -8,10 +8,11 @@ import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { openDem } from "../dist/index.js";
 import { planSpacing, stripRowsFor } from "../dist/pipeline/derivative-plan.js";
+import { elevationRange } from "../dist/pipeline/elevation-range.js";
 import { resolveOptions } from "../dist/pipeline/options.js";
 import { stripPlan } from "../dist/pipeline/process.js";
 import { StripProducts } from "../dist/pipeline/strip-products.js";
-import { PRODUCT_NAMES } from "../dist/products/registry.js";
+import { PRODUCT_NAMES, productDefinition } from "../dist/products/registry.js";
 import { computeDerivatives } from "../dist/terrain/derivatives.js";
 import { Workspace } from "../dist/terrain/grid-steps.js";
 import { table } from "./common.js";
@@ -102,6 +103,10 @@ async function prepare(dem, raw, products) {
   const crop = { x: 0, y: 0, width: dem.width, height: dem.height };
   const stripRows = stripRowsFor(dem.width);
   const plan = stripPlan(dem, opts, products, crop, { georef: dem.georef }, stripRows);
+  // As processDem: products that scale by the DEM's range (percentage colour ramps) get it before their kernels.
+  if (products.some((p) => productDefinition(p).needs(plan.options).elevationRange)) {
+    plan.dem.range = await elevationRange(dem, stripRows, undefined);
+  }
   const spacing = planSpacing(plan);
   const jobs = [];
   for (let first = 0; first < dem.height; first += stripRows) {
