@@ -8,7 +8,7 @@ import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
-import { verticalUnitFromName } from "../geo/georef.js";
+import { georefFromEpsg, verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef } from "../geo/types.js";
 import { outputError, temporaryName } from "../io/atomic.js";
@@ -27,6 +27,7 @@ import { integer, oneOf } from "../validate.js";
 import type { TileFormat } from "./encode.js";
 import {
   defaultZooms,
+  HALF_WORLD,
   type LonLatBounds,
   lonLatToMercator,
   pixelMetres,
@@ -38,8 +39,8 @@ import { PmtilesWriter } from "./pmtiles.js";
 import { writePreview } from "./preview.js";
 import { TILE_PRODUCTS, type TileProductName, tileProduct } from "./products.js";
 import { demBounds, demProjection } from "./projection.js";
-import { prepareSource, type TileSource, zoomGeoref } from "./render.js";
-import { tileRenderer } from "./render-pool.js";
+import { isFineZoom, prepareSource, type TileSource, terrainParts, zoomFrame } from "./render.js";
+import { startTilePool, type TilePool } from "./render-pool.js";
 import type { TerrainSettings } from "./shading.js";
 import { type TileJson, tileJson } from "./tilejson.js";
 
@@ -151,8 +152,15 @@ async function openInputs(inputs: string[], opts: ResolvedOptions): Promise<Elev
   return handle;
 }
 
-/** Prepares the source and the zoom range of a DEM. */
-async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedSource> {
+/**
+ * Prepares the source and the zoom range of a DEM. `prepare.deferTerrain` leaves the full-resolution terrain to
+ * the caller (`terrainParts`); `prepare.shared` puts the arrays in shared memory for worker threads.
+ */
+async function loadSource(
+  dem: ElevationSource,
+  opts: Resolved,
+  prepare: { deferTerrain?: boolean; shared?: boolean } = {},
+): Promise<LoadedSource> {
   const { georef, width, height } = dem;
   const projection = demProjection(georef);
   const bounds = demBounds(projection, width, height);
@@ -180,6 +188,7 @@ async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedS
     ? verticalUnitFromName(opts.terrain.verticalUnit).metres
     : georef.verticalUnit.metres;
   const finest = pixelMetres(zooms.maxzoom, opts.tileSize) * Math.cos((centreLat * Math.PI) / 180);
+  const mercator = zoomGeoref(0, opts.tileSize, georef);
   const source = prepareSource(
     {
       projection,
@@ -190,19 +199,24 @@ async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedS
       centreLat,
       metresPerUnit: unitMetres,
       demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
-      tileTerrain: terrainSettings(zoomGeoref(0, opts.tileSize, georef), dem.sampleType, opts.terrain),
+      tileTerrain: terrainSettings(mercator, dem.sampleType, opts.terrain),
+      mercator,
       product: tileProduct(opts.product),
     },
     // Shading at the DEM's resolution serves only zooms at least as fine as the DEM.
-    { fullResolution: finest <= sourceMetres },
+    { fullResolution: finest <= sourceMetres, ...prepare },
   );
   return { source, bounds, ...zooms };
 }
 
-async function load(inputs: string[], opts: Resolved): Promise<LoadedSource> {
+async function load(
+  inputs: string[],
+  opts: Resolved,
+  prepare?: { deferTerrain?: boolean; shared?: boolean },
+): Promise<LoadedSource> {
   const dem = await openInputs(inputs, opts.terrain);
   try {
-    return await loadSource(dem, opts);
+    return await loadSource(dem, opts, prepare);
   } catch (error) {
     // Georeferencing problems name the DEM.
     if (error instanceof DemgradError && error.file === undefined) error.file = dem.source;
@@ -230,6 +244,32 @@ export interface LoadedSource {
  */
 export async function loadTileSource(inputs: string[], options: TilesOptions = {}): Promise<LoadedSource> {
   return load(inputs, resolveTilesOptions(options));
+}
+
+const zoomGrids = new WeakMap<Georef, Map<number, Georef>>();
+
+/**
+ * The georeferencing of the whole pixel grid of zoom `z` (EPSG:3857, `tileSize · 2^z` pixels square), with the
+ * vertical unit of the DEM's `like`, cached.
+ *
+ * @example
+ * ```ts
+ * const grid = zoomGeoref(12, 256, dem.georef); // 1 048 576 pixels square, 9.55 m pixels
+ * ```
+ */
+export function zoomGeoref(z: number, tileSize: number, like: Georef): Georef {
+  let cache = zoomGrids.get(like);
+  if (!cache) zoomGrids.set(like, (cache = new Map()));
+  let zero = cache.get(tileSize);
+  if (!zero) {
+    const res = pixelMetres(0, tileSize);
+    const georef = georefFromEpsg(3857, [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res], {
+      width: tileSize,
+      height: tileSize,
+    });
+    cache.set(tileSize, (zero = { ...georef, verticalUnit: like.verticalUnit }));
+  }
+  return z === 0 ? zero : zoomFrame(zero, z, tileSize);
 }
 
 /** The derivative settings of a grid, as the pipeline resolves them (plain data for the tile workers). */
@@ -285,9 +325,34 @@ export async function writeTiles(
       throw new UsageError("output would overwrite the input DEM", { file: output });
     }
   }
+  if (opts.terrain.signal?.aborted) throw new AbortError();
+  // Workers start now and load their modules while this thread reads the DEM.
+  const pool = startTilePool(opts.jobs);
+  try {
+    return await writePyramid(inputs, output, kind, opts, options.onTile, pool, started);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** `writeTiles` once its options are checked, with its threads. */
+async function writePyramid(
+  inputs: string[],
+  output: string,
+  kind: TilesResult["kind"],
+  opts: Resolved,
+  onTile: TilesOptions["onTile"],
+  pool: TilePool,
+  started: number,
+): Promise<TilesResult> {
   const signal = opts.terrain.signal;
-  if (signal?.aborted) throw new AbortError();
-  const { source, bounds, minzoom, maxzoom } = await load(inputs, opts);
+  const loaded = await load(inputs, opts, { deferTerrain: true, shared: pool.parallelism > 1 });
+  const { source, bounds, minzoom, maxzoom } = loaded;
+  pool.load(source, opts.format);
+  // The full-resolution terrain, in parts on every thread: fine zooms wait for it, coarse ones need not.
+  const terrain = Promise.all(
+    terrainParts(source, pool.parallelism).map(({ first, rows }) => pool.terrain(first, rows)),
+  );
   const ranges: TileRange[] = [];
   for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
   const total = ranges.reduce((n, r) => n + tileCount(r), 0);
@@ -307,13 +372,18 @@ export async function writeTiles(
   let done = 0;
   const tileFile = (z: number, x: number, y: number) =>
     join(output, String(z), String(x), `${y}.${opts.format}`);
+  // Tile folders made so far: each is made once.
+  const folders = new Set<string>();
   const store = async (z: number, x: number, y: number, data: Uint8Array) => {
     if (archive) archive.add(z, x, y, data);
     else {
       const path = tileFile(z, x, y);
       const temporary = temporaryName(path);
       try {
-        await mkdir(dirname(path), { recursive: true });
+        if (!folders.has(dirname(path))) {
+          await mkdir(dirname(path), { recursive: true });
+          folders.add(dirname(path));
+        }
         await writeFile(temporary, data, { flag: "wx" });
         await rename(temporary, path);
       } catch (error) {
@@ -323,7 +393,6 @@ export async function writeTiles(
     }
     written++;
   };
-  const renderer = tileRenderer(source, opts.format, opts.jobs);
   // Tiles rendering, encoding or being written; the first failure stops the run.
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
@@ -335,15 +404,21 @@ export async function writeTiles(
       .finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
   };
+  track(terrain.then(() => {}));
   try {
+    let terrainDone = false;
     for (const range of ranges) {
+      if (!terrainDone && isFineZoom(source, range.z, opts.tileSize)) {
+        await terrain;
+        terrainDone = true;
+      }
       for (let y = range.minY; y <= range.maxY; y++) {
         for (let x = range.minX; x <= range.maxX; x++) {
           if (signal?.aborted) throw new AbortError();
           if (failure) throw failure;
           if (opts.resume && existsSync(tileFile(range.z, x, y))) {
             kept++;
-            options.onTile?.(++done, total);
+            onTile?.(++done, total);
             continue;
           }
           const window = {
@@ -356,14 +431,14 @@ export async function writeTiles(
           };
           const { z } = range;
           track(
-            renderer.render(window).then(async (image) => {
+            pool.render(window).then(async (image) => {
               if (image) await store(z, x, y, image);
               else empty++;
-              options.onTile?.(++done, total);
+              onTile?.(++done, total);
             }),
           );
-          // Enough tiles queued to keep every worker and sharp busy, and no more (memory).
-          while (inFlight.size >= 2 * renderer.parallelism + 2) await Promise.race(inFlight);
+          // Enough tiles queued to keep every thread and the threadpool busy, and no more (memory).
+          while (inFlight.size >= 2 * pool.parallelism + 2) await Promise.race(inFlight);
         }
       }
     }
@@ -393,8 +468,6 @@ export async function writeTiles(
     await Promise.allSettled(inFlight);
     await archive?.discard();
     throw error;
-  } finally {
-    await renderer.close();
   }
   return {
     output,
