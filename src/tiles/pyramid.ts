@@ -39,8 +39,16 @@ import { PmtilesWriter } from "./pmtiles.js";
 import { writePreview } from "./preview.js";
 import { TILE_PRODUCTS, type TileProductName, tileProduct } from "./products.js";
 import { demBounds, demProjection } from "./projection.js";
-import { isFineZoom, prepareSource, type TileSource, terrainParts, zoomFrame } from "./render.js";
-import { startTilePool, type TilePool } from "./render-pool.js";
+import {
+  footprintRows,
+  isFineZoom,
+  prepareSource,
+  type TileSource,
+  terrainParts,
+  zoomFrame,
+} from "./render.js";
+import { type Affinity, startTilePool, type TilePool } from "./render-pool.js";
+import type { PixelWindow } from "./resample.js";
 import type { TerrainSettings } from "./shading.js";
 import { type TileJson, tileJson } from "./tilejson.js";
 
@@ -70,6 +78,11 @@ export interface TilesResult {
   empty: number;
   ranges: TileRange[];
   seconds: number;
+  /**
+   * Seconds from the start at which each phase ended: the DEM read and its overview levels built (`read`), the
+   * full-resolution terrain computed (`terrain`; 0 when no zoom needs it), every tile written (`tiles`).
+   */
+  phases: { read: number; terrain: number; tiles: number };
 }
 
 interface Resolved {
@@ -246,6 +259,43 @@ export async function loadTileSource(inputs: string[], options: TilesOptions = {
   return load(inputs, resolveTilesOptions(options));
 }
 
+/** Which rows of the full-resolution terrain are done: parts finish in any order, rows count from the top. */
+class RowProgress {
+  private readonly finished: boolean[];
+  private rows = 0;
+  private readonly waiting: Array<{ row: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly parts: ReadonlyArray<{ first: number; rows: number }>) {
+    this.finished = parts.map(() => false);
+  }
+
+  /** Part `k` is done. */
+  done(k: number): void {
+    this.finished[k] = true;
+    let n = 0;
+    while (n < this.parts.length && this.finished[n]) n++;
+    const last = this.parts[n - 1];
+    this.rows = last ? last.first + last.rows : 0;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i]!.row < this.rows) this.waiting.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  /** A part failed: whoever waits, and waits later, gets the error. */
+  fail(error: unknown): void {
+    this.failure = { error };
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  }
+
+  /** Resolves once rows 0 … `row` are done (at once without parts: no zoom reads them). */
+  until(row: number): Promise<void> {
+    if (this.parts.length === 0 || row < this.rows) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure.error);
+    return new Promise((resolve, reject) => this.waiting.push({ row, resolve, reject }));
+  }
+}
+
 const zoomGrids = new WeakMap<Georef, Map<number, Georef>>();
 
 /**
@@ -348,10 +398,23 @@ async function writePyramid(
   const signal = opts.terrain.signal;
   const loaded = await load(inputs, opts, { deferTerrain: true, shared: pool.parallelism > 1 });
   const { source, bounds, minzoom, maxzoom } = loaded;
+  const since = () => (performance.now() - started) / 1000;
+  const phases = { read: since(), terrain: 0, tiles: 0 };
   pool.load(source, opts.format);
-  // The full-resolution terrain, in parts on every thread: fine zooms wait for it, coarse ones need not.
+  // The full-resolution terrain, in parts from the first row down: a fine zoom's tile renders once the rows it
+  // reads are done, while coarse zooms need none of them.
+  const parts = terrainParts(source, pool.parallelism);
+  const progress = new RowProgress(parts);
   const terrain = Promise.all(
-    terrainParts(source, pool.parallelism).map(({ first, rows }) => pool.terrain(first, rows)),
+    parts.map((part, k) => pool.terrain(part.first, part.rows).then(() => progress.done(k))),
+  ).then(
+    () => {
+      if (parts.length > 0) phases.terrain = since();
+    },
+    (error) => {
+      progress.fail(error);
+      throw error;
+    },
   );
   const ranges: TileRange[] = [];
   for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
@@ -396,22 +459,27 @@ async function writePyramid(
   // Tiles rendering, encoding or being written; the first failure stops the run.
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  const track = (task: Promise<void>) => {
+  const track = (task: Promise<void>, also?: Set<Promise<void>>) => {
     const tracked = task
       .catch((error) => {
         failure ??= error;
       })
-      .finally(() => inFlight.delete(tracked));
+      .finally(() => {
+        inFlight.delete(tracked);
+        also?.delete(tracked);
+      });
     inFlight.add(tracked);
+    also?.add(tracked);
   };
-  track(terrain.then(() => {}));
-  try {
-    let terrainDone = false;
-    for (const range of ranges) {
-      if (!terrainDone && isFineZoom(source, range.z, opts.tileSize)) {
-        await terrain;
-        terrainDone = true;
-      }
+  track(terrain);
+  /** Queues the tiles of some zooms, in order, `before` each one; enough in flight to keep the threads busy. */
+  const queue = async (
+    zooms: TileRange[],
+    affinity: Affinity,
+    before?: (w: PixelWindow) => Promise<void>,
+  ) => {
+    const mine = new Set<Promise<void>>();
+    for (const range of zooms) {
       for (let y = range.minY; y <= range.maxY; y++) {
         for (let x = range.minX; x <= range.maxX; x++) {
           if (signal?.aborted) throw new AbortError();
@@ -429,21 +497,33 @@ async function writePyramid(
             width: opts.tileSize,
             height: opts.tileSize,
           };
+          await before?.(window);
           const { z } = range;
-          track(
-            pool.render(window).then(async (image) => {
-              if (image) await store(z, x, y, image);
-              else empty++;
-              onTile?.(++done, total);
-            }),
-          );
-          // Enough tiles queued to keep every thread and the threadpool busy, and no more (memory).
-          while (inFlight.size >= 2 * pool.parallelism + 2) await Promise.race(inFlight);
+          const task = pool.render(window, affinity).then(async (image) => {
+            if (image) await store(z, x, y, image);
+            else empty++;
+            onTile?.(++done, total);
+          });
+          track(task, mine);
+          // Enough tiles queued to keep the threads and the threadpool busy, and no more (memory).
+          while (mine.size >= 2 * pool.parallelism + 2) await Promise.race(mine);
         }
       }
     }
+    while (mine.size > 0) await Promise.race(mine);
+  };
+  try {
+    const fine = ranges.filter((r) => isFineZoom(source, r.z, opts.tileSize));
+    const coarse = ranges.filter((r) => !isFineZoom(source, r.z, opts.tileSize));
+    // Coarse tiles shade their own grid (terrain work) unless the product is made of elevations only.
+    const shades = source.product.fields.some((f) => f !== "elevation");
+    await Promise.all([
+      queue(coarse, shades ? "terrain" : "any"),
+      queue(fine, "any", (window) => progress.until(footprintRows(source, window).last)),
+    ]);
     while (inFlight.size > 0) await Promise.race(inFlight);
     if (failure) throw failure;
+    phases.tiles = since();
     if (written + kept === 0) {
       throw new InputError(`no tile of zooms ${minzoom}–${maxzoom} holds data`, { file: inputs[0] });
     }
@@ -479,7 +559,8 @@ async function writePyramid(
     kept,
     empty,
     ranges,
-    seconds: (performance.now() - started) / 1000,
+    seconds: since(),
+    phases,
   };
 }
 

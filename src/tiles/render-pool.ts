@@ -1,8 +1,11 @@
 /**
  * The threads that make tiles: the calling thread and `threads − 1` workers, started before the DEM is read so
- * that they load their modules meanwhile. Each thread computes parts of the full-resolution terrain fields and
- * renders and encodes tiles; the DEM's levels and the fields live in shared memory, and each worker rebuilds the
- * projection and product from plain data. The calling thread also reads the DEM and writes files.
+ * that they load their modules meanwhile. The DEM's levels and the terrain fields live in shared memory; each
+ * worker rebuilds the projection and product from plain data. Terrain work — the full-resolution fields and the
+ * tiles of coarse zooms, shaded on their own grid — goes to the workers, and resampling fine zooms' tiles to the
+ * calling thread first (which also reads the DEM and writes files): every thread that runs a kernel compiles it
+ * for itself, which costs about as much as running it on a small pyramid, so the terrain kernels get compiled once.
+ * A worker with no terrain work left resamples too; with no worker the calling thread does everything.
  */
 import { Worker } from "node:worker_threads";
 import type { Georef } from "../geo/types.js";
@@ -37,15 +40,18 @@ export type TileTask =
 export type ToRenderWorker = { kind: "source"; source: SharedSource } | { id: number; task: TileTask };
 export type FromRenderWorker = { id: number; image: Uint8Array | null } | { id: number; error: string };
 
+/** Which threads take a task: the terrain threads (the workers, if any), or any thread (the calling one first). */
+export type Affinity = "terrain" | "any";
+
 export interface TilePool {
   /** Tasks that can be running at once. */
   readonly parallelism: number;
   /** Hands the source to every thread; with workers its arrays must be in shared memory. Call once, first. */
   load(source: TileSource, format: TileFormat): void;
-  /** Computes rows [first, first + rows) of the source's full-resolution terrain fields. */
+  /** Computes rows [first, first + rows) of the source's full-resolution terrain fields (a terrain task). */
   terrain(first: number, rows: number): Promise<void>;
   /** The encoded tile image, or undefined when the window holds no data. */
-  render(window: PixelWindow): Promise<Uint8Array | undefined>;
+  render(window: PixelWindow, affinity: Affinity): Promise<Uint8Array | undefined>;
   close(): Promise<void>;
 }
 
@@ -57,7 +63,7 @@ export interface TilePool {
  * ```ts
  * const pool = startTilePool(2);
  * pool.load(source, "png");
- * const png = await pool.render({ z: 12, tileSize: 256, x: 256 * 812, y: 256 * 1470, width: 256, height: 256 });
+ * const png = await pool.render({ z: 12, tileSize: 256, x: 256 * 812, y: 256 * 1470, width: 256, height: 256 }, "any");
  * await pool.close();
  * ```
  */
@@ -69,15 +75,22 @@ export function startTilePool(threads: number): TilePool {
   const LOCAL = "local" as const;
   // Each worker takes a second task while the first one's tile compresses on the threadpool.
   const idle: Array<Worker | typeof LOCAL> = [LOCAL, ...workers, ...workers];
-  const queue: Array<{ id: number; task: TileTask }> = [];
+  const queues: Record<Affinity, Array<{ id: number; task: TileTask }>> = { terrain: [], any: [] };
+  // The next task for a thread: workers prefer terrain work, the calling thread takes it only without workers.
+  const next = (thread: Worker | typeof LOCAL) => {
+    if (thread !== LOCAL || workers.length === 0) return queues.terrain.shift() ?? queues.any.shift();
+    return queues.any.shift();
+  };
   type Entry = { resolve: (image: Uint8Array | undefined) => void; reject: (e: Error) => void };
   const pending = new Map<number, Entry>();
   let nextId = 0;
   let failure: Error | undefined;
   const dispatch = () => {
-    while (idle.length > 0 && queue.length > 0) {
-      const thread = idle.pop()!;
-      const job = queue.shift()!;
+    for (let k = idle.length - 1; k >= 0; k--) {
+      const thread = idle[k]!;
+      const job = next(thread);
+      if (!job) continue;
+      idle.splice(k, 1);
       if (thread !== LOCAL) {
         thread.postMessage(job satisfies ToRenderWorker);
         continue;
@@ -114,13 +127,13 @@ export function startTilePool(threads: number): TilePool {
       pending.clear();
     });
   }
-  const submit = (task: TileTask) => {
+  const submit = (task: TileTask, affinity: Affinity) => {
     if (!local) return Promise.reject(new Error("the tile pool has no source yet"));
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     return new Promise<Uint8Array | undefined>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      queue.push({ id, task });
+      queues[affinity].push({ id, task });
       dispatch();
     });
   };
@@ -134,8 +147,8 @@ export function startTilePool(threads: number): TilePool {
       for (const worker of workers)
         worker.postMessage({ kind: "source", source: shared } satisfies ToRenderWorker);
     },
-    terrain: (first, rows) => submit({ kind: "terrain", first, rows }).then(() => {}),
-    render: (window) => submit({ kind: "tile", window }),
+    terrain: (first, rows) => submit({ kind: "terrain", first, rows }, "terrain").then(() => {}),
+    render: (window, affinity) => submit({ kind: "tile", window }, affinity),
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
     },

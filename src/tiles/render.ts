@@ -7,7 +7,7 @@
  */
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
-import { HALF_WORLD, pixelMetres } from "./mercator.js";
+import { HALF_WORLD, mercatorToLonLat, pixelMetres } from "./mercator.js";
 import { webMercatorSpacing } from "./mercator-spacing.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
@@ -148,6 +148,40 @@ function terrainOf(fields: readonly Field[]): TerrainField[] {
 /** Whether zoom `z` is rendered from terrain fields at the DEM's resolution (pixel at least as fine as the DEM's). */
 export function isFineZoom(source: TileSource, z: number, tileSize: number): boolean {
   return pixelMetres(z, tileSize) * Math.cos((source.centreLat * Math.PI) / 180) <= source.sourceMetres;
+}
+
+/** Rows added on each side of a footprint: the interpolated coordinates' error and the bends between points. */
+const FOOTPRINT_MARGIN = 3;
+
+/**
+ * The rows of the DEM that rendering `window` at a fine zoom reads from the full-resolution fields: [first, last],
+ * clamped to the DEM. A continuous one-to-one map takes its extreme rows on the window's border, so the exact
+ * inverse projection of the border pixels every 16 pixels, widened by a few rows, bounds them.
+ */
+export function footprintRows(source: TileSource, window: PixelWindow): { first: number; last: number } {
+  const { height } = source.levels[0]!;
+  const border: number[] = [];
+  for (let k = 0; k < window.width; k += 16) border.push(k, 0, k, window.height - 1);
+  for (let k = 0; k < window.height; k += 16) border.push(0, k, window.width - 1, k);
+  border.push(window.width - 1, 0, window.width - 1, window.height - 1);
+  const res = pixelMetres(window.z, window.tileSize);
+  let low = Infinity;
+  let high = -Infinity;
+  for (let k = 0; k < border.length; k += 2) {
+    const [lon, lat] = mercatorToLonLat(
+      -HALF_WORLD + (window.x + border[k]! + 0.5) * res,
+      HALF_WORLD - (window.y + border[k + 1]! + 0.5) * res,
+    );
+    const row = source.projection.toPixel(lon, lat)[1];
+    // A point the projection cannot place: the whole DEM may be read.
+    if (!Number.isFinite(row)) return { first: 0, last: height - 1 };
+    low = Math.min(low, row);
+    high = Math.max(high, row);
+  }
+  return {
+    first: Math.max(0, Math.min(height - 1, Math.floor(low) - FOOTPRINT_MARGIN)),
+    last: Math.max(0, Math.min(height - 1, Math.floor(high) + 1 + FOOTPRINT_MARGIN)),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { georefFromEpsg } from "../../dist/index.js";
 import { tileRange } from "../../dist/tiles/mercator.js";
 import { demProjection } from "../../dist/tiles/projection.js";
 import { loadTileSource } from "../../dist/tiles/pyramid.js";
-import { isFineZoom, renderWindow } from "../../dist/tiles/render.js";
+import { footprintRows, isFineZoom, renderWindow } from "../../dist/tiles/render.js";
 import { sourceCoordinates } from "../../dist/tiles/resample.js";
 import { missing, sample } from "../helpers/samples.js";
 
@@ -140,5 +140,42 @@ describe("interpolated inverse projection", { skip: missing(UTM, GEOGRAPHIC) }, 
     }
     assert.ok(naive > 0.05, `the case is not hard enough: ${naive} px`);
     assert.ok(coordinateError(projection, window) < 0.05);
+  });
+});
+
+describe("footprints of fine tiles", { skip: missing(UTM, GEOGRAPHIC) }, () => {
+  // Threads render a fine tile once the full-resolution rows of its footprint are computed: every row its bilinear
+  // samples read must lie inside.
+  test("hold every DEM row the tile's samples read (UTM and lon/lat DEMs, 256 and 512 px, edge tiles too)", async () => {
+    for (const name of [UTM, GEOGRAPHIC]) {
+      const { source, bounds, maxzoom } = await loadTileSource([sample(name)], { product: "hillshade" });
+      const { height } = source.levels[0];
+      for (const size of [256, 512]) {
+        for (const z of [maxzoom, maxzoom + 2]) {
+          const r = tileRange(bounds, z);
+          for (const [x, y] of [
+            [r.minX, r.minY],
+            [r.maxX, r.maxY],
+            [Math.floor((r.minX + r.maxX) / 2), Math.floor((r.minY + r.maxY) / 2)],
+          ]) {
+            const window = { z, tileSize: size, x: x * size, y: y * size, width: size, height: size };
+            const { first, last } = footprintRows(source, window);
+            const { row } = sourceCoordinates(window, source.projection, true);
+            let low = Infinity;
+            let high = -Infinity;
+            for (const v of row) {
+              if (!(v >= -0.5 && v <= height - 0.5)) continue;
+              low = Math.min(low, Math.max(0, Math.floor(v)));
+              high = Math.max(high, Math.min(height - 1, Math.floor(v) + 1));
+            }
+            if (low > high) continue;
+            assert.ok(
+              first <= low && high <= last,
+              `${name} z${z} ${size}px ${x}/${y}: [${low}, ${high}] in [${first}, ${last}]`,
+            );
+          }
+        }
+      }
+    }
   });
 });
