@@ -12,6 +12,7 @@ import { webMercatorSpacing } from "./mercator-spacing.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
 import {
+  COORDINATE_TOLERANCE,
   type Grid,
   halve,
   type PixelWindow,
@@ -273,17 +274,19 @@ export function renderWindow(
       width: window.width + 2 * halo,
       height: window.height + 2 * halo,
     };
-    const coords = (scratch.coords = sourceCoordinates(
-      block,
-      source.projection,
-      approximate,
-      scratch.coords,
-    ));
     const ratio =
       (pixelMetres(window.z, window.tileSize) * Math.cos((source.centreLat * Math.PI) / 180)) /
       source.sourceMetres;
     const level = Math.max(0, Math.min(source.levels.length - 1, Math.floor(Math.log2(ratio))));
     const scale = 2 ** -level;
+    // The coordinates' tolerance is in pixels of the level sampled: 2^level DEM pixels each.
+    const coords = (scratch.coords = sourceCoordinates(
+      block,
+      source.projection,
+      approximate,
+      scratch.coords,
+      COORDINATE_TOLERANCE / scale,
+    ));
     if (scratch.elevation?.length !== block.width * block.height) {
       scratch.elevation = new Float64Array(block.width * block.height);
     }

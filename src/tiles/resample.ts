@@ -85,8 +85,8 @@ class ExactProjector {
  * The DEM pixel coordinates of a window's pixel centres. With `approximate` (default), the inverse projection is
  * computed exactly at the corners of square cells of the zoom's pixel grid (64 pixels a side) and interpolated
  * bilinearly inside them. Each cell is checked at its centre and at the midpoints of its four edges, where the
- * interpolation of a smooth mapping is worst: a cell off by more than `COORDINATE_TOLERANCE` DEM pixels there is
- * split into four, down to 16 pixels, and below that computed exactly. The cells belong to the zoom's grid, not to
+ * interpolation of a smooth mapping is worst: a cell off by more than `tolerance` DEM pixels there is split into
+ * four, down to 16 pixels, and below that computed exactly. The cells belong to the zoom's grid, not to
  * the window, so a tile gets the very coordinates a larger window gets for its pixels. `out` (of the window's size)
  * is filled instead of new arrays.
  */
@@ -95,6 +95,7 @@ export function sourceCoordinates(
   projection: DemProjection,
   approximate = true,
   out?: SourceCoordinates,
+  tolerance = COORDINATE_TOLERANCE,
 ): SourceCoordinates {
   const { width, height } = window;
   const exact = new ExactProjector(window, projection);
@@ -118,7 +119,7 @@ export function sourceCoordinates(
     const j0 = todo.pop()!;
     const i0 = todo.pop()!;
     if (size < SMALLEST_CELL) fillExact(coords, window, exact, i0, j0, size);
-    else if (!fillInterpolated(coords, window, exact, i0, j0, size)) {
+    else if (!fillInterpolated(coords, window, exact, i0, j0, size, tolerance)) {
       const half = size / 2;
       todo.push(i0, j0, half, i0 + half, j0, half, i0, j0 + half, half, i0 + half, j0 + half, half);
     }
@@ -158,6 +159,7 @@ function fillInterpolated(
   i0: number,
   j0: number,
   size: number,
+  tolerance: number,
 ): boolean {
   const [c00, r00] = exact.at(i0, j0);
   const [c10, r10] = exact.at(i0 + size, j0);
@@ -169,7 +171,7 @@ function fillInterpolated(
     const [ec, er] = exact.at(i0 + u * size, j0 + w * size);
     const c = (1 - w) * ((1 - u) * c00 + u * c10) + w * ((1 - u) * c01 + u * c11);
     const r = (1 - w) * ((1 - u) * r00 + u * r10) + w * ((1 - u) * r01 + u * r11);
-    if (!(Math.hypot(c - ec, r - er) <= COORDINATE_TOLERANCE)) return false;
+    if (!(Math.hypot(c - ec, r - er) <= tolerance)) return false;
   }
   for (let j = Math.max(0, j0); j < Math.min(height, j0 + size); j++) {
     const w = (j - j0) / size;

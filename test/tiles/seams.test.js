@@ -85,8 +85,8 @@ describe("seamless tiles", { skip: missing(UTM, GEOGRAPHIC) }, () => {
 });
 
 /** Largest distance, in DEM pixels, between interpolated and exact source coordinates of a window. */
-function coordinateError(projection, window) {
-  const approx = sourceCoordinates(window, projection, true);
+function coordinateError(projection, window, tolerance) {
+  const approx = sourceCoordinates(window, projection, true, undefined, tolerance);
   const exact = sourceCoordinates(window, projection, false);
   let largest = 0;
   for (let k = 0; k < exact.col.length; k++) {
@@ -109,6 +109,29 @@ describe("interpolated inverse projection", { skip: missing(UTM, GEOGRAPHIC) }, 
           const error = coordinateError(source.projection, window);
           assert.ok(error < 0.05, `${name} z${z} ${size}px: ${error} px`);
         }
+      }
+    }
+  });
+
+  test("at coarse zooms, stays within 0.05 pixels of the overview level sampled (2^level DEM pixels each)", async () => {
+    for (const name of [UTM, GEOGRAPHIC]) {
+      const { source, bounds } = await loadTileSource([sample(name)], { product: "hillshade" });
+      for (const [z, level] of [
+        [6, 4],
+        [8, 2],
+        [9, 1],
+      ]) {
+        const r = tileRange(bounds, z);
+        const window = {
+          z,
+          tileSize: 256,
+          x: r.minX * 256 - 2,
+          y: r.minY * 256 - 2,
+          width: 260,
+          height: 260,
+        };
+        const error = coordinateError(source.projection, window, 0.02 * 2 ** level);
+        assert.ok(error < 0.05 * 2 ** level, `${name} z${z}: ${error} DEM px`);
       }
     }
   });
