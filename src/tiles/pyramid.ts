@@ -3,8 +3,16 @@
  * (`{z}/{x}/{y}.png|webp` + tiles.json + a preview page) or a single PMTiles v3 archive. Only tiles with data are
  * written; nodata is transparent.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
@@ -437,20 +445,25 @@ async function writePyramid(
     join(output, String(z), String(x), `${y}.${opts.format}`);
   // Tile folders made so far: each is made once.
   const folders = new Set<string>();
-  const store = async (z: number, x: number, y: number, data: Uint8Array) => {
+  // A tile is a few kilobytes: written synchronously, it costs less than the round trips of asynchronous calls.
+  const store = (z: number, x: number, y: number, data: Uint8Array) => {
     if (archive) archive.add(z, x, y, data);
     else {
       const path = tileFile(z, x, y);
       const temporary = temporaryName(path);
       try {
         if (!folders.has(dirname(path))) {
-          await mkdir(dirname(path), { recursive: true });
+          mkdirSync(dirname(path), { recursive: true });
           folders.add(dirname(path));
         }
-        await writeFile(temporary, data, { flag: "wx" });
-        await rename(temporary, path);
+        writeFileSync(temporary, data, { flag: "wx" });
+        renameSync(temporary, path);
       } catch (error) {
-        await unlink(temporary).catch(() => {});
+        try {
+          unlinkSync(temporary);
+        } catch {
+          // Nothing was written.
+        }
         throw outputError(path, error);
       }
     }
@@ -499,8 +512,8 @@ async function writePyramid(
           };
           await before?.(window);
           const { z } = range;
-          const task = pool.render(window, affinity).then(async (image) => {
-            if (image) await store(z, x, y, image);
+          const task = pool.render(window, affinity).then((image) => {
+            if (image) store(z, x, y, image);
             else empty++;
             onTile?.(++done, total);
           });
