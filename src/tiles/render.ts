@@ -217,6 +217,45 @@ function sourceZoomFrame(source: TileSource, z: number, tileSize: number): Geore
   return frame;
 }
 
+/** The box [x, right) × [y, bottom) of a grid's valid (non-NaN) cells, or undefined when there is none. */
+function validBox(
+  data: Float64Array,
+  width: number,
+  height: number,
+): { x: number; y: number; right: number; bottom: number } | undefined {
+  let x = width;
+  let right = 0;
+  let y = height;
+  let bottom = 0;
+  for (let j = 0; j < height; j++) {
+    const row = j * width;
+    let first = 0;
+    while (first < width && data[row + first] !== data[row + first]) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (data[row + last] !== data[row + last]) last--;
+    x = Math.min(x, first);
+    right = Math.max(right, last + 1);
+    y = Math.min(y, j);
+    bottom = j + 1;
+  }
+  return bottom > 0 ? { x, y, right, bottom } : undefined;
+}
+
+/** The cells of a box of a grid `width` cells wide, as a grid of their own. */
+function copyBox(
+  data: Float64Array,
+  width: number,
+  box: { x: number; y: number; right: number; bottom: number },
+): Float64Array {
+  const boxWidth = box.right - box.x;
+  const out = new Float64Array(boxWidth * (box.bottom - box.y));
+  for (let j = box.y; j < box.bottom; j++) {
+    out.set(data.subarray(j * width + box.x, j * width + box.right), (j - box.y) * boxWidth);
+  }
+  return out;
+}
+
 /** Arrays every window of one size needs only while it renders, kept for the next (rendering is synchronous). */
 const scratch: {
   coords?: SourceCoordinates;
@@ -292,27 +331,60 @@ export function renderWindow(
     }
     const elevation = scratch.elevation;
     sampleBilinear(source.levels[level]!, coords, elevation, scale, 0.5 * scale - 0.5);
-    const crop = { x: halo, y: halo, width: window.width, height: window.height };
+    const box = validBox(elevation, block.width, block.height);
+    if (!box) return undefined;
     const terrain = terrainOf(wanted);
     if (terrain.length > 0) {
-      Object.assign(
-        fields,
-        terrainFields(
-          {
-            data: elevation,
-            width: block.width,
-            height: block.height,
-            frame,
-            window: { x: block.x, y: block.y, width: block.width, height: block.height },
-            sampleType: source.sampleType,
-          },
-          terrain,
-          source.tileTerrain,
-          crop,
-          block.height,
-          webMercatorSpacing(block.z, block.tileSize, block),
-        ),
+      // Beyond the box of valid elevations every cell is nodata: only the box and the halo around it are shaded.
+      const sub = {
+        x: Math.max(0, box.x - halo),
+        y: Math.max(0, box.y - halo),
+        right: Math.min(block.width, box.right + halo),
+        bottom: Math.min(block.height, box.bottom + halo),
+      };
+      const crop = {
+        x: Math.max(halo, box.x),
+        y: Math.max(halo, box.y),
+        right: Math.min(halo + window.width, box.right),
+        bottom: Math.min(halo + window.height, box.bottom),
+      };
+      if (crop.x >= crop.right || crop.y >= crop.bottom) return undefined;
+      const width = sub.right - sub.x;
+      const height = sub.bottom - sub.y;
+      const place = { x: block.x + sub.x, y: block.y + sub.y, width, height };
+      const values = terrainFields(
+        {
+          data:
+            width === block.width && height === block.height
+              ? elevation
+              : copyBox(elevation, block.width, sub),
+          width,
+          height,
+          frame,
+          window: place,
+          sampleType: source.sampleType,
+        },
+        terrain,
+        source.tileTerrain,
+        { x: crop.x - sub.x, y: crop.y - sub.y, width: crop.right - crop.x, height: crop.bottom - crop.y },
+        height,
+        webMercatorSpacing(block.z, block.tileSize, place),
       );
+      for (const field of terrain) {
+        const cropped = values[field]!;
+        if (cropped.length === count) {
+          fields[field] = cropped;
+          continue;
+        }
+        // Into the tile's pixels, nodata around.
+        const full = scratchField(field, count).fill(Number.NaN);
+        const cropWidth = crop.right - crop.x;
+        for (let j = crop.y; j < crop.bottom; j++) {
+          const from = (j - crop.y) * cropWidth;
+          full.set(cropped.subarray(from, from + cropWidth), (j - halo) * window.width + crop.x - halo);
+        }
+        fields[field] = full;
+      }
     }
     if (wanted.includes("elevation")) {
       const values = scratchField("elevation", count);
