@@ -134,7 +134,8 @@ try {
     const runs = [["default", {}, ""], ...(VARIANTS[product] ?? [])];
     const rendered = [];
     for (const [label, options, flags] of runs) rendered.push(await render(product, label, options, flags));
-    const lines = [`## ${product}`, "", `${definition.description}.`, ""];
+    const about = definition.description.replace(/^write /, "");
+    const lines = [`## ${product}`, "", `${about[0].toUpperCase()}${about.slice(1)}.`, ""];
     for (const { pictures, command } of rendered) {
       lines.push("```sh", command, "```", "");
       lines.push(

@@ -1,12 +1,14 @@
 // `npm run demo`: runs demgrad on the bundled sample DEMs and renders pictures into out/.
 //  - out/alps-utm32.{slope,aspect,gradient}.tif and .hillshade.png: the products, as the CLI writes them
 //  - out/alps-utm32.relief.png: the relief product (terrain colours shaded by the combined hillshade)
-//  - out/slope.png (colour ramp), out/aspect.png (colour wheel)
+//  - out/slope.png, out/aspect.png and out/relief.png: pictures with legends (samples/pictures.js)
 //  - the same terrain in EPSG:4326: mean slopes agree because demgrad measures true ground metres
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
-import { aspect, processDem, readDem, slope, terrainGradient } from "../dist/index.js";
+import { aspect, hillshade, processDem, readDem, slope, terrainGradient } from "../dist/index.js";
+import { namedRamp } from "../dist/terrain/colour-ramps.js";
+import { colourise, RAMPS, savePicture, ticksBetween } from "./pictures.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = `${root}out/`;
@@ -31,50 +33,52 @@ const dem = await readDem(utm);
 const grad = terrainGradient(dem);
 const slopes = slope(grad);
 const aspects = aspect(grad);
+const shade = hillshade(grad, { variant: "multidirectional" });
 const { width, height } = dem;
+let [low, high] = [Infinity, -Infinity];
+for (const v of dem.data) if (!Number.isNaN(v)) [low, high] = [Math.min(low, v), Math.max(high, v)];
 
-/** Linear colour ramp through the given stops ([value, [r, g, b]]). */
-function ramp(stops, v) {
-  if (v <= stops[0][0]) return stops[0][1];
-  for (let i = 1; i < stops.length; i++) {
-    const [v1, c1] = stops[i];
-    const [v0, c0] = stops[i - 1];
-    if (v <= v1) return c0.map((c, k) => c + ((c1[k] - c) * (v - v0)) / (v1 - v0));
-  }
-  return stops[stops.length - 1][1];
-}
-
-/** HSV (h in degrees) to RGB 0..255. */
-function hsv(h, s, v) {
-  const f = (n) => {
-    const k = (n + h / 60) % 6;
-    return 255 * (v - v * s * Math.max(0, Math.min(k, 4 - k, 1)));
-  };
-  return [f(5), f(3), f(1)];
-}
-
-async function savePng(name, pixel) {
-  const rgb = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) rgb.set(pixel(i).map(Math.round), i * 3);
-  await sharp(rgb, { raw: { width, height, channels: 3 } })
-    .png()
-    .toFile(`${out}${name}`);
-  return `${out}${name}`;
-}
-
-const slopeRamp = [
-  [0, [255, 255, 204]],
-  [10, [161, 218, 180]],
-  [20, [65, 182, 196]],
-  [30, [44, 127, 184]],
-  [45, [37, 52, 148]],
-  [60, [80, 20, 90]],
-];
+const degrees = (v) => `${v.toFixed(0)}°`;
+// The relief product's colours are the terrain ramp over the DEM's range: its legend is that ramp.
+const terrainRamp = namedRamp("terrain")
+  .entries.filter((e) => e.stop.kind === "percent")
+  .map((e) => [e.stop.percent / 100, e.rgba.slice(0, 3)]);
+const relief = await sharp(`${out}alps-utm32.relief.png`).removeAlpha().raw().toBuffer();
 const files = [
-  await savePng("slope.png", (i) => ramp(slopeRamp, slopes[i])),
-  await savePng("aspect.png", (i) =>
-    Number.isNaN(aspects[i]) ? [128, 128, 128] : hsv(aspects[i], Math.min(1, slopes[i] / 25), 1),
+  await savePicture(
+    `${out}slope.png`,
+    colourise(slopes, { ramp: RAMPS.slope, min: 0, max: 60 }),
+    width,
+    height,
+    {
+      title: "slope (degrees from horizontal, true ground metres)",
+      ramp: RAMPS.slope,
+      ticks: ticksBetween(0, 60, 5, degrees),
+    },
   ),
+  // Muted compass colours under the hillshade; flat cells grey.
+  await savePicture(
+    `${out}aspect.png`,
+    colourise(aspects, { ramp: RAMPS.compass, min: 0, max: 360, nodataColour: [190, 190, 190], shade }),
+    width,
+    height,
+    {
+      title: "aspect: the direction the slope faces (from true north), over a hillshade",
+      ramp: RAMPS.compass,
+      ticks: [
+        [0, "N"],
+        [0.25, "E"],
+        [0.5, "S"],
+        [0.75, "W"],
+        [1, "N"],
+      ],
+    },
+  ),
+  await savePicture(`${out}relief.png`, relief, width, height, {
+    title: "elevation (m), shaded by the combined hillshade: demgrad relief",
+    ramp: terrainRamp,
+    ticks: ticksBetween(low, high, 5, (v) => v.toFixed(0)),
+  }),
 ];
 
 /** Mean of the valid cells (NaN is nodata in memory), leaving out `margin` cells on every side. */

@@ -11,29 +11,54 @@ import { EARTH_RADIUS, HALF_WORLD, pixelMetres } from "./mercator.js";
 
 const WGS84 = { a: 6378137, rf: 298.257223563 };
 
+/**
+ * One class for every window, not closures made per window: the kernels that call these methods then see the same
+ * functions tile after tile, and their optimised code stays valid.
+ */
+class WebMercatorSpacing implements SpacingModel {
+  readonly mode = "ground" as const;
+  readonly width: number;
+  readonly height: number;
+  private readonly res: number;
+  private readonly dLon: number;
+  private readonly y: number;
+
+  constructor(z: number, tileSize: number, window: { x: number; y: number; width: number; height: number }) {
+    this.res = pixelMetres(z, tileSize);
+    this.dLon = this.res / EARTH_RADIUS;
+    this.width = window.width;
+    this.height = window.height;
+    this.y = window.y;
+  }
+
+  private lat(row: number): number {
+    return Math.atan(Math.sinh((HALF_WORLD - (this.y + row + 0.5) * this.res) / EARTH_RADIUS));
+  }
+
+  xSteps(row: number, out: Float64Array): void {
+    const phi = this.lat(row);
+    out.fill(primeVerticalRadius(WGS84, phi) * Math.cos(phi) * this.dLon, 0, Math.max(0, this.width - 1));
+  }
+
+  ySteps(row: number, out: Float64Array): void {
+    out.fill(
+      Math.abs(meridianArc(WGS84, this.lat(row)) - meridianArc(WGS84, this.lat(row + 1))),
+      0,
+      this.width,
+    );
+  }
+
+  // Meridians are the grid's columns.
+  gridNorthBearing(_row: number, out: Float64Array): void {
+    out.fill(0, 0, this.width);
+  }
+}
+
 /** The spacing model of pixels [x, x + width) × [y, y + height) of zoom z's grid of `tileSize` tiles. */
 export function webMercatorSpacing(
   z: number,
   tileSize: number,
   window: { x: number; y: number; width: number; height: number },
 ): SpacingModel {
-  const res = pixelMetres(z, tileSize);
-  const dLon = res / EARTH_RADIUS;
-  const { width, height } = window;
-  const lat = (row: number) =>
-    Math.atan(Math.sinh((HALF_WORLD - (window.y + row + 0.5) * res) / EARTH_RADIUS));
-  return {
-    mode: "ground",
-    width,
-    height,
-    xSteps(row, out) {
-      const phi = lat(row);
-      out.fill(primeVerticalRadius(WGS84, phi) * Math.cos(phi) * dLon, 0, Math.max(0, width - 1));
-    },
-    ySteps(row, out) {
-      out.fill(Math.abs(meridianArc(WGS84, lat(row)) - meridianArc(WGS84, lat(row + 1))), 0, width);
-    },
-    // Meridians are the grid's columns.
-    gridNorthBearing: (_row, out) => out.fill(0, 0, width),
-  };
+  return new WebMercatorSpacing(z, tileSize, window);
 }

@@ -3,12 +3,20 @@
  * (`{z}/{x}/{y}.png|webp` + tiles.json + a preview page) or a single PMTiles v3 archive. Only tiles with data are
  * written; nodata is transparent.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { AbortError, DemgradError, InputError, UsageError, type WarningHandler } from "../errors.js";
-import { verticalUnitFromName } from "../geo/georef.js";
+import { georefFromEpsg, verticalUnitFromName } from "../geo/georef.js";
 import { spacingModel } from "../geo/spacing.js";
 import type { Georef } from "../geo/types.js";
 import { outputError, temporaryName } from "../io/atomic.js";
@@ -27,6 +35,7 @@ import { integer, oneOf } from "../validate.js";
 import type { TileFormat } from "./encode.js";
 import {
   defaultZooms,
+  HALF_WORLD,
   type LonLatBounds,
   lonLatToMercator,
   pixelMetres,
@@ -38,8 +47,16 @@ import { PmtilesWriter } from "./pmtiles.js";
 import { writePreview } from "./preview.js";
 import { TILE_PRODUCTS, type TileProductName, tileProduct } from "./products.js";
 import { demBounds, demProjection } from "./projection.js";
-import { prepareSource, type TileSource, zoomGeoref } from "./render.js";
-import { tileRenderer } from "./render-pool.js";
+import {
+  footprintRows,
+  isFineZoom,
+  prepareSource,
+  type TileSource,
+  terrainParts,
+  zoomFrame,
+} from "./render.js";
+import { type Affinity, startTilePool, type TilePool } from "./render-pool.js";
+import type { PixelWindow } from "./resample.js";
 import type { TerrainSettings } from "./shading.js";
 import { type TileJson, tileJson } from "./tilejson.js";
 
@@ -69,6 +86,11 @@ export interface TilesResult {
   empty: number;
   ranges: TileRange[];
   seconds: number;
+  /**
+   * Seconds from the start at which each phase ended: the DEM read and its overview levels built (`read`), the
+   * full-resolution terrain computed (`terrain`; 0 when no zoom needs it), every tile written (`tiles`).
+   */
+  phases: { read: number; terrain: number; tiles: number };
 }
 
 interface Resolved {
@@ -151,8 +173,15 @@ async function openInputs(inputs: string[], opts: ResolvedOptions): Promise<Elev
   return handle;
 }
 
-/** Prepares the source and the zoom range of a DEM. */
-async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedSource> {
+/**
+ * Prepares the source and the zoom range of a DEM. `prepare.deferTerrain` leaves the full-resolution terrain to
+ * the caller (`terrainParts`); `prepare.shared` puts the arrays in shared memory for worker threads.
+ */
+async function loadSource(
+  dem: ElevationSource,
+  opts: Resolved,
+  prepare: { deferTerrain?: boolean; shared?: boolean } = {},
+): Promise<LoadedSource> {
   const { georef, width, height } = dem;
   const projection = demProjection(georef);
   const bounds = demBounds(projection, width, height);
@@ -180,6 +209,7 @@ async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedS
     ? verticalUnitFromName(opts.terrain.verticalUnit).metres
     : georef.verticalUnit.metres;
   const finest = pixelMetres(zooms.maxzoom, opts.tileSize) * Math.cos((centreLat * Math.PI) / 180);
+  const mercator = zoomGeoref(0, opts.tileSize, georef);
   const source = prepareSource(
     {
       projection,
@@ -190,19 +220,24 @@ async function loadSource(dem: ElevationSource, opts: Resolved): Promise<LoadedS
       centreLat,
       metresPerUnit: unitMetres,
       demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
-      tileTerrain: terrainSettings(zoomGeoref(0, opts.tileSize, georef), dem.sampleType, opts.terrain),
+      tileTerrain: terrainSettings(mercator, dem.sampleType, opts.terrain),
+      mercator,
       product: tileProduct(opts.product),
     },
     // Shading at the DEM's resolution serves only zooms at least as fine as the DEM.
-    { fullResolution: finest <= sourceMetres },
+    { fullResolution: finest <= sourceMetres, ...prepare },
   );
   return { source, bounds, ...zooms };
 }
 
-async function load(inputs: string[], opts: Resolved): Promise<LoadedSource> {
+async function load(
+  inputs: string[],
+  opts: Resolved,
+  prepare?: { deferTerrain?: boolean; shared?: boolean },
+): Promise<LoadedSource> {
   const dem = await openInputs(inputs, opts.terrain);
   try {
-    return await loadSource(dem, opts);
+    return await loadSource(dem, opts, prepare);
   } catch (error) {
     // Georeferencing problems name the DEM.
     if (error instanceof DemgradError && error.file === undefined) error.file = dem.source;
@@ -230,6 +265,69 @@ export interface LoadedSource {
  */
 export async function loadTileSource(inputs: string[], options: TilesOptions = {}): Promise<LoadedSource> {
   return load(inputs, resolveTilesOptions(options));
+}
+
+/** Which rows of the full-resolution terrain are done: parts finish in any order, rows count from the top. */
+class RowProgress {
+  private readonly finished: boolean[];
+  private rows = 0;
+  private readonly waiting: Array<{ row: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure: { error: unknown } | undefined;
+
+  constructor(private readonly parts: ReadonlyArray<{ first: number; rows: number }>) {
+    this.finished = parts.map(() => false);
+  }
+
+  /** Part `k` is done. */
+  done(k: number): void {
+    this.finished[k] = true;
+    let n = 0;
+    while (n < this.parts.length && this.finished[n]) n++;
+    const last = this.parts[n - 1];
+    this.rows = last ? last.first + last.rows : 0;
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      if (this.waiting[i]!.row < this.rows) this.waiting.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  /** A part failed: whoever waits, and waits later, gets the error. */
+  fail(error: unknown): void {
+    this.failure = { error };
+    for (const w of this.waiting.splice(0)) w.reject(error);
+  }
+
+  /** Resolves once rows 0 … `row` are done (at once without parts: no zoom reads them). */
+  until(row: number): Promise<void> {
+    if (this.parts.length === 0 || row < this.rows) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure.error);
+    return new Promise((resolve, reject) => this.waiting.push({ row, resolve, reject }));
+  }
+}
+
+const zoomGrids = new WeakMap<Georef, Map<number, Georef>>();
+
+/**
+ * The georeferencing of the whole pixel grid of zoom `z` (EPSG:3857, `tileSize · 2^z` pixels square), with the
+ * vertical unit of the DEM's `like`, cached.
+ *
+ * @example
+ * ```ts
+ * const grid = zoomGeoref(12, 256, dem.georef); // 1 048 576 pixels square, 9.55 m pixels
+ * ```
+ */
+export function zoomGeoref(z: number, tileSize: number, like: Georef): Georef {
+  let cache = zoomGrids.get(like);
+  if (!cache) zoomGrids.set(like, (cache = new Map()));
+  let zero = cache.get(tileSize);
+  if (!zero) {
+    const res = pixelMetres(0, tileSize);
+    const georef = georefFromEpsg(3857, [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res], {
+      width: tileSize,
+      height: tileSize,
+    });
+    cache.set(tileSize, (zero = { ...georef, verticalUnit: like.verticalUnit }));
+  }
+  return z === 0 ? zero : zoomFrame(zero, z, tileSize);
 }
 
 /** The derivative settings of a grid, as the pipeline resolves them (plain data for the tile workers). */
@@ -285,9 +383,47 @@ export async function writeTiles(
       throw new UsageError("output would overwrite the input DEM", { file: output });
     }
   }
+  if (opts.terrain.signal?.aborted) throw new AbortError();
+  // Workers start now and load their modules while this thread reads the DEM.
+  const pool = startTilePool(opts.jobs);
+  try {
+    return await writePyramid(inputs, output, kind, opts, options.onTile, pool, started);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** `writeTiles` once its options are checked, with its threads. */
+async function writePyramid(
+  inputs: string[],
+  output: string,
+  kind: TilesResult["kind"],
+  opts: Resolved,
+  onTile: TilesOptions["onTile"],
+  pool: TilePool,
+  started: number,
+): Promise<TilesResult> {
   const signal = opts.terrain.signal;
-  if (signal?.aborted) throw new AbortError();
-  const { source, bounds, minzoom, maxzoom } = await load(inputs, opts);
+  const loaded = await load(inputs, opts, { deferTerrain: true, shared: pool.parallelism > 1 });
+  const { source, bounds, minzoom, maxzoom } = loaded;
+  const since = () => (performance.now() - started) / 1000;
+  const phases = { read: since(), terrain: 0, tiles: 0 };
+  pool.load(source, opts.format);
+  // The full-resolution terrain, in parts from the first row down: a fine zoom's tile renders once the rows it
+  // reads are done, while coarse zooms need none of them.
+  const parts = terrainParts(source, pool.parallelism);
+  const progress = new RowProgress(parts);
+  const terrain = Promise.all(
+    parts.map((part, k) => pool.terrain(part.first, part.rows).then(() => progress.done(k))),
+  ).then(
+    () => {
+      if (parts.length > 0) phases.terrain = since();
+    },
+    (error) => {
+      progress.fail(error);
+      throw error;
+    },
+  );
   const ranges: TileRange[] = [];
   for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
   const total = ranges.reduce((n, r) => n + tileCount(r), 0);
@@ -307,43 +443,63 @@ export async function writeTiles(
   let done = 0;
   const tileFile = (z: number, x: number, y: number) =>
     join(output, String(z), String(x), `${y}.${opts.format}`);
-  const store = async (z: number, x: number, y: number, data: Uint8Array) => {
+  // Tile folders made so far: each is made once.
+  const folders = new Set<string>();
+  // A tile is a few kilobytes: written synchronously, it costs less than the round trips of asynchronous calls.
+  const store = (z: number, x: number, y: number, data: Uint8Array) => {
     if (archive) archive.add(z, x, y, data);
     else {
       const path = tileFile(z, x, y);
       const temporary = temporaryName(path);
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(temporary, data, { flag: "wx" });
-        await rename(temporary, path);
+        if (!folders.has(dirname(path))) {
+          mkdirSync(dirname(path), { recursive: true });
+          folders.add(dirname(path));
+        }
+        writeFileSync(temporary, data, { flag: "wx" });
+        renameSync(temporary, path);
       } catch (error) {
-        await unlink(temporary).catch(() => {});
+        try {
+          unlinkSync(temporary);
+        } catch {
+          // Nothing was written.
+        }
         throw outputError(path, error);
       }
     }
     written++;
   };
-  const renderer = tileRenderer(source, opts.format, opts.jobs);
   // Tiles rendering, encoding or being written; the first failure stops the run.
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  const track = (task: Promise<void>) => {
+  const track = (task: Promise<void>, also?: Set<Promise<void>>) => {
     const tracked = task
       .catch((error) => {
         failure ??= error;
       })
-      .finally(() => inFlight.delete(tracked));
+      .finally(() => {
+        inFlight.delete(tracked);
+        also?.delete(tracked);
+      });
     inFlight.add(tracked);
+    also?.add(tracked);
   };
-  try {
-    for (const range of ranges) {
+  track(terrain);
+  /** Queues the tiles of some zooms, in order, `before` each one; enough in flight to keep the threads busy. */
+  const queue = async (
+    zooms: TileRange[],
+    affinity: Affinity,
+    before?: (w: PixelWindow) => Promise<void>,
+  ) => {
+    const mine = new Set<Promise<void>>();
+    for (const range of zooms) {
       for (let y = range.minY; y <= range.maxY; y++) {
         for (let x = range.minX; x <= range.maxX; x++) {
           if (signal?.aborted) throw new AbortError();
           if (failure) throw failure;
           if (opts.resume && existsSync(tileFile(range.z, x, y))) {
             kept++;
-            options.onTile?.(++done, total);
+            onTile?.(++done, total);
             continue;
           }
           const window = {
@@ -354,21 +510,33 @@ export async function writeTiles(
             width: opts.tileSize,
             height: opts.tileSize,
           };
+          await before?.(window);
           const { z } = range;
-          track(
-            renderer.render(window).then(async (image) => {
-              if (image) await store(z, x, y, image);
-              else empty++;
-              options.onTile?.(++done, total);
-            }),
-          );
-          // Enough tiles queued to keep every worker and sharp busy, and no more (memory).
-          while (inFlight.size >= 2 * renderer.parallelism + 2) await Promise.race(inFlight);
+          const task = pool.render(window, affinity).then((image) => {
+            if (image) store(z, x, y, image);
+            else empty++;
+            onTile?.(++done, total);
+          });
+          track(task, mine);
+          // Enough tiles queued to keep the threads and the threadpool busy, and no more (memory).
+          while (mine.size >= 2 * pool.parallelism + 2) await Promise.race(mine);
         }
       }
     }
+    while (mine.size > 0) await Promise.race(mine);
+  };
+  try {
+    const fine = ranges.filter((r) => isFineZoom(source, r.z, opts.tileSize));
+    const coarse = ranges.filter((r) => !isFineZoom(source, r.z, opts.tileSize));
+    // Coarse tiles shade their own grid (terrain work) unless the product is made of elevations only.
+    const shades = source.product.fields.some((f) => f !== "elevation");
+    await Promise.all([
+      queue(coarse, shades ? "terrain" : "any"),
+      queue(fine, "any", (window) => progress.until(footprintRows(source, window).last)),
+    ]);
     while (inFlight.size > 0) await Promise.race(inFlight);
     if (failure) throw failure;
+    phases.tiles = since();
     if (written + kept === 0) {
       throw new InputError(`no tile of zooms ${minzoom}–${maxzoom} holds data`, { file: inputs[0] });
     }
@@ -393,8 +561,6 @@ export async function writeTiles(
     await Promise.allSettled(inFlight);
     await archive?.discard();
     throw error;
-  } finally {
-    await renderer.close();
   }
   return {
     output,
@@ -406,7 +572,8 @@ export async function writeTiles(
     kept,
     empty,
     ranges,
-    seconds: (performance.now() - started) / 1000,
+    seconds: since(),
+    phases,
   };
 }
 

@@ -1,14 +1,18 @@
 /**
- * Renders and encodes tiles on worker threads: the DEM's levels and terrain fields live in shared memory, each
- * worker rebuilds the projection and product from plain data, renders the windows it is sent and encodes them with
- * sharp; the main thread only reads the DEM and writes files. With one thread the calling thread does it all.
+ * The threads that make tiles: the calling thread and `threads − 1` workers, started before the DEM is read so
+ * that they load their modules meanwhile. The DEM's levels and the terrain fields live in shared memory; each
+ * worker rebuilds the projection and product from plain data. Terrain work — the full-resolution fields and the
+ * tiles of coarse zooms, shaded on their own grid — goes to the workers, and resampling fine zooms' tiles to the
+ * calling thread first (which also reads the DEM and writes files): every thread that runs a kernel compiles it
+ * for itself, which costs about as much as running it on a small pyramid, so the terrain kernels get compiled once.
+ * A worker with no terrain work left resamples too; with no worker the calling thread does everything.
  */
 import { Worker } from "node:worker_threads";
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
 import { encodeTile, type TileFormat } from "./encode.js";
 import type { TerrainField, TileProductName } from "./products.js";
-import { renderWindow, type TileSource } from "./render.js";
+import { computeTerrainRows, renderWindow, type TileSource } from "./render.js";
 import type { Grid, PixelWindow } from "./resample.js";
 import type { TerrainSettings } from "./shading.js";
 
@@ -23,93 +27,87 @@ export interface SharedSource {
   metresPerUnit: number;
   demTerrain: TerrainSettings;
   tileTerrain: TerrainSettings;
+  mercator: Georef;
   product: TileProductName;
   format: TileFormat;
 }
 
-export type ToRenderWorker = { id: number; window: PixelWindow };
+/** What a thread is asked to do: rows of the full-resolution terrain, or one tile. */
+export type TileTask =
+  | { kind: "terrain"; first: number; rows: number }
+  | { kind: "tile"; window: PixelWindow };
+
+export type ToRenderWorker = { kind: "source"; source: SharedSource } | { id: number; task: TileTask };
 export type FromRenderWorker = { id: number; image: Uint8Array | null } | { id: number; error: string };
 
-function shared(grid: Grid): Grid {
-  const buffer = new SharedArrayBuffer(grid.data.byteLength);
-  const data = grid.data instanceof Float64Array ? new Float64Array(buffer) : new Float32Array(buffer);
-  data.set(grid.data);
-  return { data, width: grid.width, height: grid.height };
-}
+/** Which threads take a task: the terrain threads (the workers, if any), or any thread (the calling one first). */
+export type Affinity = "terrain" | "any";
 
-export interface TileRenderer {
-  /** Windows that can be rendering at once. */
+export interface TilePool {
+  /** Tasks that can be running at once. */
   readonly parallelism: number;
+  /** Hands the source to every thread; with workers its arrays must be in shared memory. Call once, first. */
+  load(source: TileSource, format: TileFormat): void;
+  /** Computes rows [first, first + rows) of the source's full-resolution terrain fields (a terrain task). */
+  terrain(first: number, rows: number): Promise<void>;
   /** The encoded tile image, or undefined when the window holds no data. */
-  render(window: PixelWindow): Promise<Uint8Array | undefined>;
+  render(window: PixelWindow, affinity: Affinity): Promise<Uint8Array | undefined>;
   close(): Promise<void>;
 }
 
 /**
- * A renderer on `threads` threads: the calling thread and `threads − 1` workers. The source's arrays move to shared
- * memory. A failing worker rejects every window still pending.
+ * A pool of `threads` threads: the calling thread and `threads − 1` workers. A failing worker rejects every task
+ * still pending.
  *
  * @example
  * ```ts
- * const renderer = tileRenderer(source, 2);
- * const pixels = await renderer.render({ z: 12, tileSize: 256, x: 256 * 812, y: 256 * 1470, width: 256, height: 256 });
- * await renderer.close();
+ * const pool = startTilePool(2);
+ * pool.load(source, "png");
+ * const png = await pool.render({ z: 12, tileSize: 256, x: 256 * 812, y: 256 * 1470, width: 256, height: 256 }, "any");
+ * await pool.close();
  * ```
  */
-export function tileRenderer(source: TileSource, format: TileFormat, threads: number): TileRenderer {
-  if (threads <= 1) {
-    // Everything on the calling thread: no copy into shared memory, no worker to start.
-    return {
-      parallelism: 1,
-      render: async (window) => renderAndEncode(source, window, format),
-      close: async () => {},
-    };
-  }
-  const { projection: _p, product, levels, full, ...plain } = source;
-  const data: SharedSource = {
-    ...plain,
-    levels: levels.map(shared),
-    full: Object.fromEntries(Object.entries(full).map(([k, g]) => [k, shared(g)])),
-    product: product.name as TileProductName,
-    format,
-  };
-  // The source now reads the shared copies too, so the private ones can be collected.
-  source.levels = data.levels;
-  source.full = data.full;
+export function startTilePool(threads: number): TilePool {
   const url = new URL("./render-worker.js", import.meta.url);
   // No inherited Node options: flags for the main script (--input-type, loaders) can stop a worker from starting.
-  const workers = Array.from(
-    { length: threads - 1 },
-    () => new Worker(url, { workerData: data, execArgv: [] }),
-  );
-  // The calling thread renders too, between reads and writes: `threads` threads in all.
+  const workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(url, { execArgv: [] }));
+  let local: { source: TileSource; format: TileFormat } | undefined;
   const LOCAL = "local" as const;
-  const idle: Array<Worker | typeof LOCAL> = [LOCAL, ...workers];
-  const queue: Array<{ id: number; window: PixelWindow }> = [];
-  const pending = new Map<
-    number,
-    { resolve: (p: Uint8Array | undefined) => void; reject: (e: Error) => void }
-  >();
+  // Each worker takes a second task while the first one's tile compresses on the threadpool.
+  const idle: Array<Worker | typeof LOCAL> = [LOCAL, ...workers, ...workers];
+  const queues: Record<Affinity, Array<{ id: number; task: TileTask }>> = { terrain: [], any: [] };
+  // The next task for a thread: workers prefer terrain work, the calling thread takes it only without workers.
+  const next = (thread: Worker | typeof LOCAL) => {
+    if (thread !== LOCAL || workers.length === 0) return queues.terrain.shift() ?? queues.any.shift();
+    return queues.any.shift();
+  };
+  type Entry = { resolve: (image: Uint8Array | undefined) => void; reject: (e: Error) => void };
+  const pending = new Map<number, Entry>();
   let nextId = 0;
   let failure: Error | undefined;
   const dispatch = () => {
-    while (idle.length > 0 && queue.length > 0) {
-      const worker = idle.pop()!;
-      const job = queue.shift()!;
-      if (worker !== LOCAL) {
-        worker.postMessage(job satisfies ToRenderWorker);
+    for (let k = idle.length - 1; k >= 0; k--) {
+      const thread = idle[k]!;
+      const job = next(thread);
+      if (!job) continue;
+      idle.splice(k, 1);
+      if (thread !== LOCAL) {
+        thread.postMessage(job satisfies ToRenderWorker);
         continue;
       }
       const entry = pending.get(job.id);
       pending.delete(job.id);
-      // Rendered on a later turn, so that `render` returns at once and replies from workers are taken first.
+      // Run on a later turn, so that the caller goes on at once and replies from workers are taken first.
       setImmediate(() => {
-        renderAndEncode(source, job.window, format)
-          .then(entry?.resolve, entry?.reject)
-          .finally(() => {
-            idle.push(LOCAL);
-            dispatch();
-          });
+        const { source, format } = local!;
+        try {
+          runTask(source, format, job.task).then(entry?.resolve, entry?.reject);
+        } catch (error) {
+          entry?.reject(error as Error);
+        }
+        // Free for the next task while the tile compresses on the threadpool.
+        idle.push(LOCAL);
+        dispatch();
       });
     }
   };
@@ -123,37 +121,65 @@ export function tileRenderer(source: TileSource, format: TileFormat, threads: nu
       dispatch();
     });
     worker.on("error", (error) => {
-      // The run stops at the first failure: every window still pending fails with it.
+      // The run stops at the first failure: every task still pending fails with it.
       failure ??= new Error(`a tile worker failed: ${error.message}`);
       for (const entry of pending.values()) entry.reject(failure);
       pending.clear();
     });
   }
+  const submit = (task: TileTask, affinity: Affinity) => {
+    if (!local) return Promise.reject(new Error("the tile pool has no source yet"));
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<Uint8Array | undefined>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      queues[affinity].push({ id, task });
+      dispatch();
+    });
+  };
   return {
     parallelism: threads,
-    render(window) {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        queue.push({ id, window });
-        dispatch();
-      });
+    load(source, format) {
+      local = { source, format };
+      if (workers.length === 0) return;
+      const { projection: _p, product, ...plain } = source;
+      const shared: SharedSource = { ...plain, product: product.name as TileProductName, format };
+      for (const worker of workers)
+        worker.postMessage({ kind: "source", source: shared } satisfies ToRenderWorker);
     },
+    terrain: (first, rows) => submit({ kind: "terrain", first, rows }, "terrain").then(() => {}),
+    render: (window, affinity) => submit({ kind: "tile", window }, affinity),
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
 }
 
-/** A window rendered and encoded as a tile image (elevation encodings losslessly), or undefined without data. */
-export async function renderAndEncode(
+/** The thread's pixel array, reused from tile to tile where the encoder is done with it when it returns (PNG). */
+let scratchPixels: Uint8Array | undefined;
+
+/**
+ * Runs one task on this thread: terrain rows (no image), or a tile rendered and encoded (undefined without data).
+ * The computing is done when this returns; what the promise waits for is the compression on the threadpool.
+ */
+export function runTask(
   source: TileSource,
-  window: PixelWindow,
   format: TileFormat,
+  task: TileTask,
 ): Promise<Uint8Array | undefined> {
-  const pixels = renderWindow(source, window);
-  if (!pixels) return undefined;
+  if (task.kind === "terrain") {
+    computeTerrainRows(source, task.first, task.rows);
+    return Promise.resolve(undefined);
+  }
+  const { window } = task;
   const { channels, encoding } = source.product;
-  return encodeTile(pixels, window.width, channels, format, encoding !== undefined);
+  let pixels: Uint8Array | undefined;
+  if (format === "png") {
+    const count = window.width * window.height * channels;
+    if (scratchPixels?.length !== count) scratchPixels = new Uint8Array(count);
+    pixels = scratchPixels;
+  }
+  const image = renderWindow(source, window, undefined, true, pixels);
+  if (!image) return Promise.resolve(undefined);
+  return encodeTile(image, window.width, channels, format, encoding !== undefined);
 }

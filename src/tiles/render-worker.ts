@@ -1,31 +1,34 @@
 /**
- * A tile worker thread: renders and encodes the windows the main thread sends (see render-pool.ts). It
- * imports only pure modules — never geotiff.js, whose web-worker polyfill would take over this thread.
+ * A tile worker thread: takes the source once, then computes the terrain rows and renders and encodes the tiles
+ * the main thread sends (see render-pool.ts). It imports only pure modules — never geotiff.js, whose web-worker
+ * polyfill would take over this thread.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
+import type { TileFormat } from "./encode.js";
 import { tileProduct } from "./products.js";
 import { demProjection } from "./projection.js";
 import type { TileSource } from "./render.js";
-import {
-  type FromRenderWorker,
-  renderAndEncode,
-  type SharedSource,
-  type ToRenderWorker,
-} from "./render-pool.js";
+import { type FromRenderWorker, runTask, type ToRenderWorker } from "./render-pool.js";
 
-const data = workerData as SharedSource;
-const source: TileSource = {
-  ...data,
-  projection: demProjection(data.georef),
-  product: tileProduct(data.product),
-};
+let loaded: { source: TileSource; format: TileFormat } | undefined;
 
-parentPort!.on("message", async ({ id, window }: ToRenderWorker) => {
+parentPort!.on("message", async (message: ToRenderWorker) => {
+  if ("kind" in message) {
+    const { format, product, ...data } = message.source;
+    loaded = {
+      source: { ...data, projection: demProjection(data.georef), product: tileProduct(product) },
+      format,
+    };
+    return;
+  }
+  const { id, task } = message;
   try {
-    const image = await renderAndEncode(source, window, data.format);
-    const reply: FromRenderWorker = { id, image: image ?? null };
-    parentPort!.postMessage(reply);
+    const image = await runTask(loaded!.source, loaded!.format, task);
+    parentPort!.postMessage({ id, image: image ?? null } satisfies FromRenderWorker);
   } catch (error) {
-    parentPort!.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    parentPort!.postMessage({
+      id,
+      error: error instanceof Error ? error.message : String(error),
+    } satisfies FromRenderWorker);
   }
 });

@@ -5,14 +5,14 @@
  * from beyond the tile, and shaded there. Either way a tile's edge pixels come from the DEM beyond it, so tiles
  * are seamless.
  */
-import { georefFromEpsg } from "../geo/georef.js";
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
-import { HALF_WORLD, pixelMetres } from "./mercator.js";
+import { HALF_WORLD, mercatorToLonLat, pixelMetres } from "./mercator.js";
 import { webMercatorSpacing } from "./mercator-spacing.js";
 import type { Field, FieldValues, TerrainField, TileProduct } from "./products.js";
 import type { DemProjection } from "./projection.js";
 import {
+  COORDINATE_TOLERANCE,
   type Grid,
   halve,
   type PixelWindow,
@@ -39,7 +39,22 @@ export interface TileSource {
   /** Derivative settings on the DEM's grid (fine zooms) and on Web Mercator tile grids (coarse zooms). */
   demTerrain: TerrainSettings;
   tileTerrain: TerrainSettings;
+  /** The georeferencing of zoom 0's pixel grid (EPSG:3857); every zoom's grid is it with another pixel size. */
+  mercator: Georef;
   product: TileProduct;
+}
+
+export interface PrepareOptions {
+  /** Whether any zoom to be rendered is fine enough to use terrain fields at the DEM's resolution (default true). */
+  fullResolution?: boolean;
+  /**
+   * Leave those fields to be computed part by part (`terrainParts`, `computeTerrainRows`), on as many threads as
+   * wanted, before the first fine zoom renders; by default they are computed here.
+   */
+  deferTerrain?: boolean;
+  /** Arrays in shared memory, for worker threads. */
+  shared?: boolean;
+  maxLevels?: number;
 }
 
 /**
@@ -48,37 +63,83 @@ export interface TileSource {
  */
 export function prepareSource(
   base: Omit<TileSource, "levels" | "full"> & { elevation: Grid },
-  { fullResolution = true, maxLevels = 24 } = {},
+  { fullResolution = true, deferTerrain = false, shared = false, maxLevels = 24 }: PrepareOptions = {},
 ): TileSource {
-  const levels: Grid[] = [base.elevation];
+  const place = (grid: Grid) => (shared ? inSharedMemory(grid) : grid);
+  const levels: Grid[] = [place(base.elevation)];
   while (levels.length < maxLevels) {
     const last = levels[levels.length - 1]!;
     if (last.width <= 2 && last.height <= 2) break;
-    levels.push(halve(last));
+    levels.push(place(halve(last)));
   }
-  const terrain = terrainOf(base.product.fields);
+  const { width, height } = base.elevation;
   const full: TileSource["full"] = {};
-  if (terrain.length > 0 && fullResolution) {
-    const { width, height } = base.elevation;
-    const fields = terrainFields(
-      {
-        data: asFloat64(base.elevation.data),
-        width,
-        height,
-        frame: base.georef,
-        sampleType: base.sampleType,
-      },
-      terrain,
-      base.demTerrain,
-    );
-    for (const f of terrain) full[f] = { data: fields[f]!, width, height };
+  if (fullResolution) {
+    const count = width * height;
+    for (const field of terrainOf(base.product.fields)) {
+      const data = shared ? new Float32Array(new SharedArrayBuffer(4 * count)) : new Float32Array(count);
+      full[field] = { data, width, height };
+    }
   }
   const { elevation: _e, ...rest } = base;
-  return { ...rest, levels, full };
+  const source = { ...rest, levels, full };
+  if (!deferTerrain) computeTerrainRows(source, 0, height);
+  return source;
 }
 
-function asFloat64(data: Float32Array | Float64Array): Float64Array {
-  return data instanceof Float64Array ? data : Float64Array.from(data);
+/** A grid whose values live in shared memory (what worker threads can read without a copy each). */
+export function inSharedMemory(grid: Grid): Grid {
+  if (grid.data.buffer instanceof SharedArrayBuffer) return grid;
+  const buffer = new SharedArrayBuffer(grid.data.byteLength);
+  const data = grid.data instanceof Float64Array ? new Float64Array(buffer) : new Float32Array(buffer);
+  data.set(grid.data);
+  return { data, width: grid.width, height: grid.height };
+}
+
+/** Rows per part of the full-resolution terrain: whole strips of `terrainFields`, so parts equal one pass. */
+const PART_ROWS = 256;
+
+/**
+ * Row ranges of the DEM whose full-resolution terrain fields `computeTerrainRows` computes independently: two for
+ * each of `threads` threads (so that one finishing early finds more), in whole strips; one for a single thread.
+ */
+export function terrainParts(source: TileSource, threads = 1): Array<{ first: number; rows: number }> {
+  if (Object.keys(source.full).length === 0) return [];
+  const { height } = source.levels[0]!;
+  const count = threads <= 1 ? 1 : 2 * threads;
+  const rows = Math.max(1, Math.ceil(height / count / PART_ROWS)) * PART_ROWS;
+  const parts = [];
+  for (let first = 0; first < height; first += rows)
+    parts.push({ first, rows: Math.min(rows, height - first) });
+  return parts;
+}
+
+/**
+ * Computes rows [first, first + rows) of the full-resolution terrain fields into `source.full`, from the DEM rows
+ * they need (the derivative method's halo beyond them).
+ */
+export function computeTerrainRows(source: TileSource, first: number, rows: number): void {
+  const fields = Object.keys(source.full) as TerrainField[];
+  if (fields.length === 0 || rows <= 0) return;
+  const dem = source.levels[0]!;
+  const { width, height } = dem;
+  const halo = terrainHalo(source.demTerrain);
+  const top = Math.max(0, first - halo);
+  const bottom = Math.min(height, first + rows + halo);
+  const values = terrainFields(
+    {
+      data: Float64Array.from(dem.data.subarray(top * width, bottom * width)),
+      width,
+      height: bottom - top,
+      frame: source.georef,
+      window: { x: 0, y: top, width, height: bottom - top },
+      sampleType: source.sampleType,
+    },
+    fields,
+    source.demTerrain,
+    { x: 0, y: first - top, width, height: rows },
+  );
+  for (const field of fields) source.full[field]!.data.set(values[field]!, first * width);
 }
 
 function terrainOf(fields: readonly Field[]): TerrainField[] {
@@ -90,34 +151,129 @@ export function isFineZoom(source: TileSource, z: number, tileSize: number): boo
   return pixelMetres(z, tileSize) * Math.cos((source.centreLat * Math.PI) / 180) <= source.sourceMetres;
 }
 
+/** Rows added on each side of a footprint: the interpolated coordinates' error and the bends between points. */
+const FOOTPRINT_MARGIN = 3;
+
+/**
+ * The rows of the DEM that rendering `window` at a fine zoom reads from the full-resolution fields: [first, last],
+ * clamped to the DEM. A continuous one-to-one map takes its extreme rows on the window's border, so the exact
+ * inverse projection of the border pixels every 16 pixels, widened by a few rows, bounds them.
+ */
+export function footprintRows(source: TileSource, window: PixelWindow): { first: number; last: number } {
+  const { height } = source.levels[0]!;
+  const border: number[] = [];
+  for (let k = 0; k < window.width; k += 16) border.push(k, 0, k, window.height - 1);
+  for (let k = 0; k < window.height; k += 16) border.push(0, k, window.width - 1, k);
+  border.push(window.width - 1, 0, window.width - 1, window.height - 1);
+  const res = pixelMetres(window.z, window.tileSize);
+  let low = Infinity;
+  let high = -Infinity;
+  for (let k = 0; k < border.length; k += 2) {
+    const [lon, lat] = mercatorToLonLat(
+      -HALF_WORLD + (window.x + border[k]! + 0.5) * res,
+      HALF_WORLD - (window.y + border[k + 1]! + 0.5) * res,
+    );
+    const row = source.projection.toPixel(lon, lat)[1];
+    // A point the projection cannot place: the whole DEM may be read.
+    if (!Number.isFinite(row)) return { first: 0, last: height - 1 };
+    low = Math.min(low, row);
+    high = Math.max(high, row);
+  }
+  return {
+    first: Math.max(0, Math.min(height - 1, Math.floor(low) - FOOTPRINT_MARGIN)),
+    last: Math.max(0, Math.min(height - 1, Math.floor(high) + 1 + FOOTPRINT_MARGIN)),
+  };
+}
+
+/**
+ * The georeferencing of the whole pixel grid of zoom `z` (the frame of a tile block's ground spacing): `grid`, the
+ * georeferencing of any zoom's grid, with zoom z's size and pixel size.
+ */
+export function zoomFrame(grid: Georef, z: number, tileSize: number): Georef {
+  const res = pixelMetres(z, tileSize);
+  const size = tileSize * 2 ** z;
+  return {
+    ...grid,
+    width: size,
+    height: size,
+    geoTransform: [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res],
+    tags: {
+      ...grid.tags,
+      ModelPixelScale: [res, res, 0],
+      ModelTiepoint: [0, 0, 0, -HALF_WORLD, HALF_WORLD, 0],
+    },
+  };
+}
+
 const frames = new WeakMap<Georef, Map<string, Georef>>();
 
-/** The georeferencing of the whole pixel grid of zoom `z` (the frame of a tile block's ground spacing), cached. */
-export function zoomGeoref(z: number, tileSize: number, like: Georef): Georef {
-  let cache = frames.get(like);
-  if (!cache) frames.set(like, (cache = new Map()));
+/** `zoomFrame` of the source's Web Mercator grid, cached. */
+function sourceZoomFrame(source: TileSource, z: number, tileSize: number): Georef {
+  let cache = frames.get(source.mercator);
+  if (!cache) frames.set(source.mercator, (cache = new Map()));
   const key = `${z}/${tileSize}`;
   let frame = cache.get(key);
-  if (!frame) cache.set(key, (frame = makeZoomGeoref(z, tileSize, like)));
+  if (!frame) cache.set(key, (frame = zoomFrame(source.mercator, z, tileSize)));
   return frame;
 }
 
-function makeZoomGeoref(z: number, tileSize: number, like: Georef): Georef {
-  const res = pixelMetres(z, tileSize);
-  const size = tileSize * 2 ** z;
-  const georef = georefFromEpsg(3857, [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res], {
-    width: size,
-    height: size,
-  });
-  return { ...georef, verticalUnit: like.verticalUnit };
+/** The box [x, right) × [y, bottom) of a grid's valid (non-NaN) cells, or undefined when there is none. */
+function validBox(
+  data: Float64Array,
+  width: number,
+  height: number,
+): { x: number; y: number; right: number; bottom: number } | undefined {
+  let x = width;
+  let right = 0;
+  let y = height;
+  let bottom = 0;
+  for (let j = 0; j < height; j++) {
+    const row = j * width;
+    let first = 0;
+    while (first < width && data[row + first] !== data[row + first]) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (data[row + last] !== data[row + last]) last--;
+    x = Math.min(x, first);
+    right = Math.max(right, last + 1);
+    y = Math.min(y, j);
+    bottom = j + 1;
+  }
+  return bottom > 0 ? { x, y, right, bottom } : undefined;
+}
+
+/** The cells of a box of a grid `width` cells wide, as a grid of their own. */
+function copyBox(
+  data: Float64Array,
+  width: number,
+  box: { x: number; y: number; right: number; bottom: number },
+): Float64Array {
+  const boxWidth = box.right - box.x;
+  const out = new Float64Array(boxWidth * (box.bottom - box.y));
+  for (let j = box.y; j < box.bottom; j++) {
+    out.set(data.subarray(j * width + box.x, j * width + box.right), (j - box.y) * boxWidth);
+  }
+  return out;
 }
 
 /** Arrays every window of one size needs only while it renders, kept for the next (rendering is synchronous). */
-const scratch: { coords?: SourceCoordinates; elevation?: Float64Array } = {};
+const scratch: {
+  coords?: SourceCoordinates;
+  elevation?: Float64Array;
+  fields: Partial<Record<Field, Float32Array>>;
+} = { fields: {} };
+
+/** The thread's scratch array of a field, of `count` values. */
+function scratchField(field: Field, count: number): Float32Array {
+  let values = scratch.fields[field];
+  if (values?.length !== count) scratch.fields[field] = values = new Float32Array(count);
+  return values;
+}
 
 /**
  * The pixels of a window of zoom `window.z` (`channels` bytes each), or undefined when no pixel has data.
- * `approximate: false` computes every pixel's inverse projection exactly (see `sourceCoordinates`).
+ * `approximate: false` computes every pixel's inverse projection exactly (see `sourceCoordinates`); `pixels`, of
+ * the right length, receives the pixels instead of a new array.
  *
  * @example
  * ```ts
@@ -127,8 +283,9 @@ const scratch: { coords?: SourceCoordinates; elevation?: Float64Array } = {};
 export function renderWindow(
   source: TileSource,
   window: PixelWindow,
-  frame: Georef = zoomGeoref(window.z, window.tileSize, source.georef),
+  frame: Georef = sourceZoomFrame(source, window.z, window.tileSize),
   approximate = true,
+  pixels?: Uint8Array,
 ): Uint8Array | undefined {
   const count = window.width * window.height;
   const fields: FieldValues = {};
@@ -141,7 +298,7 @@ export function renderWindow(
       scratch.coords,
     ));
     for (const field of wanted) {
-      const values = new Float32Array(count);
+      const values = scratchField(field, count);
       const grid = field === "elevation" ? source.levels[0] : source.full[field];
       if (!grid) throw new Error(`zoom ${window.z} needs the ${field} at the DEM's resolution: not prepared`);
       sampleBilinear(grid, coords, values);
@@ -156,46 +313,81 @@ export function renderWindow(
       width: window.width + 2 * halo,
       height: window.height + 2 * halo,
     };
-    const coords = (scratch.coords = sourceCoordinates(
-      block,
-      source.projection,
-      approximate,
-      scratch.coords,
-    ));
     const ratio =
       (pixelMetres(window.z, window.tileSize) * Math.cos((source.centreLat * Math.PI) / 180)) /
       source.sourceMetres;
     const level = Math.max(0, Math.min(source.levels.length - 1, Math.floor(Math.log2(ratio))));
     const scale = 2 ** -level;
+    // The coordinates' tolerance is in pixels of the level sampled: 2^level DEM pixels each.
+    const coords = (scratch.coords = sourceCoordinates(
+      block,
+      source.projection,
+      approximate,
+      scratch.coords,
+      COORDINATE_TOLERANCE / scale,
+    ));
     if (scratch.elevation?.length !== block.width * block.height) {
       scratch.elevation = new Float64Array(block.width * block.height);
     }
     const elevation = scratch.elevation;
     sampleBilinear(source.levels[level]!, coords, elevation, scale, 0.5 * scale - 0.5);
-    const crop = { x: halo, y: halo, width: window.width, height: window.height };
+    const box = validBox(elevation, block.width, block.height);
+    if (!box) return undefined;
     const terrain = terrainOf(wanted);
     if (terrain.length > 0) {
-      Object.assign(
-        fields,
-        terrainFields(
-          {
-            data: elevation,
-            width: block.width,
-            height: block.height,
-            frame,
-            window: { x: block.x, y: block.y, width: block.width, height: block.height },
-            sampleType: source.sampleType,
-          },
-          terrain,
-          source.tileTerrain,
-          crop,
-          block.height,
-          webMercatorSpacing(block.z, block.tileSize, block),
-        ),
+      // Beyond the box of valid elevations every cell is nodata: only the box and the halo around it are shaded.
+      const sub = {
+        x: Math.max(0, box.x - halo),
+        y: Math.max(0, box.y - halo),
+        right: Math.min(block.width, box.right + halo),
+        bottom: Math.min(block.height, box.bottom + halo),
+      };
+      const crop = {
+        x: Math.max(halo, box.x),
+        y: Math.max(halo, box.y),
+        right: Math.min(halo + window.width, box.right),
+        bottom: Math.min(halo + window.height, box.bottom),
+      };
+      if (crop.x >= crop.right || crop.y >= crop.bottom) return undefined;
+      const width = sub.right - sub.x;
+      const height = sub.bottom - sub.y;
+      const place = { x: block.x + sub.x, y: block.y + sub.y, width, height };
+      const values = terrainFields(
+        {
+          data:
+            width === block.width && height === block.height
+              ? elevation
+              : copyBox(elevation, block.width, sub),
+          width,
+          height,
+          frame,
+          window: place,
+          sampleType: source.sampleType,
+        },
+        terrain,
+        source.tileTerrain,
+        { x: crop.x - sub.x, y: crop.y - sub.y, width: crop.right - crop.x, height: crop.bottom - crop.y },
+        height,
+        webMercatorSpacing(block.z, block.tileSize, place),
       );
+      for (const field of terrain) {
+        const cropped = values[field]!;
+        if (cropped.length === count) {
+          fields[field] = cropped;
+          continue;
+        }
+        // Into the tile's pixels, nodata around.
+        const full = scratchField(field, count).fill(Number.NaN);
+        const cropWidth = crop.right - crop.x;
+        for (let j = crop.y; j < crop.bottom; j++) {
+          const from = (j - crop.y) * cropWidth;
+          full.set(cropped.subarray(from, from + cropWidth), (j - halo) * window.width + crop.x - halo);
+        }
+        fields[field] = full;
+      }
     }
     if (wanted.includes("elevation")) {
-      const values = new Float32Array(count);
+      const values = scratchField("elevation", count);
       for (let j = 0; j < window.height; j++) {
         for (let i = 0; i < window.width; i++) {
           values[j * window.width + i] = elevation[(j + halo) * block.width + i + halo]!;
@@ -208,9 +400,9 @@ export function renderWindow(
     const h = fields.elevation;
     for (let k = 0; k < h.length; k++) h[k]! *= source.metresPerUnit;
   }
-  const pixels = new Uint8Array(count * source.product.channels);
-  source.product.paint(fields, count, pixels);
-  const alpha = source.product.channels - 1;
-  for (let k = alpha; k < pixels.length; k += source.product.channels) if (pixels[k] !== 0) return pixels;
+  const { channels } = source.product;
+  const out = pixels?.length === count * channels ? pixels : new Uint8Array(count * channels);
+  source.product.paint(fields, count, out);
+  for (let k = channels - 1; k < out.length; k += channels) if (out[k] !== 0) return out;
   return undefined;
 }

@@ -22,130 +22,169 @@ export interface SourceCoordinates {
   row: Float64Array;
 }
 
-/** Interpolation nodes every this many pixels; cells whose error check fails are computed exactly. */
-const NODE_STEP = 16;
+/**
+ * Interpolation cells are squares of the zoom's whole pixel grid (so every window sees the same cells and the same
+ * interpolated coordinates): this many pixels a side at first, halved where the check fails, down to the smallest,
+ * below which pixels are computed exactly.
+ */
+const LARGEST_CELL = 64;
+const SMALLEST_CELL = 16;
 /** Largest error of the interpolated coordinates accepted, in DEM pixels (the issue allows < 0.05). */
 export const COORDINATE_TOLERANCE = 0.02;
 
 /**
- * Exact DEM pixel coordinates of window pixel centres: longitude depends on the column only and latitude on the row
- * only, so they are computed once per column and row.
+ * Exact DEM pixel coordinates of the zoom grid's pixel centres. Longitude depends on the column only and latitude on
+ * the row only, so each is computed once. Columns and rows count from the window's origin and may lie up to a cell
+ * beyond the window (the corners and check points of the cells it overlaps); `at` memoises those points.
  */
-function exactProjector(
-  window: PixelWindow,
-  projection: DemProjection,
-): (i: number, j: number) => [number, number] {
-  const res = pixelMetres(window.z, window.tileSize);
-  const lon = new Float64Array(window.width);
-  const lat = new Float64Array(window.height);
-  for (let i = 0; i < window.width; i++)
-    lon[i] = mercatorToLonLat(-HALF_WORLD + (window.x + i + 0.5) * res, 0)[0];
-  for (let j = 0; j < window.height; j++)
-    lat[j] = mercatorToLonLat(0, HALF_WORLD - (window.y + j + 0.5) * res)[1];
-  return (i, j) => projection.toPixel(lon[i]!, lat[j]!);
-}
+class ExactProjector {
+  private readonly res: number;
+  private readonly lons: Float64Array;
+  private readonly lats: Float64Array;
+  private readonly memo = new Map<number, readonly [number, number]>();
+  private readonly span: number;
 
-/** Node positions along an axis of `n` pixels: every `NODE_STEP` pixels, and the last pixel. */
-function nodePositions(n: number): number[] {
-  const nodes: number[] = [];
-  for (let i = 0; i < n - 1; i += NODE_STEP) nodes.push(i);
-  nodes.push(n - 1);
-  return nodes;
+  constructor(
+    private readonly window: PixelWindow,
+    private readonly projection: DemProjection,
+  ) {
+    this.res = pixelMetres(window.z, window.tileSize);
+    this.lons = new Float64Array(window.width + 2 * LARGEST_CELL + 1).fill(Number.NaN);
+    this.lats = new Float64Array(window.height + 2 * LARGEST_CELL + 1).fill(Number.NaN);
+    this.span = window.width + 2 * LARGEST_CELL + 1;
+  }
+
+  /** Exact coordinates of pixel (i, j). */
+  direct(i: number, j: number): readonly [number, number] {
+    let lon = this.lons[i + LARGEST_CELL]!;
+    if (lon !== lon) {
+      lon = mercatorToLonLat(-HALF_WORLD + (this.window.x + i + 0.5) * this.res, 0)[0];
+      this.lons[i + LARGEST_CELL] = lon;
+    }
+    let lat = this.lats[j + LARGEST_CELL]!;
+    if (lat !== lat) {
+      lat = mercatorToLonLat(0, HALF_WORLD - (this.window.y + j + 0.5) * this.res)[1];
+      this.lats[j + LARGEST_CELL] = lat;
+    }
+    return this.projection.toPixel(lon, lat);
+  }
+
+  /** The same, memoised: cell corners and check points are shared by neighbouring cells. */
+  at(i: number, j: number): readonly [number, number] {
+    const key = (j + LARGEST_CELL) * this.span + i + LARGEST_CELL;
+    let point = this.memo.get(key);
+    if (point === undefined) {
+      point = this.direct(i, j);
+      this.memo.set(key, point);
+    }
+    return point;
+  }
 }
 
 /**
  * The DEM pixel coordinates of a window's pixel centres. With `approximate` (default), the inverse projection is
- * computed exactly on nodes every 16 pixels and interpolated bilinearly in between; a cell whose interpolated
- * centre or edge midpoints are off by more than `COORDINATE_TOLERANCE` pixels from the exact ones is computed
- * exactly throughout. `out` (of the window's size) is filled instead of new arrays.
+ * computed exactly at the corners of square cells of the zoom's pixel grid (64 pixels a side) and interpolated
+ * bilinearly inside them. Each cell is checked at its centre and at the midpoints of its four edges, where the
+ * interpolation of a smooth mapping is worst: a cell off by more than `tolerance` DEM pixels there is split into
+ * four, down to 16 pixels, and below that computed exactly. The cells belong to the zoom's grid, not to
+ * the window, so a tile gets the very coordinates a larger window gets for its pixels. `out` (of the window's size)
+ * is filled instead of new arrays.
  */
 export function sourceCoordinates(
   window: PixelWindow,
   projection: DemProjection,
   approximate = true,
   out?: SourceCoordinates,
+  tolerance = COORDINATE_TOLERANCE,
 ): SourceCoordinates {
   const { width, height } = window;
-  const exact = exactProjector(window, projection);
-  const col = out?.col.length === width * height ? out.col : new Float64Array(width * height);
-  const row = out?.row.length === width * height ? out.row : new Float64Array(width * height);
-  const exactCell = (i0: number, i1: number, j0: number, j1: number) => {
-    for (let j = j0; j < j1; j++) {
-      for (let i = i0; i < i1; i++) {
-        const [c, r] = exact(i, j);
-        col[j * width + i] = c;
-        row[j * width + i] = r;
-      }
-    }
+  const exact = new ExactProjector(window, projection);
+  const coords: SourceCoordinates = {
+    col: out?.col.length === width * height ? out.col : new Float64Array(width * height),
+    row: out?.row.length === width * height ? out.row : new Float64Array(width * height),
   };
   if (!approximate) {
-    exactCell(0, width, 0, height);
-    return { col, row };
+    fillExact(coords, window, exact, 0, 0, Math.max(width, height));
+    return coords;
   }
-  const xs = nodePositions(width);
-  const ys = nodePositions(height);
-  const nodeCol = new Float64Array(xs.length * ys.length);
-  const nodeRow = new Float64Array(xs.length * ys.length);
-  for (let b = 0; b < ys.length; b++) {
-    for (let a = 0; a < xs.length; a++) {
-      [nodeCol[b * xs.length + a], nodeRow[b * xs.length + a]] = exact(xs[a]!, ys[b]!);
+  // Cells still to fill, as (i0, j0, size) triples in window coordinates: the zoom grid's cells over the window.
+  const todo: number[] = [];
+  const firstI = Math.floor(window.x / LARGEST_CELL) * LARGEST_CELL - window.x;
+  const firstJ = Math.floor(window.y / LARGEST_CELL) * LARGEST_CELL - window.y;
+  for (let j0 = firstJ; j0 < height; j0 += LARGEST_CELL) {
+    for (let i0 = firstI; i0 < width; i0 += LARGEST_CELL) todo.push(i0, j0, LARGEST_CELL);
+  }
+  while (todo.length > 0) {
+    const size = todo.pop()!;
+    const j0 = todo.pop()!;
+    const i0 = todo.pop()!;
+    if (size < SMALLEST_CELL) fillExact(coords, window, exact, i0, j0, size);
+    else if (!fillInterpolated(coords, window, exact, i0, j0, size, tolerance)) {
+      const half = size / 2;
+      todo.push(i0, j0, half, i0 + half, j0, half, i0, j0 + half, half, i0 + half, j0 + half, half);
     }
   }
-  const cellsX = Math.max(1, xs.length - 1);
-  const cellsY = Math.max(1, ys.length - 1);
-  for (let b = 0; b < cellsY; b++) {
-    const b1 = Math.min(b + 1, ys.length - 1);
-    const j0 = ys[b]!;
-    const j1 = b === cellsY - 1 ? height : ys[b1]!;
-    const jSpan = Math.max(1, ys[b1]! - j0);
-    for (let a = 0; a < cellsX; a++) {
-      const a1 = Math.min(a + 1, xs.length - 1);
-      const i0 = xs[a]!;
-      const i1 = a === cellsX - 1 ? width : xs[a1]!;
-      const iSpan = Math.max(1, xs[a1]! - i0);
-      const n00 = b * xs.length + a;
-      const n10 = b * xs.length + a1;
-      const n01 = b1 * xs.length + a;
-      const n11 = b1 * xs.length + a1;
-      const lerp = (v: Float64Array, u: number, w: number) =>
-        (1 - w) * ((1 - u) * v[n00]! + u * v[n10]!) + w * ((1 - u) * v[n01]! + u * v[n11]!);
-      // Check the cell's centre and the midpoints of its four edges, where bilinear interpolation of a smooth
-      // mapping is worst (along an edge it is linear between two nodes).
-      const ic = Math.floor(i0 + iSpan / 2);
-      const jc = Math.floor(j0 + jSpan / 2);
-      let worst = 0;
-      for (const [i, j] of [
-        [ic, jc],
-        [i0, jc],
-        [i0 + iSpan, jc],
-        [ic, j0],
-        [ic, j0 + jSpan],
-      ] as const) {
-        const [ec, er] = exact(Math.min(i, width - 1), Math.min(j, height - 1));
-        const u = (Math.min(i, width - 1) - i0) / iSpan;
-        const w = (Math.min(j, height - 1) - j0) / jSpan;
-        worst = Math.max(worst, Math.hypot(lerp(nodeCol, u, w) - ec, lerp(nodeRow, u, w) - er));
-      }
-      if (!(worst <= COORDINATE_TOLERANCE)) {
-        exactCell(i0, i1, j0, j1);
-        continue;
-      }
-      const [c00, c10, c01, c11] = [nodeCol[n00]!, nodeCol[n10]!, nodeCol[n01]!, nodeCol[n11]!];
-      const [r00, r10, r01, r11] = [nodeRow[n00]!, nodeRow[n10]!, nodeRow[n01]!, nodeRow[n11]!];
-      for (let j = j0; j < j1; j++) {
-        const w = (j - j0) / jSpan;
-        const colLeft = c00 + w * (c01 - c00);
-        const colStep = (c10 + w * (c11 - c10) - colLeft) / iSpan;
-        const rowLeft = r00 + w * (r01 - r00);
-        const rowStep = (r10 + w * (r11 - r10) - rowLeft) / iSpan;
-        for (let i = i0; i < i1; i++) {
-          col[j * width + i] = colLeft + (i - i0) * colStep;
-          row[j * width + i] = rowLeft + (i - i0) * rowStep;
-        }
-      }
+  return coords;
+}
+
+/** Fills the window's pixels of the cell of `size` pixels at (i0, j0) with exact coordinates. */
+function fillExact(
+  { col, row }: SourceCoordinates,
+  { width, height }: PixelWindow,
+  exact: ExactProjector,
+  i0: number,
+  j0: number,
+  size: number,
+): void {
+  for (let j = Math.max(0, j0); j < Math.min(height, j0 + size); j++) {
+    for (let i = Math.max(0, i0); i < Math.min(width, i0 + size); i++) {
+      const [c, r] = exact.direct(i, j);
+      col[j * width + i] = c;
+      row[j * width + i] = r;
     }
   }
-  return { col, row };
+}
+
+/** Check points of a cell, as fractions of its side: the centre and the midpoints of the four edges. */
+const CHECKS = [0.5, 0.5, 0, 0.5, 1, 0.5, 0.5, 0, 0.5, 1];
+
+/**
+ * Fills the window's pixels of the cell of `size` pixels at (i0, j0) with coordinates interpolated bilinearly
+ * between its corners, if they pass the check; returns whether they did (else nothing is written).
+ */
+function fillInterpolated(
+  { col, row }: SourceCoordinates,
+  { width, height }: PixelWindow,
+  exact: ExactProjector,
+  i0: number,
+  j0: number,
+  size: number,
+  tolerance: number,
+): boolean {
+  const [c00, r00] = exact.at(i0, j0);
+  const [c10, r10] = exact.at(i0 + size, j0);
+  const [c01, r01] = exact.at(i0, j0 + size);
+  const [c11, r11] = exact.at(i0 + size, j0 + size);
+  for (let k = 0; k < CHECKS.length; k += 2) {
+    const u = CHECKS[k]!;
+    const w = CHECKS[k + 1]!;
+    const [ec, er] = exact.at(i0 + u * size, j0 + w * size);
+    const c = (1 - w) * ((1 - u) * c00 + u * c10) + w * ((1 - u) * c01 + u * c11);
+    const r = (1 - w) * ((1 - u) * r00 + u * r10) + w * ((1 - u) * r01 + u * r11);
+    if (!(Math.hypot(c - ec, r - er) <= tolerance)) return false;
+  }
+  for (let j = Math.max(0, j0); j < Math.min(height, j0 + size); j++) {
+    const w = (j - j0) / size;
+    const colLeft = c00 + w * (c01 - c00);
+    const colStep = (c10 + w * (c11 - c10) - colLeft) / size;
+    const rowLeft = r00 + w * (r01 - r00);
+    const rowStep = (r10 + w * (r11 - r10) - rowLeft) / size;
+    for (let i = Math.max(0, i0); i < Math.min(width, i0 + size); i++) {
+      col[j * width + i] = colLeft + (i - i0) * colStep;
+      row[j * width + i] = rowLeft + (i - i0) * rowStep;
+    }
+  }
+  return true;
 }
 
 /** A grid of values, NaN = nodata. */
@@ -169,43 +208,61 @@ export function sampleBilinear(
   offset = 0,
 ): void {
   const { data, width, height } = grid;
+  const { col, row } = coords;
+  const lastCol = width - 1;
+  const lastRow = height - 1;
   for (let k = 0; k < out.length; k++) {
-    const c = coords.col[k]! * scale + offset;
-    const r = coords.row[k]! * scale + offset;
-    if (!(c >= -0.5 && c <= width - 0.5 && r >= -0.5 && r <= height - 0.5)) {
-      out[k] = Number.NaN;
-      continue;
+    const c = col[k]! * scale + offset;
+    const r = row[k]! * scale + offset;
+    // Inside, with the 2×2 footprint in the grid: one NaN among the four makes the sum NaN, so a valid sum needs
+    // no test of its own.
+    if (c >= 0 && r >= 0 && c < lastCol && r < lastRow) {
+      const c0 = Math.floor(c);
+      const r0 = Math.floor(r);
+      const u = c - c0;
+      const v = r - r0;
+      const at = r0 * width + c0;
+      const value =
+        (1 - v) * ((1 - u) * data[at]! + u * data[at + 1]!) +
+        v * ((1 - u) * data[at + width]! + u * data[at + width + 1]!);
+      if (value === value) {
+        out[k] = value;
+        continue;
+      }
     }
-    const cc = Math.min(Math.max(c, 0), width - 1);
-    const rc = Math.min(Math.max(r, 0), height - 1);
-    const c0 = Math.min(Math.floor(cc), Math.max(0, width - 2));
-    const r0 = Math.min(Math.floor(rc), Math.max(0, height - 2));
-    const c1 = Math.min(c0 + 1, width - 1);
-    const r1 = Math.min(r0 + 1, height - 1);
-    const u = cc - c0;
-    const v = rc - r0;
-    const v00 = data[r0 * width + c0]!;
-    const v10 = data[r0 * width + c1]!;
-    const v01 = data[r1 * width + c0]!;
-    const v11 = data[r1 * width + c1]!;
-    if (v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11) {
-      out[k] = (1 - v) * ((1 - u) * v00 + u * v10) + v * ((1 - u) * v01 + u * v11);
-      continue;
-    }
-    const nearest = data[Math.min(height - 1, Math.round(r)) * width + Math.min(width - 1, Math.round(c))]!;
-    if (nearest !== nearest) {
-      out[k] = Number.NaN;
-      continue;
-    }
-    // Next to nodata: the valid neighbours' weights, renormalised.
-    const w00 = v00 === v00 ? (1 - u) * (1 - v) : 0;
-    const w10 = v10 === v10 ? u * (1 - v) : 0;
-    const w01 = v01 === v01 ? (1 - u) * v : 0;
-    const w11 = v11 === v11 ? u * v : 0;
-    const weight = w00 + w10 + w01 + w11;
-    const sum = (w00 ? w00 * v00 : 0) + (w10 ? w10 * v10 : 0) + (w01 ? w01 * v01 : 0) + (w11 ? w11 * v11 : 0);
-    out[k] = weight > 0 ? sum / weight : nearest;
+    out[k] = sampleAtEdge(grid, c, r);
   }
+}
+
+/** A bilinear sample at the grid's border, beyond it or next to nodata (see `sampleBilinear`). */
+function sampleAtEdge(grid: Grid, c: number, r: number): number {
+  const { data, width, height } = grid;
+  if (!(c >= -0.5 && c <= width - 0.5 && r >= -0.5 && r <= height - 0.5)) return Number.NaN;
+  const cc = Math.min(Math.max(c, 0), width - 1);
+  const rc = Math.min(Math.max(r, 0), height - 1);
+  const c0 = Math.min(Math.floor(cc), Math.max(0, width - 2));
+  const r0 = Math.min(Math.floor(rc), Math.max(0, height - 2));
+  const c1 = Math.min(c0 + 1, width - 1);
+  const r1 = Math.min(r0 + 1, height - 1);
+  const u = cc - c0;
+  const v = rc - r0;
+  const v00 = data[r0 * width + c0]!;
+  const v10 = data[r0 * width + c1]!;
+  const v01 = data[r1 * width + c0]!;
+  const v11 = data[r1 * width + c1]!;
+  if (v00 === v00 && v10 === v10 && v01 === v01 && v11 === v11) {
+    return (1 - v) * ((1 - u) * v00 + u * v10) + v * ((1 - u) * v01 + u * v11);
+  }
+  const nearest = data[Math.min(height - 1, Math.round(r)) * width + Math.min(width - 1, Math.round(c))]!;
+  if (nearest !== nearest) return Number.NaN;
+  // Next to nodata: the valid neighbours' weights, renormalised.
+  const w00 = v00 === v00 ? (1 - u) * (1 - v) : 0;
+  const w10 = v10 === v10 ? u * (1 - v) : 0;
+  const w01 = v01 === v01 ? (1 - u) * v : 0;
+  const w11 = v11 === v11 ? u * v : 0;
+  const weight = w00 + w10 + w01 + w11;
+  const sum = (w00 ? w00 * v00 : 0) + (w10 ? w10 * v10 : 0) + (w01 ? w01 * v01 : 0) + (w11 ? w11 * v11 : 0);
+  return weight > 0 ? sum / weight : nearest;
 }
 
 /**

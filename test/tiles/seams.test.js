@@ -6,7 +6,7 @@ import { georefFromEpsg } from "../../dist/index.js";
 import { tileRange } from "../../dist/tiles/mercator.js";
 import { demProjection } from "../../dist/tiles/projection.js";
 import { loadTileSource } from "../../dist/tiles/pyramid.js";
-import { isFineZoom, renderWindow } from "../../dist/tiles/render.js";
+import { footprintRows, isFineZoom, renderWindow } from "../../dist/tiles/render.js";
 import { sourceCoordinates } from "../../dist/tiles/resample.js";
 import { missing, sample } from "../helpers/samples.js";
 
@@ -77,16 +77,16 @@ describe("seamless tiles", { skip: missing(UTM, GEOGRAPHIC) }, () => {
       for (const z of zooms) {
         const [x0, y0] = middleBlock(bounds, z);
         assert.equal(seamDifference(source, z, x0, y0, false), 0, `zoom ${z}, exact coordinates`);
-        // Interpolated coordinates differ by < 0.02 px between the two layouts: at most one level of a byte.
-        assert.ok(seamDifference(source, z, x0, y0, true) <= 1, `zoom ${z}, interpolated coordinates`);
+        // Interpolation cells belong to the zoom grid, not the window: the same coordinates in both layouts.
+        assert.equal(seamDifference(source, z, x0, y0, true), 0, `zoom ${z}, interpolated coordinates`);
       }
     });
   }
 });
 
 /** Largest distance, in DEM pixels, between interpolated and exact source coordinates of a window. */
-function coordinateError(projection, window) {
-  const approx = sourceCoordinates(window, projection, true);
+function coordinateError(projection, window, tolerance) {
+  const approx = sourceCoordinates(window, projection, true, undefined, tolerance);
   const exact = sourceCoordinates(window, projection, false);
   let largest = 0;
   for (let k = 0; k < exact.col.length; k++) {
@@ -109,6 +109,29 @@ describe("interpolated inverse projection", { skip: missing(UTM, GEOGRAPHIC) }, 
           const error = coordinateError(source.projection, window);
           assert.ok(error < 0.05, `${name} z${z} ${size}px: ${error} px`);
         }
+      }
+    }
+  });
+
+  test("at coarse zooms, stays within 0.05 pixels of the overview level sampled (2^level DEM pixels each)", async () => {
+    for (const name of [UTM, GEOGRAPHIC]) {
+      const { source, bounds } = await loadTileSource([sample(name)], { product: "hillshade" });
+      for (const [z, level] of [
+        [6, 4],
+        [8, 2],
+        [9, 1],
+      ]) {
+        const r = tileRange(bounds, z);
+        const window = {
+          z,
+          tileSize: 256,
+          x: r.minX * 256 - 2,
+          y: r.minY * 256 - 2,
+          width: 260,
+          height: 260,
+        };
+        const error = coordinateError(source.projection, window, 0.02 * 2 ** level);
+        assert.ok(error < 0.05 * 2 ** level, `${name} z${z}: ${error} DEM px`);
       }
     }
   });
@@ -140,5 +163,42 @@ describe("interpolated inverse projection", { skip: missing(UTM, GEOGRAPHIC) }, 
     }
     assert.ok(naive > 0.05, `the case is not hard enough: ${naive} px`);
     assert.ok(coordinateError(projection, window) < 0.05);
+  });
+});
+
+describe("footprints of fine tiles", { skip: missing(UTM, GEOGRAPHIC) }, () => {
+  // Threads render a fine tile once the full-resolution rows of its footprint are computed: every row its bilinear
+  // samples read must lie inside.
+  test("hold every DEM row the tile's samples read (UTM and lon/lat DEMs, 256 and 512 px, edge tiles too)", async () => {
+    for (const name of [UTM, GEOGRAPHIC]) {
+      const { source, bounds, maxzoom } = await loadTileSource([sample(name)], { product: "hillshade" });
+      const { height } = source.levels[0];
+      for (const size of [256, 512]) {
+        for (const z of [maxzoom, maxzoom + 2]) {
+          const r = tileRange(bounds, z);
+          for (const [x, y] of [
+            [r.minX, r.minY],
+            [r.maxX, r.maxY],
+            [Math.floor((r.minX + r.maxX) / 2), Math.floor((r.minY + r.maxY) / 2)],
+          ]) {
+            const window = { z, tileSize: size, x: x * size, y: y * size, width: size, height: size };
+            const { first, last } = footprintRows(source, window);
+            const { row } = sourceCoordinates(window, source.projection, true);
+            let low = Infinity;
+            let high = -Infinity;
+            for (const v of row) {
+              if (!(v >= -0.5 && v <= height - 0.5)) continue;
+              low = Math.min(low, Math.max(0, Math.floor(v)));
+              high = Math.max(high, Math.min(height - 1, Math.floor(v) + 1));
+            }
+            if (low > high) continue;
+            assert.ok(
+              first <= low && high <= last,
+              `${name} z${z} ${size}px ${x}/${y}: [${low}, ${high}] in [${first}, ${last}]`,
+            );
+          }
+        }
+      }
+    }
   });
 });

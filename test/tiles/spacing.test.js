@@ -2,9 +2,10 @@
 // same grid (geodesics on WGS 84 between inverse-projected pixel centres).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { spacingModel } from "../../dist/index.js";
+import { georefFromEpsg, spacingModel } from "../../dist/index.js";
+import { HALF_WORLD, pixelMetres } from "../../dist/tiles/mercator.js";
 import { webMercatorSpacing } from "../../dist/tiles/mercator-spacing.js";
-import { zoomGeoref } from "../../dist/tiles/render.js";
+import { zoomGeoref } from "../../dist/tiles/pyramid.js";
 
 test("Web Mercator block spacing equals the generic projected model to 1e-5", (t) => {
   const like = { verticalUnit: { metres: 1, name: "metre", source: "default" } };
@@ -34,4 +35,25 @@ test("Web Mercator block spacing equals the generic projected model to 1e-5", (t
   assert.ok(worst < 1e-5, `largest relative difference ${worst}`);
   t.diagnostic(`largest relative difference ${worst.toExponential(2)} (measured 4.6e-6)`);
   assert.ok(worst > 0, "the two models are not independent");
+});
+
+test("every zoom's grid, scaled from zoom 0's, is the georeferencing of EPSG:3857 made from its tables", () => {
+  const like = { verticalUnit: { metres: 0.3048, name: "foot", source: "band-unit" } };
+  for (const [z, size] of [
+    [1, 256],
+    [12, 256],
+    [9, 512],
+  ]) {
+    const res = pixelMetres(z, size);
+    const world = size * 2 ** z;
+    const fromTables = georefFromEpsg(3857, [-HALF_WORLD, res, 0, HALF_WORLD, 0, -res], {
+      width: world,
+      height: world,
+    });
+    assert.deepEqual(
+      zoomGeoref(z, size, like),
+      { ...fromTables, verticalUnit: like.verticalUnit },
+      `z${z} ${size}`,
+    );
+  }
 });
