@@ -1,20 +1,26 @@
 // `npm run bench`: demgrad against gdaldem (same output settings) and the gradient core against numpy.gradient,
-// interleaved in one run on the same generated DEM. Prints the machine and date, then per task the median wall
-// time, Mpixel/s, peak RSS and the median of the per-round ratios (each round runs both tools back to back, so a
-// noisy neighbour slows both).
-// BENCH_SIZES=4096,16384 BENCH_RUNS=5 npm run bench   (defaults: 4096, 5 runs; 1 run above 8192²)
+// interleaved in one run on the same DEMs: the power-law surface of make-dem.js and a real SRTM DEM mirrored up to
+// the same size (skipped with a message when the sample is absent). Prints the machine and date, then per DEM and
+// task the median wall time, Mpixel/s, peak RSS and the median of the per-round ratios (each round runs both tools
+// back to back, so a noisy neighbour slows both), per kernel ns/pixel and Mpixel/s on one core (bench/kernels.js),
+// and start-up: `demgrad --version` and spawn to first strip read (bench/startup.js).
+// BENCH_SIZES=4096,16384 BENCH_RUNS=5 BENCH_INPUTS=power-law,real npm run bench
+// (defaults: 4096, 5 runs, both inputs; 1 run above 8192²)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { has, table, timeCommand } from "./common.js";
-import { makeDem } from "./make-dem.js";
+import { kernelRows } from "./kernels.js";
+import { makeDem, makeRealDem } from "./make-dem.js";
+import { startupRows } from "./startup.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = `${ROOT}bin/demgrad.js`;
 const sizes = (process.env.BENCH_SIZES ?? "4096").split(",").map(Number);
 // 5 rounds on the 4096² DEM, one on bigger ones (BENCH_RUNS overrides both).
 const runsFor = (size) => Number(process.env.BENCH_RUNS ?? (size > 8192 ? 1 : 5));
+const inputs = (process.env.BENCH_INPUTS ?? "power-law,real").split(",");
 const gdaldem = has("gdaldem");
 // numpy: the system Python (Debian's python3-numpy, beside GDAL's bindings) or the one on PATH.
 const python = ["/usr/bin/python3", "python3"].find((p) => spawnSync(p, ["-c", "import numpy"]).status === 0);
@@ -33,95 +39,122 @@ console.log(
 );
 
 for (const size of sizes) {
-  const runs = runsFor(size);
-  const dir = mkdtempSync(`${tmpdir()}/demgrad-bench-`);
-  try {
-    const dem = makeDem(dir, size, "Int16");
-    const mpx = (size * size) / 1e6;
-    const rows = [];
-    const row = (task, tool, r, ratio) =>
-      rows.push({
-        task,
-        tool,
-        "wall s": r.seconds.toFixed(2),
-        "Mpx/s": (mpx / r.seconds).toFixed(1),
-        "peak RSS MiB": Number.isNaN(r.rssMiB) ? "-" : r.rssMiB.toFixed(0),
-        "ratio to reference": ratio === undefined ? "1.00" : ratio.toFixed(2),
-      });
-    /** Medians of a tool's rounds: wall time and peak RSS. */
-    const summary = (rounds) => ({
-      seconds: median(rounds.map((r) => r.seconds)),
-      rssMiB: Math.max(...rounds.map((r) => r.rssMiB)),
-    });
-    const co = ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES", "-q"];
-    const tasks = [
-      [
-        "slope (DEFLATE, tiled)",
-        [BIN, "slope", dem, `${dir}/s.tif`, "-q"],
-        [["slope", dem, `${dir}/gs.tif`, ...co]],
-      ],
-      [
-        "hillshade PNG",
-        [BIN, "hillshade", dem, `${dir}/h.png`, "-q"],
-        [["hillshade", dem, `${dir}/gh.png`, "-of", "PNG", "-q"]],
-      ],
-      [
-        "terrain: slope + aspect + hillshade PNG",
-        [
-          BIN,
-          "terrain",
-          dem,
-          "--slope",
-          `${dir}/ts.tif`,
-          "--aspect",
-          `${dir}/ta.tif`,
-          "--hillshade",
-          `${dir}/th.png`,
-          "-q",
-        ],
-        [
-          ["slope", dem, `${dir}/g1.tif`, ...co],
-          ["aspect", dem, `${dir}/g2.tif`, ...co],
-          ["hillshade", dem, `${dir}/g3.png`, "-of", "PNG", "-q"],
-        ],
-      ],
-    ];
-    // demgrad with its default threads, and with every core computing strips (to show what that does here).
-    const cores = availableParallelism();
-    for (const [task, ours, theirs] of tasks) {
-      const variants = [["demgrad", ours]];
-      if (cores > 1) variants.push([`demgrad --threads ${cores}`, [...ours, "--threads", String(cores)]]);
-      // The default GeoTIFF is a COG (overviews, assembly): the plain layout shows what that costs.
-      if (task.startsWith("slope")) variants.push(["demgrad --layout plain", [...ours, "--layout", "plain"]]);
-      // Interleaved: each round runs demgrad (each variant) then gdaldem; the ratio is the median of the rounds'.
-      const mine = variants.map(() => []);
-      const reference = [];
-      for (let i = 0; i < runs; i++) {
-        variants.forEach(([, args], k) => {
-          mine[k].push(timeCommand(process.execPath, args));
-        });
-        if (gdaldem) {
-          const parts = theirs.map((args) => timeCommand("gdaldem", args));
-          reference.push({
-            seconds: parts.reduce((s, p) => s + p.seconds, 0),
-            rssMiB: Math.max(...parts.map((p) => p.rssMiB)),
-          });
-        }
+  for (const input of inputs) {
+    const dir = mkdtempSync(`${tmpdir()}/demgrad-bench-`);
+    try {
+      const { path, reason } =
+        input === "real" ? makeRealDem(dir, size) : { path: makeDem(dir, size, "Int16"), reason: undefined };
+      if (!path) {
+        console.log(`\n${size}×${size} real DEM: skipped (${reason})`);
+        continue;
       }
-      if (gdaldem)
-        row(task, theirs.length > 1 ? `gdaldem (${theirs.length} runs)` : "gdaldem", summary(reference));
-      for (const [k, [tool]] of variants.entries()) {
-        const ratio = gdaldem ? median(mine[k].map((m, i) => m.seconds / reference[i].seconds)) : undefined;
-        row(task, tool, summary(mine[k]), ratio);
+      await benchDem(path, size, input, dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The end-to-end tasks against gdaldem on one DEM, and (on the power-law DEM) the in-process kernels. */
+async function benchDem(dem, size, input, dir) {
+  const runs = runsFor(size);
+  const mpx = (size * size) / 1e6;
+  const rows = [];
+  const row = (task, tool, r, ratio) =>
+    rows.push({
+      task,
+      tool,
+      "wall s": r.seconds.toFixed(2),
+      "Mpx/s": (mpx / r.seconds).toFixed(1),
+      "peak RSS MiB": Number.isNaN(r.rssMiB) ? "-" : r.rssMiB.toFixed(0),
+      "ratio to reference": ratio === undefined ? "1.00" : ratio.toFixed(2),
+    });
+  /** Medians of a tool's rounds: wall time and peak RSS. */
+  const summary = (rounds) => ({
+    seconds: median(rounds.map((r) => r.seconds)),
+    rssMiB: Math.max(...rounds.map((r) => r.rssMiB)),
+  });
+  const co = ["-co", "COMPRESS=DEFLATE", "-co", "TILED=YES", "-q"];
+  const tasks = [
+    [
+      "slope (DEFLATE, tiled)",
+      [BIN, "slope", dem, `${dir}/s.tif`, "-q"],
+      [["slope", dem, `${dir}/gs.tif`, ...co]],
+    ],
+    [
+      "hillshade PNG",
+      [BIN, "hillshade", dem, `${dir}/h.png`, "-q"],
+      [["hillshade", dem, `${dir}/gh.png`, "-of", "PNG", "-q"]],
+    ],
+    [
+      "terrain: slope + aspect + hillshade PNG",
+      [
+        BIN,
+        "terrain",
+        dem,
+        "--slope",
+        `${dir}/ts.tif`,
+        "--aspect",
+        `${dir}/ta.tif`,
+        "--hillshade",
+        `${dir}/th.png`,
+        "-q",
+      ],
+      [
+        ["slope", dem, `${dir}/g1.tif`, ...co],
+        ["aspect", dem, `${dir}/g2.tif`, ...co],
+        ["hillshade", dem, `${dir}/g3.png`, "-of", "PNG", "-q"],
+      ],
+    ],
+  ];
+  // demgrad with its default threads, and with every core computing strips (to show what that does here).
+  const cores = availableParallelism();
+  for (const [task, ours, theirs] of tasks) {
+    const variants = [["demgrad", ours]];
+    if (cores > 1) variants.push([`demgrad --threads ${cores}`, [...ours, "--threads", String(cores)]]);
+    // The default GeoTIFF is a COG (overviews, assembly): the plain layout shows what that costs.
+    if (task.startsWith("slope")) variants.push(["demgrad --layout plain", [...ours, "--layout", "plain"]]);
+    // Interleaved: each round runs demgrad (each variant) then gdaldem; the ratio is the median of the rounds'.
+    const mine = variants.map(() => []);
+    const reference = [];
+    for (let i = 0; i < runs; i++) {
+      variants.forEach(([, args], k) => {
+        mine[k].push(timeCommand(process.execPath, args));
+      });
+      if (gdaldem) {
+        const parts = theirs.map((args) => timeCommand("gdaldem", args));
+        reference.push({
+          seconds: parts.reduce((s, p) => s + p.seconds, 0),
+          rssMiB: Math.max(...parts.map((p) => p.rssMiB)),
+        });
       }
     }
-    if (size <= 8192) coreRows(size, runs, dir, row);
+    if (gdaldem)
+      row(task, theirs.length > 1 ? `gdaldem (${theirs.length} runs)` : "gdaldem", summary(reference));
+    for (const [k, [tool]] of variants.entries()) {
+      const ratio = gdaldem ? median(mine[k].map((m, i) => m.seconds / reference[i].seconds)) : undefined;
+      row(task, tool, summary(mine[k]), ratio);
+    }
+  }
+  const kernels = input === "power-law" && size <= 8192;
+  if (kernels) coreRows(size, runs, dir, row);
+  const what =
+    input === "real"
+      ? "real DEM (SRTM 30 m, UTM 11N, mirrored)"
+      : "power-law DEM (amplitude ∝ k^−1.6, 30 m UTM, a nodata hole)";
+  console.log(
+    `\n${size}×${size} Int16 ${what}, DEFLATE-tiled (median of ${runs} interleaved rounds; ratio < 1 means demgrad is faster)`,
+  );
+  table(rows);
+  if (kernels) {
     console.log(
-      `\n${size}×${size} Int16 DEM, DEFLATE-tiled, UTM 30 m (median of ${runs} interleaved rounds; ratio < 1 means demgrad is faster)`,
+      `\nKernels on the ${size}×${size} power-law DEM: in process, one thread, fastest of ${runs} passes`,
     );
-    table(rows);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    table(await kernelRows(dem, runs));
+    console.log(
+      `\nStart-up (median of ${2 * runs - 1} interleaved rounds; first strip: demgrad slope on this DEM)`,
+    );
+    table(startupRows(dem, 2 * runs - 1));
   }
 }
 

@@ -2,8 +2,8 @@
 import { type Command, Option } from "@commander-js/extra-typings";
 import { UsageError } from "../errors.js";
 import { TILE_PRODUCTS } from "../tiles/products.js";
-import { type TilesOptions, writeTiles } from "../tiles/pyramid.js";
-import { serveFolder } from "../tiles/serve.js";
+// The tile pipeline (readers, CRS libraries, renderers) loads when the command runs, not for --help or --version.
+import type { TilesOptions } from "../tiles/pyramid.js";
 import { commonOptions, productOptions, type RawOptions, toProcessOptions } from "./common-options.js";
 import { progressBar } from "./progress.js";
 
@@ -55,6 +55,7 @@ export function addTilesCommand(program: Command): void {
     process.once("SIGTERM", onSignal);
     try {
       const { compress: _c, threads: _t, stripRows: _s, onProgress: _p, ...terrain } = toProcessOptions(raw);
+      const { writeTiles } = await import("../tiles/pyramid.js");
       const result = await writeTiles(inputs, output, {
         ...terrain,
         product: raw["product"] as TilesOptions["product"],
@@ -84,6 +85,7 @@ export function addTilesCommand(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new UsageError(`Expected port number for serve but received "${String(serve)}"`);
       }
+      const { serveFolder } = await import("../tiles/serve.js");
       const server = await serveFolder(output, port);
       process.stdout.write(`preview: ${server.url} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => process.once("SIGINT", resolve));

@@ -5,6 +5,7 @@
 import { createRequire } from "node:module";
 import type GeokeysToProj4 from "geotiff-geokeys-to-proj4";
 import type { GeoKeys } from "./geokeys.js";
+import { knownDefinition } from "./known-crs.js";
 import { proj4, proj4Parameter } from "./proj4-definition.js";
 import type { Crs } from "./types.js";
 import { linearUnitFromCode, US_SURVEY_FOOT } from "./units.js";
@@ -47,15 +48,20 @@ export function crsFromKeys(keys: GeoKeys): Crs {
   // geotiff-geokeys-to-proj4 answers lon/lat when a projected EPSG code and a geographic key are both set.
   if (projected && isEpsgCode(keys["ProjectedCSTypeGeoKey"])) delete input["GeographicTypeGeoKey"];
   let definition: string;
-  let errors: Record<string, unknown>;
-  try {
-    ({ proj4: definition, errors } = geokeysToProj4().toProj4(input as never) as unknown as {
-      proj4: string;
-      errors: Record<string, unknown>;
-    });
-    proj4().Proj(definition); // a definition proj4js cannot parse is as good as none
-  } catch {
-    return name ? { kind: "local", name } : { kind: "local" };
+  let errors: Record<string, unknown> = {};
+  const known = knownDefinition(input);
+  if (known !== undefined) {
+    definition = known;
+  } else {
+    try {
+      ({ proj4: definition, errors } = geokeysToProj4().toProj4(input as never) as unknown as {
+        proj4: string;
+        errors: Record<string, unknown>;
+      });
+      proj4().Proj(definition); // a definition proj4js cannot parse is as good as none
+    } catch {
+      return name ? { kind: "local", name } : { kind: "local" };
+    }
   }
   // An unknown code gives a lon/lat definition in place of the CRS asked for: never use it as that CRS.
   const problem = unsupported(errors, projected);

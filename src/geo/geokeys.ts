@@ -1,8 +1,61 @@
 /** Decoding the GeoKeyDirectory (GeoTIFF 1.1 §7) into named keys, as geotiff-geokeys-to-proj4 expects them. */
-import { globals } from "geotiff";
 import type { GeoTiffTags } from "./types.js";
 
 export type GeoKeys = Record<string, number | string | number[]>;
+
+/**
+ * The GeoKey names of GeoTIFF 1.1 (§7) by id, as geotiff.js and geotiff-geokeys-to-proj4 spell them: our own table,
+ * so reading a DEM's CRS does not load geotiff.js.
+ */
+const GEO_KEY_NAMES: Readonly<Record<number, string>> = {
+  1024: "GTModelTypeGeoKey",
+  1025: "GTRasterTypeGeoKey",
+  1026: "GTCitationGeoKey",
+  2048: "GeographicTypeGeoKey",
+  2049: "GeogCitationGeoKey",
+  2050: "GeogGeodeticDatumGeoKey",
+  2051: "GeogPrimeMeridianGeoKey",
+  2052: "GeogLinearUnitsGeoKey",
+  2053: "GeogLinearUnitSizeGeoKey",
+  2054: "GeogAngularUnitsGeoKey",
+  2055: "GeogAngularUnitSizeGeoKey",
+  2056: "GeogEllipsoidGeoKey",
+  2057: "GeogSemiMajorAxisGeoKey",
+  2058: "GeogSemiMinorAxisGeoKey",
+  2059: "GeogInvFlatteningGeoKey",
+  2060: "GeogAzimuthUnitsGeoKey",
+  2061: "GeogPrimeMeridianLongGeoKey",
+  2062: "GeogTOWGS84GeoKey",
+  3072: "ProjectedCSTypeGeoKey",
+  3073: "PCSCitationGeoKey",
+  3074: "ProjectionGeoKey",
+  3075: "ProjCoordTransGeoKey",
+  3076: "ProjLinearUnitsGeoKey",
+  3077: "ProjLinearUnitSizeGeoKey",
+  3078: "ProjStdParallel1GeoKey",
+  3079: "ProjStdParallel2GeoKey",
+  3080: "ProjNatOriginLongGeoKey",
+  3081: "ProjNatOriginLatGeoKey",
+  3082: "ProjFalseEastingGeoKey",
+  3083: "ProjFalseNorthingGeoKey",
+  3084: "ProjFalseOriginLongGeoKey",
+  3085: "ProjFalseOriginLatGeoKey",
+  3086: "ProjFalseOriginEastingGeoKey",
+  3087: "ProjFalseOriginNorthingGeoKey",
+  3088: "ProjCenterLongGeoKey",
+  3089: "ProjCenterLatGeoKey",
+  3090: "ProjCenterEastingGeoKey",
+  3091: "ProjCenterNorthingGeoKey",
+  3092: "ProjScaleAtNatOriginGeoKey",
+  3093: "ProjScaleAtCenterGeoKey",
+  3094: "ProjAzimuthAngleGeoKey",
+  3095: "ProjStraightVertPoleLongGeoKey",
+  3096: "ProjRectifiedGridAngleGeoKey",
+  4096: "VerticalCSTypeGeoKey",
+  4097: "VerticalCitationGeoKey",
+  4098: "VerticalDatumGeoKey",
+  4099: "VerticalUnitsGeoKey",
+};
 
 const GEO_DOUBLE_PARAMS = 34736;
 const GEO_ASCII_PARAMS = 34737;
@@ -21,7 +74,7 @@ export function decodeGeoKeys(tags: GeoTiffTags): GeoKeys {
   const dir = tags.GeoKeyDirectory;
   const keys: GeoKeys = {};
   if (!dir || dir.length < 4) return keys;
-  const names = globals.geoKeyNames as Record<number, string>;
+  const names = GEO_KEY_NAMES;
   const count = dir[3]!;
   for (let k = 0; k < count && 4 + k * 4 + 3 < dir.length; k++) {
     const [id, location, n, offset] = dir.slice(4 + k * 4, 8 + k * 4) as [number, number, number, number];

@@ -2,11 +2,20 @@
  * The spacing model (DESIGN §3): ground metres between neighbouring pixel centres, and the bearing of grid north.
  * Modes: `ground` (true distances on the CRS ellipsoid), `nominal` (gdaldem's pixel size), explicit scales.
  */
-import geographiclib from "geographiclib-geodesic";
+import { createRequire } from "node:module";
+import type GeographicLib from "geographiclib-geodesic";
 import { GeorefError, type WarningHandler } from "../errors.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
 import { proj4, withoutDatumShift } from "./proj4-definition.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
+
+let geographiclibModule: typeof GeographicLib | undefined;
+
+/** geographiclib, loaded on first use: only sampled (projected or rotated) grids measure geodesics. */
+function geographiclib(): typeof GeographicLib {
+  geographiclibModule ??= createRequire(import.meta.url)("geographiclib-geodesic") as typeof GeographicLib;
+  return geographiclibModule;
+}
 
 export interface SpacingOptions {
   mode?: "ground" | "nominal";
@@ -342,8 +351,9 @@ function sampledModel(
   warn: WarningHandler,
   rowsInUse = 1032,
 ): SpacingModel {
-  const geodesic = new geographiclib.Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
-  const outputs = geographiclib.Geodesic.DISTANCE | geographiclib.Geodesic.AZIMUTH;
+  const { Geodesic } = geographiclib();
+  const geodesic = new Geodesic.Geodesic(e.a, e.rf === 0 ? 0 : 1 / e.rf);
+  const outputs = Geodesic.DISTANCE | Geodesic.AZIMUTH;
   const pixelSize = Math.min(Math.hypot(gt[1], gt[4]), Math.hypot(gt[2], gt[5]));
   const step = gridStep(pixelSize * linearUnit);
   const { width, height } = window;

@@ -152,8 +152,10 @@ export const COMMON_OPTIONS = defineOptions([
     key: "threads",
     type: "integer",
     flags: "--threads <n>",
-    help: "threads computing strips (default: cores − 1, leaving one for decoding and compression)",
-    default: () => Math.max(1, availableParallelism() - 1),
+    help:
+      "threads computing strips (default: cores − 1, at most libuv's threadpool size, 4 unless UV_THREADPOOL_SIZE " +
+      "says otherwise: decoding and DEFLATE run on that pool, so more strip threads would only wait for it)",
+    default: () => defaultThreads(availableParallelism(), process.env["UV_THREADPOOL_SIZE"]),
     range: { min: 1, max: 256 },
   },
 ]);
@@ -167,3 +169,21 @@ export type CommonResolved = Omit<ResolvedOf<typeof COMMON_OPTIONS>, "compat" | 
   compat: boolean;
   trueNorth: boolean;
 };
+
+/**
+ * The default `--threads`: one core is left to the reading, writing and compression that this thread drives, and
+ * strip threads beyond libuv's threadpool (which decodes and DEFLATEs every block; 4 threads unless
+ * UV_THREADPOOL_SIZE is set) would only wait for it. 1 on a 2-core machine, where that measured fastest
+ * (docs/performance.md, "Threads").
+ *
+ * @example
+ * ```ts
+ * defaultThreads(2, undefined); // 1
+ * defaultThreads(16, undefined); // 4
+ * defaultThreads(16, "12"); // 12
+ * ```
+ */
+export function defaultThreads(cores: number, threadpoolSize: string | undefined): number {
+  const pool = Number(threadpoolSize);
+  return Math.max(1, Math.min(cores - 1, Number.isInteger(pool) && pool > 0 ? pool : 4));
+}

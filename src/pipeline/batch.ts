@@ -270,6 +270,22 @@ const startFailure = (error: unknown) =>
   `the worker process for this tile could not start (${(error as Error)?.message ?? error})`;
 
 /**
+ * Strip threads per tile when `jobs` tiles run at once on `cores` cores: the threads asked for (default 1: tiles
+ * already run in parallel, one per process), but never so many that jobs × threads exceeds the cores (at least 1).
+ *
+ * @example
+ * ```ts
+ * tileThreads(2, undefined, 8); // 1
+ * tileThreads(2, 4, 8); // 4
+ * tileThreads(4, 4, 8); // 2
+ * ```
+ */
+export function tileThreads(jobs: number, requested: number | string | undefined, cores: number): number {
+  const asked = requested === undefined ? 1 : Number(requested);
+  return Math.max(1, Math.min(asked, Math.floor(cores / Math.max(1, jobs))));
+}
+
+/**
  * Processes many DEM tiles with the options of a single run.
  *
  * @example
@@ -352,8 +368,15 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   };
 
   const workerScript = fileURLToPath(new URL("./batch-worker.js", import.meta.url));
-  // Tiles already run in parallel, one per process: one thread each unless asked otherwise.
-  const tileOptions = { ...processOptions, threads: processOptions.threads ?? 1 };
+  const workers = Math.min(jobs, todo.length);
+  const threads = tileThreads(workers, processOptions.threads, availableParallelism());
+  if (workers > 0 && processOptions.threads !== undefined && threads < Number(processOptions.threads)) {
+    warn(
+      `--threads ${processOptions.threads} with ${workers} tiles at once would run more strip threads than the ` +
+        `${availableParallelism()} cores: each tile uses ${threads}`,
+    );
+  }
+  const tileOptions = { ...processOptions, threads };
   const live = new Set<ChildProcess>();
   let next = 0;
 
@@ -435,7 +458,7 @@ export async function processBatch(inputs: string[], options: BatchOptions): Pro
   };
   signal?.addEventListener("abort", abortTiles, { once: true });
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, runWorker));
+    await Promise.all(Array.from({ length: workers }, runWorker));
   } finally {
     signal?.removeEventListener("abort", abortTiles);
     clearTimeout(killTimer);

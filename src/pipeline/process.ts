@@ -174,8 +174,8 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortError();
 }
 
-/** The plain-data description of the strip computation, shared with the worker threads. */
-function stripPlan(
+/** The plain-data description of the strip computation, shared with the worker threads (and the benchmarks). */
+export function stripPlan(
   dem: ElevationSource,
   opts: ResolvedOptions,
   products: Product[],

@@ -5,7 +5,7 @@
  */
 import type { GroundFrame, SpacingModel } from "../geo/types.js";
 import { type Product, productDefinition } from "../products/registry.js";
-import type { Band, BandAllocator, DemContext, ProductKernel } from "../products/types.js";
+import type { Band, BandAllocator, DemContext, ProductKernel, StripInputs } from "../products/types.js";
 import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
 import { Workspace } from "../terrain/grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "../terrain/types.js";
@@ -111,6 +111,17 @@ export class StripProducts {
 
   /** The product rows of one strip, in arrays from the pool: hand them back with `recycle` once written. */
   compute(job: StripJob): ProductRows {
+    const inputs = this.inputs(job);
+    const rows: ProductRows = {};
+    for (const [name, kernel] of this.kernels) rows[name] = kernel(inputs, this.pool, this.workspace);
+    return rows;
+  }
+
+  /**
+   * What the kernels of one strip read: the gradients and the elevations (in this thread's workspace, valid until
+   * the next strip). `compute` is `inputs` and then every product's kernel; benchmarks time the two apart.
+   */
+  inputs(job: StripJob): StripInputs {
     const { width, demHeight, crop } = this.plan;
     const strip = { data: job.data, width, rows: job.readRows, firstRow: job.readFirst, demHeight };
     const { ground, grid } = this.needsGradient ? this.gradients(strip, job) : noGradient(job, crop.width);
@@ -125,10 +136,14 @@ export class StripProducts {
       xSign: this.plan.derivative.xSign,
       ySign: this.plan.derivative.ySign,
     };
-    const rows: ProductRows = {};
-    for (const [name, kernel] of this.kernels)
-      rows[name] = kernel({ ground, grid, elevations }, this.pool, this.workspace);
-    return rows;
+    return { ground, grid, elevations };
+  }
+
+  /** One requested product's bands from a strip's `inputs` (see `compute`). */
+  product(name: Product, inputs: StripInputs): Band[] {
+    const kernel = this.kernels.find(([n]) => n === name);
+    if (!kernel) throw new RangeError(`${name} is not one of this plan's products`);
+    return kernel[1](inputs, this.pool, this.workspace);
   }
 
   /** The east/north gradient of the strip's output cells and, where a product needs it, the grid-frame one. */

@@ -2,6 +2,7 @@
  * dz/dx and dz/dy of a strip of DEM rows by the chosen method (DESIGN §4): `gradient` (numpy.gradient's stencils
  * with ground-metre coordinates, nodata aware) or gdaldem's `horn` / `zevenbergen-thorne` 3×3 kernels.
  */
+import { EastNorthRows } from "./east-north.js";
 import { gradientMethod } from "./gradient-method.js";
 import { GridSteps, type Workspace } from "./grid-steps.js";
 import { windowMethod } from "./horn.js";
@@ -62,7 +63,7 @@ export function computeDerivatives(
       `strip data holds ${strip.data.length} values, fewer than ${strip.rows} rows × ${width}`,
     );
   }
-  const steps = new GridSteps(options.spacing, width, demHeight, output, halo, workspace);
+  const steps = new GridSteps(options.spacing, width, demHeight, workspace);
   const cells = output.rows * width;
   const result: GradientStrip = {
     dzdx: workspace ? workspace.float64("dz/dx", cells) : new Float64Array(cells),
@@ -71,43 +72,11 @@ export function computeDerivatives(
     rows: output.rows,
     firstRow: output.firstRow,
   };
-  if (options.method === "gradient") gradientMethod(strip, result, steps, options);
-  else windowMethod(strip, result, steps, options);
-  if (options.spacing.frame) toEastNorth(result, demHeight, options, workspace);
+  // East and north on the ground, in the kernels' own pass, where the grid's axes are not.
+  const frame = options.spacing.frame
+    ? new EastNorthRows(options.spacing.frame, width, demHeight, options, workspace)
+    : undefined;
+  if (options.method === "gradient") gradientMethod(strip, result, steps, options, frame);
+  else windowMethod(strip, result, steps, options, frame);
   return result;
-}
-
-/**
- * Turns the kernels' derivatives along the grid's axes into east and north components, where the model says the
- * axes are not east and north on the ground: the kernels measure the derivative per ground metre along each pixel
- * step (signed by xSign/ySign), and the model's per-pixel matrix solves ∇z·u = a, ∇z·v = b for ∇z.
- */
-function toEastNorth(
-  grad: GradientStrip,
-  demHeight: number,
-  options: DerivativeOptions,
-  workspace?: Workspace,
-): void {
-  const frame = options.spacing.frame!;
-  const { width, rows, firstRow, dzdx, dzdy } = grad;
-  const float64 = (name: string) => (workspace ? workspace.float64(name, width) : new Float64Array(width));
-  const m00 = float64("m00");
-  const m01 = float64("m01");
-  const m10 = float64("m10");
-  const m11 = float64("m11");
-  const { xSign, ySign } = options;
-  // The DEM's borders: one-sided first-order differences there (gdaldem's kernels extrapolate to the same).
-  const firstOrder = options.method !== "gradient" || options.edgeOrder === 1;
-  for (let k = 0; k < rows; k++) {
-    const row = firstRow + k;
-    const y = !firstOrder || demHeight < 2 ? 0 : row === 0 ? 1 : row === demHeight - 1 ? -1 : 0;
-    frame.eastNorth(row, m00, m01, m10, m11, { x: firstOrder, y });
-    const o = k * width;
-    for (let c = 0; c < width; c++) {
-      const a = xSign * dzdx[o + c]!;
-      const b = ySign * dzdy[o + c]!;
-      dzdx[o + c] = m00[c]! * a + m01[c]! * b;
-      dzdy[o + c] = m10[c]! * a + m11[c]! * b;
-    }
-  }
 }

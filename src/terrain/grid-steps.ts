@@ -25,68 +25,63 @@ export class Workspace {
 }
 
 /**
- * x steps of the output rows and y steps of the rows around them, read from the spacing model once per call into
- * flat arrays (kernels index them by offset), in a workspace's buffers when one is given.
+ * The ground steps around the row a kernel is computing, read from the spacing model one row at a time into
+ * row-sized buffers (in a workspace's when one is given): the row's x steps, and the y steps of the few rows around
+ * it, kept in a ring of four. Rows are visited in order, so each row's steps are fetched once and stay in cache.
  *
  * @example
  * ```ts
- * const steps = new GridSteps(spacing, width, demHeight, { firstRow: 10, rows: 5 }, 1);
- * const h = steps.x[steps.xOffset(12) + 3]; // metres from (12, 3) to (12, 4)
+ * const steps = new GridSteps(spacing, width, demHeight);
+ * steps.setRow(12);
+ * const h = steps.x[3]; // metres from (12, 3) to (12, 4)
+ * const v = steps.y(11)[3]; // metres from (11, 3) to (12, 3)
  * ```
  */
 export class GridSteps {
-  /** x steps of each output row, `xStride` entries per row: entry c is column c → c + 1. */
+  /** x steps of the current row: entry c is column c → c + 1 (see `setRow`). */
   readonly x: Float64Array;
-  readonly xStride: number;
-  /** y steps of rows [yFirst, …): entry c is metres from (row, c) to (row + 1, c). */
-  readonly y: Float64Array;
-  readonly yFirst: number;
-  /** 1 where every x step of the output row is equal: numpy's rule for taking the uniform formulas. */
-  readonly xUniform: Uint8Array;
-  private readonly xFirst: number;
-  private readonly width: number;
+  /** Whether every x step of the current row is equal: numpy's rule for taking the uniform formulas. */
+  xUniform = false;
+  private readonly ring: Float64Array[];
+  private readonly ringRows = new Int32Array(4).fill(-1);
 
   constructor(
-    spacing: SpacingModel,
-    width: number,
-    demHeight: number,
-    output: { firstRow: number; rows: number },
-    halo: number,
+    private readonly spacing: SpacingModel,
+    private readonly width: number,
+    private readonly demHeight: number,
     workspace?: Workspace,
   ) {
     const float64 = (name: string, length: number) =>
       workspace ? workspace.float64(name, length) : new Float64Array(length);
-    this.width = width;
-    this.xFirst = output.firstRow;
-    this.xStride = Math.max(1, width - 1);
-    this.x = float64("x steps", output.rows * this.xStride);
-    this.xUniform = new Uint8Array(output.rows);
-    if (width > 1) {
-      for (let k = 0; k < output.rows; k++) {
-        const steps = this.x.subarray(k * this.xStride, (k + 1) * this.xStride);
-        spacing.xSteps(output.firstRow + k, steps);
-        let uniform = 1;
-        for (let c = 1; c < width - 1; c++) if (steps[c] !== steps[0]) uniform = 0;
-        this.xUniform[k] = uniform;
+    this.x = float64("x steps", Math.max(1, width - 1));
+    this.ring = [0, 1, 2, 3].map((i) => float64(`y steps ${i}`, width));
+  }
+
+  /** Fetches the x steps of DEM row `row`. */
+  setRow(row: number): void {
+    const { x, width } = this;
+    if (width < 2) return;
+    this.spacing.xSteps(row, x);
+    const first = x[0];
+    let uniform = true;
+    for (let c = 1; c < width - 1; c++) {
+      if (x[c] !== first) {
+        uniform = false;
+        break;
       }
     }
-    // Steps from row firstRow − halo up to the step into row firstRow + rows − 1 + halo (within the DEM).
-    this.yFirst = Math.max(0, output.firstRow - halo);
-    const yEnd = Math.max(this.yFirst, Math.min(demHeight - 1, output.firstRow + output.rows + halo - 1));
-    this.y = float64("y steps", (yEnd - this.yFirst) * width);
-    for (let row = this.yFirst; row < yEnd; row++) {
-      const offset = (row - this.yFirst) * width;
-      spacing.ySteps(row, this.y.subarray(offset, offset + width));
+    this.xUniform = uniform;
+  }
+
+  /** The y steps from DEM row `row` to `row + 1` (0 ≤ row < demHeight − 1; at most four rows in use at once). */
+  y(row: number): Float64Array {
+    const slot = row & 3;
+    const steps = this.ring[slot]!;
+    if (this.ringRows[slot] !== row) {
+      if (row < 0 || row >= this.demHeight - 1) throw new RangeError(`no y step from row ${row}`);
+      this.spacing.ySteps(row, steps);
+      this.ringRows[slot] = row;
     }
-  }
-
-  /** Offset in `x` of the first step of output row `row`. */
-  xOffset(row: number): number {
-    return (row - this.xFirst) * this.xStride;
-  }
-
-  /** Offset in `y` of the steps from `row` to `row + 1`. */
-  yOffset(row: number): number {
-    return (row - this.yFirst) * this.width;
+    return steps;
   }
 }

@@ -2,8 +2,8 @@
  * Where a DEM lies on the globe: its pixel coordinates to and from longitude/latitude (WGS 84 as proj4 knows the
  * DEM's CRS), and its footprint.
  */
-import proj4 from "proj4";
 import { GeorefError } from "../errors.js";
+import { proj4 } from "../geo/proj4-definition.js";
 import type { Georef } from "../geo/types.js";
 import type { LonLatBounds } from "./mercator.js";
 
@@ -24,7 +24,7 @@ export function demProjection(georef: Georef): DemProjection {
   }
   if (gt[2] !== 0 || gt[4] !== 0) throw new GeorefError("rotated or sheared geotransform is not supported");
   const factor = georef.crs.coordinateFactor ?? 1;
-  const converter = proj4("EPSG:4326", definition);
+  const converter = proj4()("EPSG:4326", definition);
   return {
     toPixel(lon, lat) {
       const [x, y] = converter.forward([lon, lat]) as [number, number];
