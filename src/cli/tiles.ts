@@ -31,6 +31,9 @@ export function addTilesCommand(program: Command): void {
     .option("--resume", "keep tiles that exist from an interrupted run (folder output)")
     .option("--serve [port]", "after writing, serve the folder's preview page on 127.0.0.1 until Ctrl-C");
   for (const option of productOptions("hillshade")) command.addOption(option as never);
+  // The colour table of color-relief and relief tiles (always RGBA: nodata is transparent).
+  for (const option of productOptions("color-relief"))
+    if (option.long !== "--alpha") command.addOption(option as never);
   for (const option of commonOptions()) {
     if (!NOT_FOR_TILES.has(option.long ?? "")) command.addOption(option as never);
   }

@@ -3,6 +3,9 @@
  * degrees; NaN = nodata) and paints tile pixels from them. A new product (colour relief, relief = colour ×
  * hillshade) is one more entry: a function from those fields to pixels.
  */
+import { RELIEF_SHADE_WEIGHT } from "../products/relief.js";
+import { shadeFactors } from "../terrain/colour-relief.js";
+import { type ColourLut, type ColourSelection, colourOf } from "../terrain/colour-table.js";
 import { rampColour, SLOPE_RAMP } from "./ramp.js";
 
 export type Field = "elevation" | "hillshade" | "slope";
@@ -17,11 +20,26 @@ export interface TileProduct {
   readonly channels: 2 | 4;
   /** raster-dem products: MapLibre's name of the encoding. */
   readonly encoding?: "mapbox" | "terrarium";
+  /** Colour products: the colour table made concrete for the DEM, on elevations in metres (plain data). */
+  readonly colour?: TileColour;
   /** Paints `count` pixels from the fields into `out` (`count · channels` bytes). */
   paint(fields: FieldValues, count: number, out: Uint8Array): void;
 }
 
-export const TILE_PRODUCTS = ["hillshade", "slope", "terrain-rgb", "terrarium"] as const;
+/** The colour table of colour-relief and relief tiles: entries in metres, and how values between them are coloured. */
+export interface TileColour {
+  lut: ColourLut;
+  selection: ColourSelection;
+}
+
+export const TILE_PRODUCTS = [
+  "hillshade",
+  "slope",
+  "color-relief",
+  "relief",
+  "terrain-rgb",
+  "terrarium",
+] as const;
 export type TileProductName = (typeof TILE_PRODUCTS)[number];
 
 /** Mapbox Terrain-RGB: h = −10000 + (R·65536 + G·256 + B) · 0.1 m; nodata transparent (and 0 m). */
@@ -62,7 +80,39 @@ function elevationProduct(
   };
 }
 
-const PRODUCTS: Record<TileProductName, TileProduct> = {
+/**
+ * The colour relief of the elevations (`demgrad color-relief`'s colours, the table's alpha), shaded by the
+ * hillshade like `demgrad relief` when `shaded`. Nodata is transparent.
+ */
+function colourProduct(name: string, colour: TileColour, shaded: boolean): TileProduct {
+  const factors = shadeFactors(RELIEF_SHADE_WEIGHT);
+  return {
+    name,
+    fields: shaded ? ["elevation", "hillshade"] : ["elevation"],
+    channels: 4,
+    colour,
+    paint(fields, count, out) {
+      const h = fields.elevation!;
+      const shade = fields.hillshade;
+      for (let k = 0; k < count; k++) {
+        const v = h[k]!;
+        if (v !== v) {
+          out.fill(0, 4 * k, 4 * k + 4);
+          continue;
+        }
+        colourOf(colour.lut, v, colour.selection, out, 4 * k);
+        const s = shade ? shade[k]! : Number.NaN;
+        // Cells without a hillshade keep their colour, as in the relief product.
+        if (s === s) {
+          const f = factors[Math.max(1, Math.min(255, Math.round(s)))]!;
+          for (let c = 0; c < 3; c++) out[4 * k + c] = Math.round(out[4 * k + c]! * f);
+        }
+      }
+    },
+  };
+}
+
+const PRODUCTS: Record<Exclude<TileProductName, "color-relief" | "relief">, TileProduct> = {
   hillshade: {
     name: "hillshade",
     fields: ["hillshade"],
@@ -96,7 +146,11 @@ const PRODUCTS: Record<TileProductName, TileProduct> = {
   terrarium: elevationProduct("terrarium", "terrarium", encodeTerrarium),
 };
 
-/** The product of a name. */
-export function tileProduct(name: TileProductName): TileProduct {
+/** The product of a name; the colour products need their colour table. */
+export function tileProduct(name: TileProductName, colour?: TileColour): TileProduct {
+  if (name === "color-relief" || name === "relief") {
+    if (!colour) throw new Error(`${name} tiles need a colour table`);
+    return colourProduct(name, colour, name === "relief");
+  }
   return PRODUCTS[name];
 }

@@ -31,6 +31,7 @@ import {
   refuseUnusedNoEdges,
   resolveOptions,
 } from "../pipeline/options.js";
+import { colourSetup, needsRange } from "../products/colour-options.js";
 import { integer, oneOf } from "../validate.js";
 import type { TileFormat } from "./encode.js";
 import {
@@ -45,7 +46,7 @@ import {
 } from "./mercator.js";
 import { PmtilesWriter } from "./pmtiles.js";
 import { writePreview } from "./preview.js";
-import { TILE_PRODUCTS, type TileProductName, tileProduct } from "./products.js";
+import { TILE_PRODUCTS, type TileColour, type TileProductName, tileProduct } from "./products.js";
 import { demBounds, demProjection } from "./projection.js";
 import {
   footprintRows,
@@ -128,7 +129,13 @@ function resolveTilesOptions(options: TilesOptions): Resolved {
     jobs: integer("jobs", jobs ?? availableParallelism(), { min: 1, max: 256 }),
     resume: resume === true,
     // Slope tiles are coloured by degrees, whatever --unit says.
-    terrain: { ...terrainOptions(terrain), unit: "degree" },
+    // Relief tiles are shaded as the relief product is: by the combined hillshade unless --variant says otherwise.
+    terrain: {
+      ...terrainOptions(
+        product === "relief" && terrain.variant === undefined ? { ...terrain, variant: "combined" } : terrain,
+      ),
+      unit: "degree",
+    },
   };
 }
 
@@ -222,12 +229,34 @@ async function loadSource(
       demTerrain: terrainSettings(georef, dem.sampleType, opts.terrain),
       tileTerrain: terrainSettings(mercator, dem.sampleType, opts.terrain),
       mercator,
-      product: tileProduct(opts.product),
+      product: tileProduct(opts.product, tileColour(opts, elevation, dem.nodata, unitMetres)),
     },
     // Shading at the DEM's resolution serves only zooms at least as fine as the DEM.
     { fullResolution: finest <= sourceMetres, ...prepare },
   );
   return { source, bounds, ...zooms };
+}
+
+/**
+ * The colour table of colour-relief and relief tiles (`--ramp`, `--color-file`, as for the products), with its
+ * entries converted to metres (tiles colour elevations in metres); undefined for the other products. Percentages
+ * are of the DEM's own range.
+ */
+function tileColour(
+  opts: Resolved,
+  elevation: Float64Array,
+  nodata: number | undefined,
+  unitMetres: number,
+): TileColour | undefined {
+  if (opts.product !== "color-relief" && opts.product !== "relief") return undefined;
+  let range: { min: number; max: number } | undefined;
+  if (needsRange(opts.terrain)) {
+    let [min, max] = [Infinity, -Infinity];
+    for (const v of elevation) if (v === v) [min, max] = [Math.min(min, v), Math.max(max, v)];
+    range = min <= max ? { min, max } : undefined;
+  }
+  const { lut, selection } = colourSetup(opts.terrain, { nodata, unitMetres, range });
+  return { lut: { values: lut.values.map((v) => v * unitMetres), rgba: lut.rgba }, selection };
 }
 
 async function load(

@@ -11,7 +11,7 @@ import { Worker } from "node:worker_threads";
 import type { Georef } from "../geo/types.js";
 import type { SampleType } from "../io/sample-types.js";
 import { encodeTile, type TileFormat } from "./encode.js";
-import type { TerrainField, TileProductName } from "./products.js";
+import type { TerrainField, TileColour, TileProductName } from "./products.js";
 import { computeTerrainRows, renderWindow, type TileSource } from "./render.js";
 import type { Grid, PixelWindow } from "./resample.js";
 import type { TerrainSettings } from "./shading.js";
@@ -29,6 +29,7 @@ export interface SharedSource {
   tileTerrain: TerrainSettings;
   mercator: Georef;
   product: TileProductName;
+  colour?: TileColour | undefined;
   format: TileFormat;
 }
 
@@ -143,7 +144,12 @@ export function startTilePool(threads: number): TilePool {
       local = { source, format };
       if (workers.length === 0) return;
       const { projection: _p, product, ...plain } = source;
-      const shared: SharedSource = { ...plain, product: product.name as TileProductName, format };
+      const shared: SharedSource = {
+        ...plain,
+        product: product.name as TileProductName,
+        colour: product.colour,
+        format,
+      };
       for (const worker of workers)
         worker.postMessage({ kind: "source", source: shared } satisfies ToRenderWorker);
     },

@@ -14,9 +14,9 @@ let loaded: { source: TileSource; format: TileFormat } | undefined;
 
 parentPort!.on("message", async (message: ToRenderWorker) => {
   if ("kind" in message) {
-    const { format, product, ...data } = message.source;
+    const { format, product, colour, ...data } = message.source;
     loaded = {
-      source: { ...data, projection: demProjection(data.georef), product: tileProduct(product) },
+      source: { ...data, projection: demProjection(data.georef), product: tileProduct(product, colour) },
       format,
     };
     return;
