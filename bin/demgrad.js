@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // `demgrad --version` alone is answered here: it needs none of the command's modules (their loading is most of a
 // start-up). Everything else runs the built CLI (`npm run build` writes dist/): in a checkout that was not built,
-// say so plainly (for --version too: the command as a whole is not there).
-import { existsSync, readFileSync, writeSync } from "node:fs";
+// say so plainly.
+import { readFileSync, writeSync } from "node:fs";
 
 const args = process.argv.slice(2);
-const built = existsSync(new URL("../dist/cli/main.js", import.meta.url));
-if (built && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-V")) {
   const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
   try {
     writeSync(1, `${version}\n`);
