@@ -1,7 +1,7 @@
 // Shared benchmark helpers: public tools only (performance.now, /usr/bin/time -v), printed as tables.
 import { spawnSync } from "node:child_process";
 
-/** Runs a command under /usr/bin/time -v (when available): wall seconds and peak RSS in MiB. */
+/** Runs a command under /usr/bin/time -v (when available): wall seconds, peak RSS in MiB and CPU seconds. */
 export function timeCommand(command, args, options = {}) {
   const hasTime = spawnSync("/usr/bin/time", ["-V"]).status !== null;
   const start = performance.now();
@@ -15,7 +15,15 @@ export function timeCommand(command, args, options = {}) {
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr ?? "");
-  return { seconds, rssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: result.stdout };
+  const user = /User time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  const system = /System time \(seconds\): ([\d.]+)/.exec(result.stderr ?? "");
+  return {
+    seconds,
+    rssMiB: rss ? Number(rss[1]) / 1024 : Number.NaN,
+    // CPU seconds of the command and its children (user + system), NaN without /usr/bin/time.
+    cpuSeconds: user && system ? Number(user[1]) + Number(system[1]) : Number.NaN,
+    stdout: result.stdout,
+  };
 }
 
 export function has(command) {

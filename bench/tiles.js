@@ -1,6 +1,8 @@
 // `npm run bench:tiles`: `demgrad tiles --product hillshade` against the pipeline users run today, `gdaldem
 // hillshade` then `gdal2tiles.py` (Debian's gdal-bin), for the same zooms, in the same run. Rounds are interleaved
-// and the ratio is the median of the rounds' ratios. Usage: node bench/tiles.js [size] [rounds] [zooms] [jobs]
+// and the ratio is the median of the rounds' ratios. After the table: the CPU times (on a busy machine steadier
+// than wall times) and, from one more run in this process, when each of demgrad's phases ended.
+// Usage: node bench/tiles.js [size] [rounds] [zooms] [jobs]
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ const rounds = Number(process.argv[3] ?? 3);
 const zooms = process.argv[4] ?? "8-12";
 const jobs = process.argv[5] ? ["--jobs", process.argv[5]] : [];
 const bin = fileURLToPath(new URL("../bin/demgrad.js", import.meta.url));
+const pyramid = new URL("../dist/tiles/pyramid.js", import.meta.url).href;
 const processes = String(availableParallelism());
 
 /** Number of tile files under a folder. */
@@ -68,7 +71,11 @@ try {
         shade,
         tiles,
       ]);
-      theirs.push({ seconds: a.seconds + b.seconds, rssMiB: Math.max(a.rssMiB, b.rssMiB) });
+      theirs.push({
+        seconds: a.seconds + b.seconds,
+        rssMiB: Math.max(a.rssMiB, b.rssMiB),
+        cpuSeconds: a.cpuSeconds + b.cpuSeconds,
+      });
       theirTiles = countTiles(tiles);
       rmSync(tiles, { recursive: true, force: true });
       rmSync(shade, { force: true });
@@ -90,6 +97,20 @@ try {
     const ratio = median(ours.map((o, i) => o.seconds / theirs[i].seconds));
     console.log(`\ndemgrad / (gdaldem + gdal2tiles.py) wall time: ${ratio.toFixed(2)}× (goal ≤ 0.5×)`);
   } else console.log("\ngdaldem or gdal2tiles.py not installed: no comparison");
+  const cpu = (runs) => `${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s`;
+  console.log(
+    `CPU time (user + system, median): demgrad ${cpu(ours)}` +
+      (gdal ? `, gdaldem + gdal2tiles.py ${cpu(theirs)}` : ""),
+  );
+  const { writeTiles } = await import(pyramid);
+  const out = `${dir}/demgrad-phases`;
+  const options = { product: "hillshade", zoom: zooms, ...(jobs.length ? { jobs: jobs[1] } : {}) };
+  const { phases, seconds } = await writeTiles([dem], out, options);
+  const at = (s) => `${s.toFixed(2)} s`;
+  console.log(
+    `demgrad phases (one more run, in this process): DEM read ${at(phases.read)}, full-resolution terrain ` +
+      `${phases.terrain > 0 ? at(phases.terrain) : "not needed"}, all tiles ${at(phases.tiles)}, done ${at(seconds)}`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

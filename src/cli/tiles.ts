@@ -7,7 +7,7 @@ import type { TilesOptions } from "../tiles/pyramid.js";
 import { commonOptions, productOptions, type RawOptions, toProcessOptions } from "./common-options.js";
 import { progressBar } from "./progress.js";
 
-/** Shared options that mean nothing for tiles (no GeoTIFF is written; tiles are encoded by sharp's threads). */
+/** Shared options that mean nothing for tiles (no GeoTIFF is written; --jobs sets the threads). */
 const NOT_FOR_TILES = new Set(["--compress", "--threads"]);
 
 /** Adds the `tiles` command to the program. */

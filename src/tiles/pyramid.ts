@@ -437,7 +437,12 @@ async function writePyramid(
   const { source, bounds, minzoom, maxzoom } = loaded;
   const since = () => (performance.now() - started) / 1000;
   const phases = { read: since(), terrain: 0, tiles: 0 };
-  pool.load(source, opts.format);
+  const ranges: TileRange[] = [];
+  for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
+  const fine = ranges.filter((r) => isFineZoom(source, r.z, opts.tileSize));
+  const coarse = ranges.filter((r) => !isFineZoom(source, r.z, opts.tileSize));
+  // Without fine zooms the calling thread has nothing else to do than help with the terrain.
+  pool.load(source, opts.format, { callerShades: fine.length === 0 });
   // The full-resolution terrain, in parts from the first row down: a fine zoom's tile renders once the rows it
   // reads are done, while coarse zooms need none of them.
   const parts = terrainParts(source, pool.parallelism);
@@ -453,8 +458,6 @@ async function writePyramid(
       throw error;
     },
   );
-  const ranges: TileRange[] = [];
-  for (let z = minzoom; z <= maxzoom; z++) ranges.push(tileRange(bounds, z));
   const total = ranges.reduce((n, r) => n + tileCount(r), 0);
 
   if (kind === "folder")
@@ -555,8 +558,6 @@ async function writePyramid(
     while (mine.size > 0) await Promise.race(mine);
   };
   try {
-    const fine = ranges.filter((r) => isFineZoom(source, r.z, opts.tileSize));
-    const coarse = ranges.filter((r) => !isFineZoom(source, r.z, opts.tileSize));
     // Coarse tiles shade their own grid (terrain work) unless the product is made of elevations only.
     const shades = source.product.fields.some((f) => f !== "elevation");
     await Promise.all([

@@ -39,7 +39,10 @@ export type TileTask =
   | { kind: "tile"; window: PixelWindow };
 
 export type ToRenderWorker = { kind: "source"; source: SharedSource } | { id: number; task: TileTask };
-export type FromRenderWorker = { id: number; image: Uint8Array | null } | { id: number; error: string };
+export type FromRenderWorker =
+  | { ready: true }
+  | { id: number; image: Uint8Array | null }
+  | { id: number; error: string };
 
 /** Which threads take a task: the terrain threads (the workers, if any), or any thread (the calling one first). */
 export type Affinity = "terrain" | "any";
@@ -47,8 +50,11 @@ export type Affinity = "terrain" | "any";
 export interface TilePool {
   /** Tasks that can be running at once. */
   readonly parallelism: number;
-  /** Hands the source to every thread; with workers its arrays must be in shared memory. Call once, first. */
-  load(source: TileSource, format: TileFormat): void;
+  /**
+   * Hands the source to every thread; with workers its arrays must be in shared memory. Call once, first.
+   * `callerShades`: the calling thread takes terrain work too (when it has nothing else: no fine zoom to render).
+   */
+  load(source: TileSource, format: TileFormat, options?: { callerShades?: boolean }): void;
   /** Computes rows [first, first + rows) of the source's full-resolution terrain fields (a terrain task). */
   terrain(first: number, rows: number): Promise<void>;
   /** The encoded tile image, or undefined when the window holds no data. */
@@ -72,14 +78,17 @@ export function startTilePool(threads: number): TilePool {
   const url = new URL("./render-worker.js", import.meta.url);
   // No inherited Node options: flags for the main script (--input-type, loaders) can stop a worker from starting.
   const workers = Array.from({ length: Math.max(0, threads - 1) }, () => new Worker(url, { execArgv: [] }));
-  let local: { source: TileSource; format: TileFormat } | undefined;
+  let local: { source: TileSource; format: TileFormat; callerShades: boolean } | undefined;
   const LOCAL = "local" as const;
-  // Each worker takes a second task while the first one's tile compresses on the threadpool.
-  const idle: Array<Worker | typeof LOCAL> = [LOCAL, ...workers, ...workers];
+  // Workers join once they have their modules and the source.
+  const idle: Array<Worker | typeof LOCAL> = [LOCAL];
   const queues: Record<Affinity, Array<{ id: number; task: TileTask }>> = { terrain: [], any: [] };
-  // The next task for a thread: workers prefer terrain work, the calling thread takes it only without workers.
+  // The next task for a thread: workers prefer terrain work; the calling thread takes it only without workers, or
+  // when told to.
   const next = (thread: Worker | typeof LOCAL) => {
-    if (thread !== LOCAL || workers.length === 0) return queues.terrain.shift() ?? queues.any.shift();
+    if (thread !== LOCAL || workers.length === 0 || local?.callerShades) {
+      return queues.terrain.shift() ?? queues.any.shift();
+    }
     return queues.any.shift();
   };
   type Entry = { resolve: (image: Uint8Array | undefined) => void; reject: (e: Error) => void };
@@ -114,6 +123,12 @@ export function startTilePool(threads: number): TilePool {
   };
   for (const worker of workers) {
     worker.on("message", (reply: FromRenderWorker) => {
+      if ("ready" in reply) {
+        // A second task while the first one's tile compresses on the threadpool.
+        idle.push(worker, worker);
+        dispatch();
+        return;
+      }
       const entry = pending.get(reply.id);
       pending.delete(reply.id);
       idle.push(worker);
@@ -140,8 +155,8 @@ export function startTilePool(threads: number): TilePool {
   };
   return {
     parallelism: threads,
-    load(source, format) {
-      local = { source, format };
+    load(source, format, { callerShades = false } = {}) {
+      local = { source, format, callerShades };
       if (workers.length === 0) return;
       const { projection: _p, product, ...plain } = source;
       const shared: SharedSource = {

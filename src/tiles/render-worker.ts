@@ -19,6 +19,7 @@ parentPort!.on("message", async (message: ToRenderWorker) => {
       source: { ...data, projection: demProjection(data.georef), product: tileProduct(product, colour) },
       format,
     };
+    parentPort!.postMessage({ ready: true } satisfies FromRenderWorker);
     return;
   }
   const { id, task } = message;
