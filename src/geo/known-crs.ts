@@ -30,6 +30,12 @@ const GEOGRAPHIC = new Map<number, string>([[4326, `+proj=longlat ${WGS84} +pm=0
 /** The EPSG codes with a definition here. */
 export const KNOWN_EPSG_CODES: readonly number[] = [...PROJECTED.keys(), ...GEOGRAPHIC.keys()];
 
+/** Whether a code with a definition here is a projected or a geographic CRS; undefined for any other code. */
+export function knownCrsKind(code: number): "projected" | "geographic" | undefined {
+  if (PROJECTED.has(code)) return "projected";
+  return GEOGRAPHIC.has(code) ? "geographic" : undefined;
+}
+
 /** Keys that may come with a known code (GDAL writes them), and the values they may have (undefined: any). */
 const COMPANIONS: Record<string, number | undefined> = {
   GTRasterTypeGeoKey: undefined,

@@ -29,13 +29,17 @@ export interface SourceCoordinates {
  */
 const LARGEST_CELL = 64;
 const SMALLEST_CELL = 16;
+/** Check points of a cell, as fractions of its side: the centre and the midpoints of the four edges. */
+const CHECKS = [0.5, 0.5, 0, 0.5, 1, 0.5, 0.5, 0, 0.5, 1];
+/** The points of a cell computed exactly: its four corners and the check points. */
+const CELL_POINTS = [0, 0, 1, 0, 0, 1, 1, 1, ...CHECKS];
 /** Largest error of the interpolated coordinates accepted, in DEM pixels (the issue allows < 0.05). */
 export const COORDINATE_TOLERANCE = 0.02;
 
 /**
  * Exact DEM pixel coordinates of the zoom grid's pixel centres. Longitude depends on the column only and latitude on
  * the row only, so each is computed once. Columns and rows count from the window's origin and may lie up to a cell
- * beyond the window (the corners and check points of the cells it overlaps); `at` memoises those points.
+ * beyond the window (the corners and check points of the cells it overlaps), which `prepare` computes and keeps.
  */
 class ExactProjector {
   private readonly res: number;
@@ -69,15 +73,30 @@ class ExactProjector {
     return this.projection.toPixel(lon, lat);
   }
 
-  /** The same, memoised: cell corners and check points are shared by neighbouring cells. */
-  at(i: number, j: number): readonly [number, number] {
-    const key = (j + LARGEST_CELL) * this.span + i + LARGEST_CELL;
-    let point = this.memo.get(key);
-    if (point === undefined) {
-      point = this.direct(i, j);
-      this.memo.set(key, point);
+  /**
+   * Computes the corners and check points of cells — (i0, j0, size) triples — that are not known yet. Kept apart
+   * from the cells' interpolation, so that proj4's code is compiled into this loop only, not into that one.
+   */
+  prepare(cells: readonly number[]): void {
+    for (let k = 0; k < cells.length; k += 3) {
+      const [i0, j0, size] = [cells[k]!, cells[k + 1]!, cells[k + 2]!];
+      if (size < SMALLEST_CELL) continue;
+      for (let p = 0; p < CELL_POINTS.length; p += 2) {
+        const i = i0 + CELL_POINTS[p]! * size;
+        const j = j0 + CELL_POINTS[p + 1]! * size;
+        const key = this.key(i, j);
+        if (!this.memo.has(key)) this.memo.set(key, this.direct(i, j));
+      }
     }
-    return point;
+  }
+
+  /** The exact coordinates of a point `prepare` computed. */
+  at(i: number, j: number): readonly [number, number] {
+    return this.memo.get(this.key(i, j))!;
+  }
+
+  private key(i: number, j: number): number {
+    return (j + LARGEST_CELL) * this.span + i + LARGEST_CELL;
   }
 }
 
@@ -107,22 +126,26 @@ export function sourceCoordinates(
     fillExact(coords, window, exact, 0, 0, Math.max(width, height));
     return coords;
   }
-  // Cells still to fill, as (i0, j0, size) triples in window coordinates: the zoom grid's cells over the window.
-  const todo: number[] = [];
+  // Cells to fill, as (i0, j0, size) triples in window coordinates: first the zoom grid's cells over the window,
+  // then the quarters of those that failed their check, and so on.
+  let cells: number[] = [];
   const firstI = Math.floor(window.x / LARGEST_CELL) * LARGEST_CELL - window.x;
   const firstJ = Math.floor(window.y / LARGEST_CELL) * LARGEST_CELL - window.y;
   for (let j0 = firstJ; j0 < height; j0 += LARGEST_CELL) {
-    for (let i0 = firstI; i0 < width; i0 += LARGEST_CELL) todo.push(i0, j0, LARGEST_CELL);
+    for (let i0 = firstI; i0 < width; i0 += LARGEST_CELL) cells.push(i0, j0, LARGEST_CELL);
   }
-  while (todo.length > 0) {
-    const size = todo.pop()!;
-    const j0 = todo.pop()!;
-    const i0 = todo.pop()!;
-    if (size < SMALLEST_CELL) fillExact(coords, window, exact, i0, j0, size);
-    else if (!fillInterpolated(coords, window, exact, i0, j0, size, tolerance)) {
-      const half = size / 2;
-      todo.push(i0, j0, half, i0 + half, j0, half, i0, j0 + half, half, i0 + half, j0 + half, half);
+  while (cells.length > 0) {
+    exact.prepare(cells);
+    const failed: number[] = [];
+    for (let k = 0; k < cells.length; k += 3) {
+      const [i0, j0, size] = [cells[k]!, cells[k + 1]!, cells[k + 2]!];
+      if (size < SMALLEST_CELL) fillExact(coords, window, exact, i0, j0, size);
+      else if (!fillInterpolated(coords, window, exact, i0, j0, size, tolerance)) {
+        const half = size / 2;
+        failed.push(i0, j0, half, i0 + half, j0, half, i0, j0 + half, half, i0 + half, j0 + half, half);
+      }
     }
+    cells = failed;
   }
   return coords;
 }
@@ -144,9 +167,6 @@ function fillExact(
     }
   }
 }
-
-/** Check points of a cell, as fractions of its side: the centre and the midpoints of the four edges. */
-const CHECKS = [0.5, 0.5, 0, 0.5, 1, 0.5, 0.5, 0, 0.5, 1];
 
 /**
  * Fills the window's pixels of the cell of `size` pixels at (i0, j0) with coordinates interpolated bilinearly
@@ -274,17 +294,28 @@ export function halve(grid: Grid): Grid {
   const height = Math.ceil(grid.height / 2);
   const data = new Float32Array(width * height);
   const src = grid.data;
+  const stride = grid.width;
   for (let j = 0; j < height; j++) {
+    const top = 2 * j * stride;
+    const twoRows = 2 * j + 1 < grid.height;
     for (let i = 0; i < width; i++) {
+      const c = 2 * i;
+      // A whole block of four valid cells, summed in the order of the general case below.
+      if (twoRows && c + 1 < stride) {
+        const sum = src[top + c]! + src[top + c + 1]! + src[top + stride + c]! + src[top + stride + c + 1]!;
+        if (sum === sum) {
+          data[j * width + i] = sum / 4;
+          continue;
+        }
+      }
       let sum = 0;
       let n = 0;
       for (let dj = 0; dj < 2; dj++) {
         const r = 2 * j + dj;
         if (r >= grid.height) continue;
         for (let di = 0; di < 2; di++) {
-          const c = 2 * i + di;
-          if (c >= grid.width) continue;
-          const v = src[r * grid.width + c]!;
+          if (c + di >= stride) continue;
+          const v = src[r * stride + c + di]!;
           if (v === v) {
             sum += v;
             n++;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
 import { crsFromKeys } from "../../dist/geo/crs.js";
-import { KNOWN_EPSG_CODES, knownDefinition } from "../../dist/geo/known-crs.js";
+import { KNOWN_EPSG_CODES, knownCrsKind, knownDefinition } from "../../dist/geo/known-crs.js";
 
 const library = createRequire(import.meta.url)("geotiff-geokeys-to-proj4");
 const PROJ4 = createRequire(import.meta.url)("proj4");
@@ -50,6 +50,14 @@ test("every known code, with the keys written beside it, gives the library's def
       PROJ4.Proj(expected.proj4);
     }
   }
+});
+
+test("every known code is projected or geographic as the library's tables say (georefFromEpsg asks no more)", () => {
+  for (const code of KNOWN_EPSG_CODES) {
+    const { isGCS } = library.toProj4({ GTModelTypeGeoKey: 1, ProjectedCSTypeGeoKey: code });
+    assert.equal(knownCrsKind(code), isGCS ? "geographic" : "projected", `${code}`);
+  }
+  assert.equal(knownCrsKind(2056), undefined);
 });
 
 test("any other key or value goes to the library", () => {
