@@ -9,7 +9,7 @@ import { fromFile } from "geotiff";
 import { processDem } from "../dist/index.js";
 import { resolveOptions } from "../dist/pipeline/options.js";
 import { PRODUCT_NAMES, productDefinition } from "../dist/products/registry.js";
-import { colourise, quantile, RAMPS, savePicture, ticksBetween } from "../samples/pictures.js";
+import { COMPASS_TICKS, colourise, quantile, RAMPS, savePicture, ticksBetween } from "../samples/pictures.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dem = `${root}samples/alps-utm32.tif`;
@@ -49,13 +49,7 @@ function styleOf(product, values) {
       ramp: RAMPS.compass,
       min: 0,
       max: 360,
-      ticks: [
-        [0, "N"],
-        [0.25, "E"],
-        [0.5, "S"],
-        [0.75, "W"],
-        [1, "N"],
-      ],
+      ticks: COMPASS_TICKS,
     },
     northness: { ramp: RAMPS.diverging, min: -1, max: 1, format: (v) => v.toFixed(1) },
     eastness: { ramp: RAMPS.diverging, min: -1, max: 1, format: (v) => v.toFixed(1) },

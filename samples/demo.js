@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import sharp from "sharp";
 import { aspect, hillshade, processDem, readDem, slope, terrainGradient } from "../dist/index.js";
 import { namedRamp } from "../dist/terrain/colour-ramps.js";
-import { colourise, RAMPS, savePicture, ticksBetween } from "./pictures.js";
+import { COMPASS_TICKS, colourise, RAMPS, savePicture, ticksBetween } from "./pictures.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const out = `${root}out/`;
@@ -65,13 +65,7 @@ const files = [
     {
       title: "aspect: the direction the slope faces (from true north), over a hillshade",
       ramp: RAMPS.compass,
-      ticks: [
-        [0, "N"],
-        [0.25, "E"],
-        [0.5, "S"],
-        [0.75, "W"],
-        [1, "N"],
-      ],
+      ticks: COMPASS_TICKS,
     },
   ),
   await savePicture(`${out}relief.png`, relief, width, height, {

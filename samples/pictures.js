@@ -43,6 +43,15 @@ export const RAMPS = {
   ],
 };
 
+/** Legend ticks of a compass-bearing ramp (0–360°). */
+export const COMPASS_TICKS = [
+  [0, "N"],
+  [0.25, "E"],
+  [0.5, "S"],
+  [0.75, "W"],
+  [1, "N"],
+];
+
 /** The colour of position t (0..1, clamped) on a ramp. */
 export function rampColour(ramp, t) {
   if (!(t > ramp[0][0])) return ramp[0][1];
