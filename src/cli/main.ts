@@ -97,15 +97,20 @@ async function runProducts(
   }
 }
 
-/** `--verbose`: which library compresses DEFLATE tiles, and why not libdeflate when it is not. */
+/**
+ * `--verbose`: which library compresses DEFLATE tiles and whether the native kernels compute, and why not when
+ * they do not.
+ */
 async function tellDeflateBackend(): Promise<void> {
   const { deflateBackend, deflateFallbackReason } = await import("../io/libdeflate.js");
-  const note =
+  const { nativeFallbackReason } = await import("../native.js");
+  const deflate =
     deflateBackend() === "libdeflate"
       ? "DEFLATE through libdeflate"
       : `DEFLATE through node:zlib (${deflateFallbackReason() ?? "libdeflate not loaded"})`;
-  process.stderr.write(`${oneLine(`demgrad: note: ${note}`)}
-`);
+  const fallback = nativeFallbackReason();
+  const kernels = fallback === undefined ? "native kernels" : `JavaScript kernels (${fallback})`;
+  for (const note of [deflate, kernels]) process.stderr.write(`${oneLine(`demgrad: note: ${note}`)}\n`);
 }
 
 /** Raised after a batch in which some tiles failed (each already reported): exit status 1. */

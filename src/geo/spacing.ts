@@ -2,9 +2,11 @@
  * The spacing model (DESIGN §3): ground metres between neighbouring pixel centres, and the bearing of grid north.
  * Modes: `ground` (true distances on the CRS ellipsoid), `nominal` (gdaldem's pixel size), explicit scales.
  */
+
 import { createRequire } from "node:module";
 import type GeographicLib from "geographiclib-geodesic";
 import { GeorefError, type WarningHandler } from "../errors.js";
+import { nativeKernels } from "../native.js";
 import { type Ellipsoid, meridianArc, primeVerticalRadius } from "./ellipsoid.js";
 import { proj4, withoutDatumShift } from "./proj4-definition.js";
 import type { Georef, GeoTransform, SpacingModel } from "./types.js";
@@ -440,10 +442,17 @@ function sampledModel(
     return lerped;
   }
 
-  // Along the row: straight segments between sample columns, one multiply-add per pixel.
+  // Along the row: straight segments between sample columns, one multiply-add per pixel (in C where the native
+  // kernels load: the same arithmetic).
+  const native = nativeKernels();
+  const sampleColumns = Float64Array.from(cols);
   function interpolate(values: Float64Array, out: Float64Array, count: number) {
     if (cols.length === 1) {
       out.fill(values[0]!, 0, count);
+      return;
+    }
+    if (native) {
+      native.lerp(values, sampleColumns, window.x, count, out);
       return;
     }
     const x0 = window.x;

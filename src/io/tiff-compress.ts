@@ -4,6 +4,7 @@
  */
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
+import { nativeKernels } from "../native.js";
 import { libdeflate } from "./libdeflate.js";
 import { lzwEncode } from "./tiff-lzw.js";
 
@@ -101,6 +102,11 @@ function floatPredictTile(
  */
 function float32PredictTile(source: SampleArray, stride: number, x0: number, size: number, out: Uint8Array) {
   const words = new Uint32Array(source.buffer, source.byteOffset, source.length);
+  const native = nativeKernels();
+  if (native) {
+    native.float32Predict(words, stride, x0, size, out);
+    return out;
+  }
   for (let r = 0; r < size; r++) {
     const from = r * stride + x0;
     const p0 = r * size * 4;

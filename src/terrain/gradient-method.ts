@@ -12,6 +12,7 @@ import {
   right2NonUniform,
   right2Uniform,
 } from "../core/stencils.js";
+import { nativeKernels } from "../native.js";
 import type { EastNorthRows } from "./east-north.js";
 import type { GridSteps } from "./grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
@@ -82,6 +83,14 @@ interface RowState {
 }
 
 const NO_STEPS = new Float64Array(0);
+const NO_COLUMNS = new Int32Array(0);
+
+let columns = NO_COLUMNS;
+/** A row's worth of column numbers for the native fast path's exceptions, kept from call to call. */
+function exceptionColumns(width: number): Int32Array {
+  if (columns.length < width) columns = new Int32Array(width);
+  return columns;
+}
 
 /** dz/d(+column) at column c by the general rule (borders, holes): central where both neighbours are valid. */
 function xAt(s: RowState, c: number): number {
@@ -169,6 +178,16 @@ export function gradientMethod(
   const m01 = frame?.m01;
   const m10 = frame?.m10;
   const m11 = frame?.m11;
+  const native = nativeKernels();
+  const matrices = frame
+    ? ([frame.m00, frame.m01, frame.m10, frame.m11] as [
+        Float64Array,
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ])
+    : undefined;
+  const exceptions = native ? exceptionColumns(width) : NO_COLUMNS;
   const s: RowState = {
     data,
     xs,
@@ -222,6 +241,31 @@ export function gradientMethod(
       continue;
     }
     put(o, 0, xAt(s, 0), yAt(s, 0));
+    put(o + last, last, xAt(s, last), yAt(s, last));
+    if (native) {
+      // The same fast path in C; the cells next to nodata it lists take the general rule here.
+      const found = native.gradientInterior(
+        data,
+        b,
+        width,
+        xs,
+        steps.xUniform,
+        s.yUp,
+        s.yDown,
+        dzdx,
+        dzdy,
+        o,
+        xSign,
+        ySign,
+        exceptions,
+        matrices,
+      );
+      for (let k = 0; k < found; k++) {
+        const c = exceptions[k]!;
+        put(o + c, c, xAt(s, c), yAt(s, c));
+      }
+      continue;
+    }
     const { uniform, yUp, yDown } = s;
     const hx2 = 2.0 * s.h;
     const up = b - width;
@@ -277,6 +321,5 @@ export function gradientMethod(
         dzdy[i] = ySign * gy;
       }
     }
-    put(o + last, last, xAt(s, last), yAt(s, last));
   }
 }

@@ -1,5 +1,6 @@
 /** Slope from the gradient: atan(|∇z|) in degrees, or 100·|∇z| percent (DESIGN §2). */
 import { UsageError } from "../errors.js";
+import { nativeKernels } from "../native.js";
 import { invalid, nodataValue, oneOf, outputArray } from "../validate.js";
 import { atanOfNonNegative } from "./atan.js";
 
@@ -90,6 +91,11 @@ export function slopeInto(
   result: Float32Array,
 ): Float32Array {
   const n = result.length;
+  const native = nativeKernels();
+  if (native && dzdx instanceof Float64Array && dzdy instanceof Float64Array) {
+    native.slope(dzdx, dzdy, result, nodata, unit === "percent");
+    return result;
+  }
   if (unit === "percent") {
     for (let i = 0; i < n; i++) {
       const norm = Math.sqrt(dzdx[i]! * dzdx[i]! + dzdy[i]! * dzdy[i]!);

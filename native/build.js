@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds the optional libdeflate binding (part of `npm run build`). Where libdeflate's header, a compiler or
-// node-gyp is missing, it builds nothing and says nothing: demgrad then compresses with node:zlib. Output files
-// stay the same format either way. Rebuilds only when deflate.c or binding.gyp changed.
+// Builds the optional native addons (part of `npm run build`): native/deflate, the binding to the system libdeflate,
+// and native/kernels, the hot per-pixel loops in C. Where a header, a compiler or node-gyp is missing, it builds
+// nothing and says nothing: demgrad then compresses with node:zlib and computes in JavaScript, to the same bits and
+// the same file formats. An addon is rebuilt only when its sources changed. DEMGRAD_NATIVE_VERBOSE=1 says why.
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -10,21 +11,31 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const addon = join(here, "build", "Release", "demgrad_deflate.node");
 const verbose = process.env["DEMGRAD_NATIVE_VERBOSE"] === "1";
-const note = (text) => verbose && process.stderr.write(`native/deflate: ${text}\n`);
+
+/** The addons: folder, target name, sources, the header they need beyond Node's, and the variable that skips them. */
+const ADDONS = [
+  {
+    dir: "deflate",
+    target: "demgrad_deflate",
+    sources: ["deflate.c"],
+    header: "libdeflate.h",
+    skip: ["DEMGRAD_DEFLATE", "zlib"],
+  },
+  { dir: "kernels", target: "demgrad_kernels", sources: ["kernels.c"], skip: ["DEMGRAD_NATIVE", "js"] },
+];
 
 function mtime(path) {
   return existsSync(path) ? statSync(path).mtimeMs : 0;
 }
 
-function headerFound() {
+function headerFound(header) {
   const dirs = [
     "/usr/include",
     "/usr/local/include",
     ...(process.env["CPATH"] ?? "").split(":").filter(Boolean),
   ];
-  return dirs.some((dir) => existsSync(join(dir, "libdeflate.h")));
+  return dirs.some((dir) => existsSync(join(dir, header)));
 }
 
 /** node-gyp as npm runs it for install scripts, else the copy bundled with npm, else one in node_modules. */
@@ -70,33 +81,38 @@ function nodeHeaders() {
   return undefined;
 }
 
-function build() {
-  if (process.env["DEMGRAD_DEFLATE"] === "zlib") return note("DEMGRAD_DEFLATE=zlib: not built");
-  const newest = Math.max(mtime(join(here, "deflate.c")), mtime(join(here, "binding.gyp")));
+function build({ dir, target, sources, header, skip }) {
+  const folder = join(here, dir);
+  const addon = join(folder, "build", "Release", `${target}.node`);
+  const note = (text) => verbose && process.stderr.write(`native/${dir}: ${text}\n`);
+  const fallback = dir === "deflate" ? "node:zlib is used" : "JavaScript kernels are used";
+  if (process.env[skip[0]] === skip[1]) return note(`${skip[0]}=${skip[1]}: not built`);
+  const newest = Math.max(...[...sources, "binding.gyp"].map((file) => mtime(join(folder, file))));
   if (mtime(addon) > newest) return note("up to date");
-  if (!headerFound())
-    return note("libdeflate.h not found (install libdeflate-dev): not built, node:zlib is used");
+  if (header && !headerFound(header)) return note(`${header} not found: not built, ${fallback}`);
   const gyp = nodeGyp();
-  if (!gyp) return note("node-gyp not found: not built, node:zlib is used");
+  if (!gyp) return note(`node-gyp not found: not built, ${fallback}`);
   const headers = nodeHeaders();
-  if (!headers) return note("Node's C headers not found: not built, node:zlib is used");
-  const result = spawnSync(process.execPath, [gyp, "rebuild", ...headers], { cwd: here, encoding: "utf8" });
+  if (!headers) return note(`Node's C headers not found: not built, ${fallback}`);
+  const result = spawnSync(process.execPath, [gyp, "rebuild", ...headers], { cwd: folder, encoding: "utf8" });
   if (result.status !== 0) {
-    note(`node-gyp failed, node:zlib is used:\n${result.stdout}${result.stderr}`);
+    note(`node-gyp failed, ${fallback}:\n${result.stdout}${result.stderr}`);
     return;
   }
-  // A binding that builds but does not load (a wrong libdeflate, say) must not stay behind.
+  // An addon that builds but does not load (a wrong libdeflate, say) must not stay behind.
   try {
     createRequire(import.meta.url)(addon);
     note("built");
   } catch (error) {
     rmSync(addon, { force: true });
-    note(`built but does not load, node:zlib is used: ${error.message}`);
+    note(`built but does not load, ${fallback}: ${error.message}`);
   }
 }
 
-try {
-  build();
-} catch (error) {
-  note(`not built, node:zlib is used: ${error.message}`);
+for (const addon of ADDONS) {
+  try {
+    build(addon);
+  } catch (error) {
+    if (verbose) process.stderr.write(`native/${addon.dir}: not built: ${error.message}\n`);
+  }
 }

@@ -1,0 +1,340 @@
+/*
+ * The hot per-pixel loops of demgrad in C, for the optional native path (src/native.ts). Each function computes
+ * exactly what its JavaScript twin computes — the same IEEE double operations in the same order, no fused
+ * multiply-add (-ffp-contract=off), no reassociation — so both paths give the same bits; the tests compare them.
+ * The speed comes from the compiler's vector code (SSE2, or AVX2 chosen at load time) and from no bounds checks.
+ *
+ * Every function is synchronous and takes typed arrays and numbers; lengths are checked here, once per call.
+ *
+ *   lerp(values, cols, x0, count, out)                   spacing rows interpolated between sample columns
+ *   gradientInterior(data, b, width, xs, uniform, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions, frame?)
+ *     -> the number of columns written to `exceptions` (cells next to NaN, for the general rule)
+ *   slope(dzdx, dzdy, out, nodata, percent)
+ *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
+ */
+#include <math.h>
+#include <node_api.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+#define MAX_ARGS 14
+
+static napi_value fail(napi_env env, const char *what) {
+  napi_throw_type_error(env, NULL, what);
+  return NULL;
+}
+
+/* A typed array of `type`, its data and length; false if the value is not one. */
+static bool typed(napi_env env, napi_value value, napi_typedarray_type type, void **data, size_t *length) {
+  bool is = false;
+  if (napi_is_typedarray(env, value, &is) != napi_ok || !is) return false;
+  napi_typedarray_type actual;
+  if (napi_get_typedarray_info(env, value, &actual, length, data, NULL, NULL) != napi_ok) return false;
+  return actual == type;
+}
+
+static bool number(napi_env env, napi_value value, double *out) {
+  return napi_get_value_double(env, value, out) == napi_ok;
+}
+
+/* A whole number in [0, 2^53) (array offsets and counts). */
+static bool index_arg(napi_env env, napi_value value, int64_t *out) {
+  double v;
+  if (!number(env, value, &v) || !(v >= 0 && v < 9007199254740992.0) || v != floor(v)) return false;
+  *out = (int64_t)v;
+  return true;
+}
+
+static bool args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = MAX_ARGS;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return false;
+  return argc >= want;
+}
+
+/* ---- spacing: straight segments between sample columns (src/geo/spacing.ts, interpolate) ---- */
+
+VECTOR_CLONES
+static void lerp_segments(const double *values, const double *cols, size_t n, int64_t x0, int64_t count,
+                          double *out) {
+  const int64_t stop = x0 + count;
+  for (size_t i = 0; i + 1 < n; i++) {
+    const int64_t c0 = (int64_t)cols[i];
+    const int64_t c1 = (int64_t)cols[i + 1];
+    const int64_t end = i + 2 == n ? stop : (stop < c1 ? stop : c1);
+    const double v0 = values[i];
+    const double slope = (values[i + 1] - v0) / (double)(c1 - c0);
+    /* Offsets within a segment fit 32 bits (cheaper to convert to double in vector code). */
+    const int64_t base = c0 - x0;
+    const int32_t from = (int32_t)((c0 > x0 ? c0 : x0) - c0);
+    const int32_t to = (int32_t)(end - c0);
+    for (int32_t k = from; k < to; k++) out[base + k] = v0 + slope * (double)k;
+  }
+}
+
+static napi_value lerp(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *values, *cols, *out;
+  size_t nv, nc, no;
+  int64_t x0, count;
+  if (!args(env, info, 5, argv) || !typed(env, argv[0], napi_float64_array, (void **)&values, &nv) ||
+      !typed(env, argv[1], napi_float64_array, (void **)&cols, &nc) || !index_arg(env, argv[2], &x0) ||
+      !index_arg(env, argv[3], &count) || !typed(env, argv[4], napi_float64_array, (void **)&out, &no))
+    return fail(env, "lerp(values: Float64Array, cols: Float64Array, x0, count, out: Float64Array)");
+  if (nv != nc || nv < 2 || (size_t)count > no) return fail(env, "lerp: lengths do not fit");
+  /* Sample columns ascend and start at or before x0, so every write lands in out[0, count). */
+  for (size_t i = 0; i + 1 < nc; i++)
+    if (!(cols[i] < cols[i + 1])) return fail(env, "lerp: sample columns must ascend");
+  if (cols[0] > (double)x0) return fail(env, "lerp: the first sample column must be at or before x0");
+  lerp_segments(values, cols, nv, x0, count, out);
+  return NULL;
+}
+
+/* ---- the gradient method's interior cells (src/terrain/gradient-method.ts) ---- */
+
+/* The fast path's derivatives along +column (gx) and +row (gy) of cell c: central differences, numpy's
+ * non-uniform weights where the steps differ (the uniform formula where they are equal or the cells flat). */
+#define GRADIENT_CELL                                                                                          \
+  const double f0 = f[c], fm = f[c - 1], fp = f[c + 1], fu = u[c], fd = d[c];                                 \
+  const double all = f0 + fm + fp + fu + fd;                                                                  \
+  any_nan += all != all;                                                                                      \
+  const double d1x = xs[c - 1], d2x = xs[c];                                                                  \
+  const double central = (fp - fm) / hx2;                                                                     \
+  const double ax = -d2x / (d1x * (d1x + d2x));                                                               \
+  const double bx = (d2x - d1x) / (d1x * d2x);                                                                \
+  const double cx = d1x / (d2x * (d1x + d2x));                                                                \
+  const double gx = (uniform | ((fm == f0) & (fp == f0))) ? central : ax * fm + bx * f0 + cx * fp;            \
+  const double d1 = y_up[c], d2 = y_down[c];                                                                  \
+  const double vertical = (fd - fu) / (2.0 * d1);                                                             \
+  const double wu = -d2 / (d1 * (d1 + d2));                                                                   \
+  const double w0 = (d2 - d1) / (d1 * d2);                                                                    \
+  const double wd = d1 / (d2 * (d1 + d2));                                                                    \
+  const double gy = ((d1 == d2) | ((fu == f0) & (fd == f0))) ? vertical : wu * fu + w0 * f0 + wd * fd;
+
+/*
+ * Columns 1 … last − 1 of one row (f: the row, u/d: the rows above and below), all by the fast path's formulas,
+ * turned east/north by the frame matrices; returns whether any cell's five values include NaN (the caller redoes
+ * those cells by the general rule).
+ */
+VECTOR_CLONES
+static bool gradient_framed(const double *f, const double *u, const double *d, const double *xs,
+                            const double *y_up, const double *y_down, const double *m00, const double *m01,
+                            const double *m10, const double *m11, double *restrict dzdx, double *restrict dzdy,
+                            int64_t last, bool uniform) {
+  const double hx2 = 2.0 * xs[0];
+  int64_t any_nan = 0;
+  for (int64_t c = 1; c < last; c++) {
+    GRADIENT_CELL
+    dzdx[c] = m00[c] * gx + m01[c] * gy;
+    dzdy[c] = m10[c] * gx + m11[c] * gy;
+  }
+  return any_nan != 0;
+}
+
+/* The same along the map's axes, signed; NaN in both where either is undefined (steps outside the CRS). */
+VECTOR_CLONES
+static bool gradient_signed(const double *f, const double *u, const double *d, const double *xs,
+                            const double *y_up, const double *y_down, double *restrict dzdx, double *restrict dzdy,
+                            int64_t last, bool uniform, double x_sign, double y_sign) {
+  const double hx2 = 2.0 * xs[0];
+  int64_t any_nan = 0;
+  for (int64_t c = 1; c < last; c++) {
+    GRADIENT_CELL
+    const bool missing = (gx != gx) | (gy != gy);
+    dzdx[c] = missing ? NAN : x_sign * gx;
+    dzdy[c] = missing ? NAN : y_sign * gy;
+  }
+  return any_nan != 0;
+}
+
+typedef struct {
+  const double *data;
+  const double *xs;
+  const double *y_up;
+  const double *y_down;
+  const double *m00, *m01, *m10, *m11; /* NULL without a ground frame */
+  double *dzdx, *dzdy;
+  int64_t b, width, o;
+  bool uniform;
+  double x_sign, y_sign;
+} gradient_row;
+
+static bool gradient_interior(const gradient_row *r) {
+  const double *f = r->data + r->b;
+  const int64_t last = r->width - 1;
+  return r->m00 ? gradient_framed(f, f - r->width, f + r->width, r->xs, r->y_up, r->y_down, r->m00, r->m01,
+                                  r->m10, r->m11, r->dzdx + r->o, r->dzdy + r->o, last, r->uniform)
+                : gradient_signed(f, f - r->width, f + r->width, r->xs, r->y_up, r->y_down, r->dzdx + r->o,
+                                  r->dzdy + r->o, last, r->uniform, r->x_sign, r->y_sign);
+}
+
+static napi_value gradient_interior_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  gradient_row r = {0};
+  size_t n_data, n_xs, n_up, n_down, n_x, n_y, n_exc;
+  int32_t *exceptions;
+  bool uniform = false;
+  napi_valuetype frame_type = napi_undefined;
+  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r.data, &n_data) ||
+      !index_arg(env, argv[1], &r.b) || !index_arg(env, argv[2], &r.width) ||
+      !typed(env, argv[3], napi_float64_array, (void **)&r.xs, &n_xs) ||
+      napi_get_value_bool(env, argv[4], &uniform) != napi_ok ||
+      !typed(env, argv[5], napi_float64_array, (void **)&r.y_up, &n_up) ||
+      !typed(env, argv[6], napi_float64_array, (void **)&r.y_down, &n_down) ||
+      !typed(env, argv[7], napi_float64_array, (void **)&r.dzdx, &n_x) ||
+      !typed(env, argv[8], napi_float64_array, (void **)&r.dzdy, &n_y) || !index_arg(env, argv[9], &r.o) ||
+      !number(env, argv[10], &r.x_sign) || !number(env, argv[11], &r.y_sign) ||
+      !typed(env, argv[12], napi_int32_array, (void **)&exceptions, &n_exc))
+    return fail(env, "gradientInterior: wrong arguments");
+  r.uniform = uniform;
+  /* Missing arguments read as undefined. */
+  napi_value frame = argv[13];
+  napi_typeof(env, frame, &frame_type);
+  const int64_t w = r.width;
+  if (w < 3 || r.b < w || (size_t)(r.b + 2 * w) > n_data || n_xs < (size_t)(w - 1) || n_up < (size_t)w ||
+      n_down < (size_t)w || (size_t)(r.o + w) > n_x || (size_t)(r.o + w) > n_y || n_exc < (size_t)w)
+    return fail(env, "gradientInterior: lengths do not fit");
+  if (frame_type == napi_object) {
+    /* The frame: [m00, m01, m10, m11], each at least a row long. */
+    const double **m[4] = {&r.m00, &r.m01, &r.m10, &r.m11};
+    for (uint32_t k = 0; k < 4; k++) {
+      napi_value entry;
+      size_t length;
+      if (napi_get_element(env, frame, k, &entry) != napi_ok ||
+          !typed(env, entry, napi_float64_array, (void **)m[k], &length) || length < (size_t)w)
+        return fail(env, "gradientInterior: the frame is four Float64Arrays of a row each");
+    }
+  }
+  int32_t found = 0;
+  if (gradient_interior(&r)) {
+    const double *f = r.data + r.b;
+    for (int64_t c = 1; c < w - 1; c++) {
+      const double all = f[c] + f[c - 1] + f[c + 1] + f[c - w] + f[c + w];
+      if (all != all) exceptions[found++] = (int32_t)c;
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, found, &result);
+  return result;
+}
+
+/* ---- slope (src/terrain/slope.ts, src/terrain/atan.ts) ---- */
+
+#define TAN_3PI_8 2.414213562373095
+#define MORE_BITS 6.123233995736766e-17
+#define PI 3.141592653589793
+
+/* atanOfNonNegative: Cephes' atan for x ≥ 0, operation for operation. */
+static inline double atan_non_negative(double x) {
+  const bool high = x > TAN_3PI_8;
+  const bool middle = !high & (x > 0.66);
+  const double base = high ? PI / 2 : middle ? PI / 4 : 0;
+  const double extra = high ? MORE_BITS : middle ? 0.5 * MORE_BITS : 0;
+  const double reciprocal = -1 / x;
+  const double turned = (x - 1) / (x + 1);
+  x = high ? reciprocal : middle ? turned : x;
+  const double z = x * x;
+  const double p =
+      (((-0.8750608600031904 * z + -16.157537187333652) * z + -75.00855792314705) * z + -122.88666844901361) *
+          z +
+      -64.85021904942025;
+  const double q =
+      ((((z + 24.858464901423062) * z + 165.02700983169885) * z + 432.88106049129027) * z + 485.3903996359137) *
+          z +
+      194.5506571482614;
+  return base + (x * ((z * p) / q) + x + extra);
+}
+
+VECTOR_CLONES
+static void slope_degrees(const double *dzdx, const double *dzdy, float *out, size_t n, double nodata) {
+  const double degrees = 180 / PI;
+  for (size_t i = 0; i < n; i++) {
+    const double norm = sqrt(dzdx[i] * dzdx[i] + dzdy[i] * dzdy[i]);
+    out[i] = (float)(norm != norm ? nodata : atan_non_negative(norm) * degrees);
+  }
+}
+
+VECTOR_CLONES
+static void slope_percent(const double *dzdx, const double *dzdy, float *out, size_t n, double nodata) {
+  for (size_t i = 0; i < n; i++) {
+    const double norm = sqrt(dzdx[i] * dzdx[i] + dzdy[i] * dzdy[i]);
+    out[i] = (float)(norm != norm ? nodata : 100 * norm);
+  }
+}
+
+static napi_value slope(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *dzdx, *dzdy, nodata;
+  float *out;
+  size_t nx, ny, no;
+  bool percent = false;
+  if (!args(env, info, 5, argv) || !typed(env, argv[0], napi_float64_array, (void **)&dzdx, &nx) ||
+      !typed(env, argv[1], napi_float64_array, (void **)&dzdy, &ny) ||
+      !typed(env, argv[2], napi_float32_array, (void **)&out, &no) || !number(env, argv[3], &nodata) ||
+      napi_get_value_bool(env, argv[4], &percent) != napi_ok)
+    return fail(env, "slope(dzdx: Float64Array, dzdy: Float64Array, out: Float32Array, nodata, percent)");
+  if (nx < no || ny < no) return fail(env, "slope: the gradient is shorter than the output");
+  (percent ? slope_percent : slope_degrees)(dzdx, dzdy, out, no, nodata);
+  return NULL;
+}
+
+/* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
+
+VECTOR_CLONES
+static void float32_predict(const uint32_t *words, int64_t stride, int64_t x0, int64_t size, uint8_t *out) {
+  for (int64_t r = 0; r < size; r++) {
+    const uint32_t *row = words + r * stride + x0;
+    uint8_t *p0 = out + r * size * 4;
+    uint8_t *p1 = p0 + size;
+    uint8_t *p2 = p1 + size;
+    uint8_t *p3 = p2 + size;
+    const uint32_t first = row[0];
+    const uint32_t last = row[size - 1];
+    p0[0] = (uint8_t)(first >> 24);
+    p1[0] = (uint8_t)(((first >> 16) & 255) - (last >> 24));
+    p2[0] = (uint8_t)(((first >> 8) & 255) - ((last >> 16) & 255));
+    p3[0] = (uint8_t)((first & 255) - ((last >> 8) & 255));
+    for (int64_t c = 1; c < size; c++) {
+      const uint32_t v = row[c];
+      const uint32_t previous = row[c - 1];
+      p0[c] = (uint8_t)((v >> 24) - (previous >> 24));
+      p1[c] = (uint8_t)((v >> 16) - (previous >> 16));
+      p2[c] = (uint8_t)((v >> 8) - (previous >> 8));
+      p3[c] = (uint8_t)(v - previous);
+    }
+  }
+}
+
+static napi_value float32_predict_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  uint32_t *words;
+  uint8_t *out;
+  size_t nw, no;
+  int64_t stride, x0, size;
+  if (!args(env, info, 5, argv) || !typed(env, argv[0], napi_uint32_array, (void **)&words, &nw) ||
+      !index_arg(env, argv[1], &stride) || !index_arg(env, argv[2], &x0) || !index_arg(env, argv[3], &size) ||
+      !typed(env, argv[4], napi_uint8_array, (void **)&out, &no))
+    return fail(env, "float32Predict(words: Uint32Array, stride, x0, size, out: Uint8Array)");
+  if (size < 1 || x0 + size > stride || (size_t)((size - 1) * stride + x0 + size) > nw ||
+      (size_t)(size * size * 4) > no)
+    return fail(env, "float32Predict: lengths do not fit");
+  float32_predict(words, stride, x0, size, out);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor functions[] = {
+      {"lerp", NULL, lerp, NULL, NULL, NULL, napi_default, NULL},
+      {"gradientInterior", NULL, gradient_interior_js, NULL, NULL, NULL, napi_default, NULL},
+      {"slope", NULL, slope, NULL, NULL, NULL, napi_default, NULL},
+      {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
+  return exports;
+}
