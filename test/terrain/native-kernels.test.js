@@ -61,7 +61,10 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
     const probe = (env) =>
       spawnSync(
         process.execPath,
-        ["-e", `import("${ROOT}dist/native.js").then((m) => console.log(m.nativeFallbackReason() ?? "native"))`],
+        [
+          "-e",
+          `import("${ROOT}dist/native.js").then((m) => console.log(m.nativeFallbackReason() ?? "native"))`,
+        ],
         { encoding: "utf8", env: { ...process.env, ...env } },
       ).stdout.trim();
     assert.equal(probe({ DEMGRAD_NATIVE: "" }), "native");
@@ -97,7 +100,11 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
     assert.throws(() => k.gradientInterior(f64(11), ...ok.slice(1)), TypeError, "data");
     assert.throws(() => k.gradientInterior(...ok, [f64(4), f64(4), f64(4)]), TypeError, "frame");
     assert.throws(() => k.gradientInterior(ok[0], 0, ...ok.slice(2)), TypeError, "no row above");
-    assert.throws(() => k.gradientInterior(...ok.slice(0, 9), 5, ...ok.slice(10)), TypeError, "output offset");
+    assert.throws(
+      () => k.gradientInterior(...ok.slice(0, 9), 5, ...ok.slice(10)),
+      TypeError,
+      "output offset",
+    );
   });
 
   test("lerp: v0 + slope·(c − c0) along each segment, from x0 on", () => {
@@ -112,7 +119,13 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
       const out = new Float64Array(count);
       addon().lerp(values, cols, x0, count, out);
       for (let c = x0; c < x0 + count; c++) {
-        const i = Math.max(0, Math.min(cols.length - 2, [...cols].findLastIndex((v) => v <= c)));
+        const i = Math.max(
+          0,
+          Math.min(
+            cols.length - 2,
+            [...cols].findLastIndex((v) => v <= c),
+          ),
+        );
         const slope = (values[i + 1] - values[i]) / (cols[i + 1] - cols[i]);
         assert.equal(out[c - x0], values[i] + slope * (c - cols[i]), `x0 ${x0}, column ${c}`);
       }
@@ -131,7 +144,13 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
       }
     });
 
-    const real = ["N43E006.tiff", "N43E006_3857.tiff", "inldata_dem.tif", "dem-hills.tiff", "storml_elev.tif"];
+    const real = [
+      "N43E006.tiff",
+      "N43E006_3857.tiff",
+      "inldata_dem.tif",
+      "dem-hills.tiff",
+      "storml_elev.tif",
+    ];
     test("real samples: geographic, Web Mercator, UTM, nodata holes", { skip: missing(...real) }, () => {
       for (const name of real) assertSame(sample(name), PRODUCTS, PLAIN);
     });
