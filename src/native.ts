@@ -1,7 +1,7 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
- * the hottest per-pixel loops — the spacing rows, the gradient method's interior cells, slope, the TIFF
- * floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
+ * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, the
+ * TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
  * cannot be loaded, the JavaScript loops run.
  *
@@ -35,8 +35,35 @@ export interface NativeKernels {
     exceptions: Int32Array,
     frame?: [Float64Array, Float64Array, Float64Array, Float64Array],
   ): number;
+  /** gdaldem's window methods' fast path (Horn, else Zevenbergen–Thorne), as `gradientInterior`. */
+  windowInterior(
+    data: Float64Array,
+    b: number,
+    width: number,
+    xs: Float64Array,
+    horn: boolean,
+    yUp: Float64Array,
+    yDown: Float64Array,
+    dzdx: Float64Array,
+    dzdy: Float64Array,
+    o: number,
+    xSign: number,
+    ySign: number,
+    exceptions: Int32Array,
+    frame?: [Float64Array, Float64Array, Float64Array, Float64Array],
+  ): number;
   /** Slope of `out.length` cells, degrees or percent, `nodata` where the gradient is NaN. */
   slope(dzdx: Float64Array, dzdy: Float64Array, out: Float32Array, nodata: number, percent: boolean): void;
+  /** Aspect of `out.length` cells (compass or trigonometric degrees), `flat` where the gradient is 0. */
+  aspect(
+    dzdx: Float64Array,
+    dzdy: Float64Array,
+    out: Float32Array,
+    nodata: number,
+    flat: number,
+    trigonometric: boolean,
+    northBearing?: Float64Array,
+  ): void;
   /** The TIFF floating-point predictor of one `size`² tile at column `x0` of rows of `stride` 32-bit words. */
   float32Predict(words: Uint32Array, stride: number, x0: number, size: number, out: Uint8Array): void;
 }

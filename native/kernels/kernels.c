@@ -9,7 +9,9 @@
  *   lerp(values, cols, x0, count, out)                   spacing rows interpolated between sample columns
  *   gradientInterior(data, b, width, xs, uniform, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions, frame?)
  *     -> the number of columns written to `exceptions` (cells next to NaN, for the general rule)
+ *   windowInterior(data, b, width, xs, horn, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions, frame?) -> n
  *   slope(dzdx, dzdy, out, nodata, percent)
+ *   aspect(dzdx, dzdy, out, nodata, flat, trigonometric, northBearing?)
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -174,13 +176,38 @@ static bool gradient_interior(const gradient_row *r) {
                                   r->dzdy + r->o, last, r->uniform, r->x_sign, r->y_sign);
 }
 
+/* Whether a row call's arrays hold the row, the rows above and below, its steps and its output. */
+static bool row_fits(const gradient_row *r, size_t n_data, size_t n_xs, size_t n_up, size_t n_down, size_t n_x,
+                     size_t n_y, size_t n_exc) {
+  const int64_t w = r->width;
+  return w >= 3 && r->b >= w && (size_t)(r->b + 2 * w) <= n_data && n_xs >= (size_t)(w - 1) &&
+         n_up >= (size_t)w && n_down >= (size_t)w && (size_t)(r->o + w) <= n_x && (size_t)(r->o + w) <= n_y &&
+         n_exc >= (size_t)w;
+}
+
+/* The optional frame argument: undefined (missing arguments read so), or [m00, m01, m10, m11] a row long each. */
+static bool frame_arg(napi_env env, napi_value frame, gradient_row *r) {
+  napi_valuetype type;
+  if (napi_typeof(env, frame, &type) != napi_ok) return false;
+  if (type == napi_undefined) return true;
+  if (type != napi_object) return false;
+  const double **m[4] = {&r->m00, &r->m01, &r->m10, &r->m11};
+  for (uint32_t k = 0; k < 4; k++) {
+    napi_value entry;
+    size_t length;
+    if (napi_get_element(env, frame, k, &entry) != napi_ok ||
+        !typed(env, entry, napi_float64_array, (void **)m[k], &length) || length < (size_t)r->width)
+      return false;
+  }
+  return true;
+}
+
 static napi_value gradient_interior_js(napi_env env, napi_callback_info info) {
   napi_value argv[MAX_ARGS];
   gradient_row r = {0};
   size_t n_data, n_xs, n_up, n_down, n_x, n_y, n_exc;
   int32_t *exceptions;
   bool uniform = false;
-  napi_valuetype frame_type = napi_undefined;
   if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r.data, &n_data) ||
       !index_arg(env, argv[1], &r.b) || !index_arg(env, argv[2], &r.width) ||
       !typed(env, argv[3], napi_float64_array, (void **)&r.xs, &n_xs) ||
@@ -193,30 +220,107 @@ static napi_value gradient_interior_js(napi_env env, napi_callback_info info) {
       !typed(env, argv[12], napi_int32_array, (void **)&exceptions, &n_exc))
     return fail(env, "gradientInterior: wrong arguments");
   r.uniform = uniform;
-  /* Missing arguments read as undefined. */
-  napi_value frame = argv[13];
-  napi_typeof(env, frame, &frame_type);
   const int64_t w = r.width;
-  if (w < 3 || r.b < w || (size_t)(r.b + 2 * w) > n_data || n_xs < (size_t)(w - 1) || n_up < (size_t)w ||
-      n_down < (size_t)w || (size_t)(r.o + w) > n_x || (size_t)(r.o + w) > n_y || n_exc < (size_t)w)
+  if (!row_fits(&r, n_data, n_xs, n_up, n_down, n_x, n_y, n_exc))
     return fail(env, "gradientInterior: lengths do not fit");
-  if (frame_type == napi_object) {
-    /* The frame: [m00, m01, m10, m11], each at least a row long. */
-    const double **m[4] = {&r.m00, &r.m01, &r.m10, &r.m11};
-    for (uint32_t k = 0; k < 4; k++) {
-      napi_value entry;
-      size_t length;
-      if (napi_get_element(env, frame, k, &entry) != napi_ok ||
-          !typed(env, entry, napi_float64_array, (void **)m[k], &length) || length < (size_t)w)
-        return fail(env, "gradientInterior: the frame is four Float64Arrays of a row each");
-    }
-  }
+  if (!frame_arg(env, argv[13], &r))
+    return fail(env, "gradientInterior: the frame is four Float64Arrays of a row each");
   int32_t found = 0;
   if (gradient_interior(&r)) {
     const double *f = r.data + r.b;
     for (int64_t c = 1; c < w - 1; c++) {
       const double all = f[c] + f[c - 1] + f[c + 1] + f[c - w] + f[c + w];
       if (all != all) exceptions[found++] = (int32_t)c;
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, found, &result);
+  return result;
+}
+
+/* ---- gdaldem's window methods' interior cells (src/terrain/horn.ts) ---- */
+
+/* The 3×3 window of cell c (rows u, m, d) and its differences along +column and +row; `any_nan` counts cells with
+ * a NaN among the nine (the caller redoes those by the general rule). Horn weights the middle cells twice. */
+#define WINDOW_CELL(HORN)                                                                                      \
+  const double w4 = m[c];                                                                                     \
+  const double w0 = u[c - 1], w1 = u[c], w2 = u[c + 1], w3 = m[c - 1], w5 = m[c + 1];                         \
+  const double w6 = d[c - 1], w7 = d[c], w8 = d[c + 1];                                                       \
+  const double sum = w0 + w1 + w2 + w3 + w5 + w6 + w7 + w8;                                                   \
+  any_nan += (w4 != w4) | (sum != sum);                                                                       \
+  const double d_col = HORN ? w2 + w5 + w5 + w8 - (w0 + w3 + w3 + w6) : w5 - w3;                             \
+  const double d_row = HORN ? w6 + w7 + w7 + w8 - (w0 + w1 + w1 + w2) : w7 - w1;                             \
+  const double a = d_col / (spans * (xs[c - 1] + xs[c]));                                                     \
+  const double b = d_row / (spans * (y_up[c] + y_down[c]));
+
+#define WINDOW_LOOPS(NAME, HORN)                                                                               \
+  VECTOR_CLONES                                                                                               \
+  static bool NAME##_framed(const double *u, const double *m, const double *d, const double *xs,             \
+                            const double *y_up, const double *y_down, const double *m00, const double *m01,  \
+                            const double *m10, const double *m11, double *restrict dzdx,                      \
+                            double *restrict dzdy, int64_t last) {                                            \
+    const double spans = HORN ? 4 : 1;                                                                        \
+    int64_t any_nan = 0;                                                                                      \
+    for (int64_t c = 1; c < last; c++) {                                                                      \
+      WINDOW_CELL(HORN)                                                                                       \
+      dzdx[c] = m00[c] * a + m01[c] * b;                                                                      \
+      dzdy[c] = m10[c] * a + m11[c] * b;                                                                      \
+    }                                                                                                         \
+    return any_nan != 0;                                                                                      \
+  }                                                                                                           \
+  VECTOR_CLONES                                                                                               \
+  static bool NAME##_signed(const double *u, const double *m, const double *d, const double *xs,             \
+                            const double *y_up, const double *y_down, double *restrict dzdx,                  \
+                            double *restrict dzdy, int64_t last, double x_sign, double y_sign) {              \
+    const double spans = HORN ? 4 : 1;                                                                        \
+    int64_t any_nan = 0;                                                                                      \
+    for (int64_t c = 1; c < last; c++) {                                                                      \
+      WINDOW_CELL(HORN)                                                                                       \
+      dzdx[c] = x_sign * a;                                                                                   \
+      dzdy[c] = y_sign * b;                                                                                   \
+    }                                                                                                         \
+    return any_nan != 0;                                                                                      \
+  }
+
+WINDOW_LOOPS(horn, 1)
+WINDOW_LOOPS(zevenbergen_thorne, 0)
+
+static napi_value window_interior_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  gradient_row r = {0};
+  size_t n_data, n_xs, n_up, n_down, n_x, n_y, n_exc;
+  int32_t *exceptions;
+  bool horn = false;
+  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r.data, &n_data) ||
+      !index_arg(env, argv[1], &r.b) || !index_arg(env, argv[2], &r.width) ||
+      !typed(env, argv[3], napi_float64_array, (void **)&r.xs, &n_xs) ||
+      napi_get_value_bool(env, argv[4], &horn) != napi_ok ||
+      !typed(env, argv[5], napi_float64_array, (void **)&r.y_up, &n_up) ||
+      !typed(env, argv[6], napi_float64_array, (void **)&r.y_down, &n_down) ||
+      !typed(env, argv[7], napi_float64_array, (void **)&r.dzdx, &n_x) ||
+      !typed(env, argv[8], napi_float64_array, (void **)&r.dzdy, &n_y) || !index_arg(env, argv[9], &r.o) ||
+      !number(env, argv[10], &r.x_sign) || !number(env, argv[11], &r.y_sign) ||
+      !typed(env, argv[12], napi_int32_array, (void **)&exceptions, &n_exc))
+    return fail(env, "windowInterior: wrong arguments");
+  const int64_t w = r.width;
+  if (!row_fits(&r, n_data, n_xs, n_up, n_down, n_x, n_y, n_exc)) return fail(env, "windowInterior: lengths do not fit");
+  if (!frame_arg(env, argv[13], &r)) return fail(env, "windowInterior: the frame is four Float64Arrays of a row each");
+  const double *m = r.data + r.b;
+  const double *u = m - w, *d = m + w;
+  double *dzdx = r.dzdx + r.o, *dzdy = r.dzdy + r.o;
+  bool any;
+  if (r.m00)
+    any = horn ? horn_framed(u, m, d, r.xs, r.y_up, r.y_down, r.m00, r.m01, r.m10, r.m11, dzdx, dzdy, w - 1)
+               : zevenbergen_thorne_framed(u, m, d, r.xs, r.y_up, r.y_down, r.m00, r.m01, r.m10, r.m11, dzdx,
+                                           dzdy, w - 1);
+  else
+    any = horn ? horn_signed(u, m, d, r.xs, r.y_up, r.y_down, dzdx, dzdy, w - 1, r.x_sign, r.y_sign)
+               : zevenbergen_thorne_signed(u, m, d, r.xs, r.y_up, r.y_down, dzdx, dzdy, w - 1, r.x_sign, r.y_sign);
+  int32_t found = 0;
+  if (any) {
+    for (int64_t c = 1; c < w - 1; c++) {
+      const double sum = u[c - 1] + u[c] + u[c + 1] + m[c - 1] + m[c + 1] + d[c - 1] + d[c] + d[c + 1];
+      if (m[c] != m[c] || sum != sum) exceptions[found++] = (int32_t)c;
     }
   }
   napi_value result;
@@ -284,6 +388,69 @@ static napi_value slope(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- aspect (src/terrain/aspect.ts) ---- */
+
+/* arctan2: Math.atan2's quadrants and signed zeros around the same arctangent. */
+static inline double arctan2(double y, double x) {
+  const double angle = atan_non_negative(fabs(y) / fabs(x));
+  /* Negative or −0 (signbit() would not vectorise). */
+  const double turned = (x < 0) | ((x == 0) & (1 / x < 0)) ? PI - angle : angle;
+  return (y < 0) | ((y == 0) & (1 / y < 0)) ? -turned : turned;
+}
+
+/* One cell's aspect; `bearing` is the grid's north bearing there (0: the gradient's +y is north). */
+static inline float aspect_cell(double x, double y, double bearing, double nodata, double flat, double sign,
+                                double offset) {
+  const double compass = arctan2(-x, -y) + bearing;
+  double a = offset + sign * compass;
+  a = (a < 0) | (a >= 360) ? a - 360 * floor(a / 360) : a;
+  /* Rounding to float32 can turn 359.99999999 into 360; + 0 turns −0 (due north) into 0. */
+  const float f = (float)a;
+  const float degrees = f >= 360 ? 0.0f : (float)((double)f + 0);
+  return (x != x) | (y != y) ? (float)nodata : (x == 0) & (y == 0) ? (float)flat : degrees;
+}
+
+VECTOR_CLONES
+static void aspect_cells(const double *dzdx, const double *dzdy, float *restrict out, size_t n, double nodata,
+                         double flat, double sign, double offset) {
+  for (size_t i = 0; i < n; i++) out[i] = aspect_cell(dzdx[i], dzdy[i], 0, nodata, flat, sign, offset);
+}
+
+VECTOR_CLONES
+static void aspect_turned(const double *dzdx, const double *dzdy, const double *north_bearing,
+                          float *restrict out, size_t n, double nodata, double flat, double sign, double offset) {
+  for (size_t i = 0; i < n; i++)
+    out[i] = aspect_cell(dzdx[i], dzdy[i], north_bearing[i], nodata, flat, sign, offset);
+}
+
+static napi_value aspect(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *dzdx, *dzdy, *north_bearing = NULL, nodata, flat;
+  float *out;
+  size_t nx, ny, no, nb = 0;
+  bool trigonometric = false;
+  napi_valuetype bearing_type;
+  if (!args(env, info, 6, argv) || !typed(env, argv[0], napi_float64_array, (void **)&dzdx, &nx) ||
+      !typed(env, argv[1], napi_float64_array, (void **)&dzdy, &ny) ||
+      !typed(env, argv[2], napi_float32_array, (void **)&out, &no) || !number(env, argv[3], &nodata) ||
+      !number(env, argv[4], &flat) || napi_get_value_bool(env, argv[5], &trigonometric) != napi_ok ||
+      napi_typeof(env, argv[6], &bearing_type) != napi_ok ||
+      (bearing_type != napi_undefined &&
+       !typed(env, argv[6], napi_float64_array, (void **)&north_bearing, &nb)))
+    return fail(env, "aspect(dzdx, dzdy: Float64Array, out: Float32Array, nodata, flat, trigonometric, "
+                     "northBearing?: Float64Array)");
+  if (nx < no || ny < no || (north_bearing && nb < no))
+    return fail(env, "aspect: the gradient is shorter than the output");
+  const double degrees = 180 / PI;
+  const double sign = trigonometric ? -degrees : degrees;
+  const double offset = trigonometric ? 90 : 0;
+  if (north_bearing)
+    aspect_turned(dzdx, dzdy, north_bearing, out, no, nodata, flat, sign, offset);
+  else
+    aspect_cells(dzdx, dzdy, out, no, nodata, flat, sign, offset);
+  return NULL;
+}
+
 /* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
 
 VECTOR_CLONES
@@ -332,7 +499,9 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor functions[] = {
       {"lerp", NULL, lerp, NULL, NULL, NULL, napi_default, NULL},
       {"gradientInterior", NULL, gradient_interior_js, NULL, NULL, NULL, napi_default, NULL},
+      {"windowInterior", NULL, window_interior_js, NULL, NULL, NULL, napi_default, NULL},
       {"slope", NULL, slope, NULL, NULL, NULL, napi_default, NULL},
+      {"aspect", NULL, aspect, NULL, NULL, NULL, napi_default, NULL},
       {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

@@ -1,4 +1,6 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
+
+import { nativeKernels } from "../native.js";
 import { boolean, invalid, nodataValue, outputArray } from "../validate.js";
 import { arctan2 } from "./atan.js";
 import { type GradientLike, gradientArgument } from "./slope.js";
@@ -79,6 +81,16 @@ export function aspectInto(
   result: Float32Array,
 ): Float32Array {
   const flat = zeroForFlat ? 0 : nodata;
+  const native = nativeKernels();
+  if (
+    native &&
+    dzdx instanceof Float64Array &&
+    dzdy instanceof Float64Array &&
+    (northBearing === undefined || northBearing instanceof Float64Array)
+  ) {
+    native.aspect(dzdx, dzdy, result, nodata, flat, trigonometric, northBearing);
+    return result;
+  }
   // Compass bearing a → trigonometric 90 − a: one sign and offset for the loop.
   const sign = trigonometric ? -DEGREES : DEGREES;
   const offset = trigonometric ? 90 : 0;

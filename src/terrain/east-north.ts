@@ -48,3 +48,17 @@ export class EastNorthRows {
     this.frame.eastNorth(row, this.m00, this.m01, this.m10, this.m11, { x: firstOrder, y });
   }
 }
+
+/** The four matrix rows as the native kernels take them. */
+export function frameMatrices(
+  frame: EastNorthRows,
+): [Float64Array, Float64Array, Float64Array, Float64Array] {
+  return [frame.m00, frame.m01, frame.m10, frame.m11];
+}
+
+let columns = new Int32Array(0);
+/** A row's worth of column numbers for the native fast paths' exceptions (cells next to nodata), kept for reuse. */
+export function exceptionColumns(width: number): Int32Array {
+  if (columns.length < width) columns = new Int32Array(width);
+  return columns;
+}

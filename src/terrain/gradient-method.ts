@@ -13,7 +13,7 @@ import {
   right2Uniform,
 } from "../core/stencils.js";
 import { nativeKernels } from "../native.js";
-import type { EastNorthRows } from "./east-north.js";
+import { type EastNorthRows, exceptionColumns, frameMatrices } from "./east-north.js";
 import type { GridSteps } from "./grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
 
@@ -83,14 +83,6 @@ interface RowState {
 }
 
 const NO_STEPS = new Float64Array(0);
-const NO_COLUMNS = new Int32Array(0);
-
-let columns = NO_COLUMNS;
-/** A row's worth of column numbers for the native fast path's exceptions, kept from call to call. */
-function exceptionColumns(width: number): Int32Array {
-  if (columns.length < width) columns = new Int32Array(width);
-  return columns;
-}
 
 /** dz/d(+column) at column c by the general rule (borders, holes): central where both neighbours are valid. */
 function xAt(s: RowState, c: number): number {
@@ -179,15 +171,8 @@ export function gradientMethod(
   const m10 = frame?.m10;
   const m11 = frame?.m11;
   const native = nativeKernels();
-  const matrices = frame
-    ? ([frame.m00, frame.m01, frame.m10, frame.m11] as [
-        Float64Array,
-        Float64Array,
-        Float64Array,
-        Float64Array,
-      ])
-    : undefined;
-  const exceptions = native ? exceptionColumns(width) : NO_COLUMNS;
+  const matrices = frame ? frameMatrices(frame) : undefined;
+  const exceptions = exceptionColumns(native ? width : 0);
   const s: RowState = {
     data,
     xs,

@@ -9,7 +9,8 @@
  * w6 w7 w8
  * ```
  */
-import type { EastNorthRows } from "./east-north.js";
+import { nativeKernels } from "../native.js";
+import { type EastNorthRows, exceptionColumns, frameMatrices } from "./east-north.js";
 import type { GridSteps } from "./grid-steps.js";
 import type { DerivativeOptions, ElevationStrip, GradientStrip } from "./types.js";
 
@@ -97,6 +98,9 @@ export function windowMethod(
   const m01 = frame?.m01;
   const m10 = frame?.m10;
   const m11 = frame?.m11;
+  const native = nativeKernels();
+  const matrices = frame ? frameMatrices(frame) : undefined;
+  const exceptions = exceptionColumns(native ? width : 0);
   /** Cell c of the row by the general rule (gathered window, borders, nodata neighbours, float32 sums). */
   const general = (k: number, row: number, c: number) => {
     const mid = (row - strip.firstRow) * width;
@@ -155,12 +159,34 @@ export function windowMethod(
       continue;
     }
     general(k, row, 0);
+    general(k, row, width - 1);
     const mid = (row - strip.firstRow) * width;
     const up = mid - width;
     const down = mid + width;
     const o = k * width;
     const yUp = steps.y(row - 1);
     const yDown = steps.y(row);
+    if (native) {
+      // The same fast path in C; the cells next to nodata it lists take the general rule here.
+      const found = native.windowInterior(
+        data,
+        mid,
+        width,
+        xs,
+        horn,
+        yUp,
+        yDown,
+        dzdx,
+        dzdy,
+        o,
+        xSign,
+        ySign,
+        exceptions,
+        matrices,
+      );
+      for (let j = 0; j < found; j++) general(k, row, exceptions[j]!);
+      continue;
+    }
     for (let c = 1; c < width - 1; c++) {
       const w4 = data[mid + c]!;
       const w0 = data[up + c - 1]!;
@@ -190,6 +216,5 @@ export function windowMethod(
         dzdy[i] = ySign * b;
       }
     }
-    general(k, row, width - 1);
   }
 }
