@@ -1,7 +1,7 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
- * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, the
- * TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
+ * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, TRI,
+ * TPI and roughness, the TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
  * cannot be loaded, the JavaScript loops run.
  *
@@ -64,6 +64,25 @@ export interface NativeKernels {
     trigonometric: boolean,
     northBearing?: Float64Array,
   ): void;
+  /**
+   * TRI (Riley 0, Wilson 1), TPI (2) or roughness (3) of columns [from, to) of the strip row at offset `mid`,
+   * into out[c − x], in demgrad's double or (gdaldem) gdaldem's float32 arithmetic, times `scale`; nodata where
+   * the centre is. Returns how many columns with a missing neighbour it listed in `exceptions`.
+   */
+  neighbourhoodRow(
+    data: Float64Array,
+    stride: number,
+    mid: number,
+    x: number,
+    from: number,
+    to: number,
+    kind: number,
+    gdaldem: boolean,
+    scale: number,
+    nodata: number,
+    out: Float32Array,
+    exceptions: Int32Array,
+  ): number;
   /** The TIFF floating-point predictor of one `size`² tile at column `x0` of rows of `stride` 32-bit words. */
   float32Predict(words: Uint32Array, stride: number, x0: number, size: number, out: Uint8Array): void;
 }

@@ -12,6 +12,7 @@
  *   windowInterior(data, b, width, xs, horn, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions, frame?) -> n
  *   slope(dzdx, dzdy, out, nodata, percent)
  *   aspect(dzdx, dzdy, out, nodata, flat, trigonometric, northBearing?)
+ *   neighbourhoodRow(data, stride, mid, x, from, to, kind, gdaldem, scale, nodata, out, exceptions) -> n
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -451,6 +452,144 @@ static napi_value aspect(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- TRI, TPI, roughness of full windows (src/terrain/neighbourhood.ts) ---- */
+
+enum { TRI_RILEY = 0, TRI_WILSON = 1, TPI = 2, ROUGHNESS = 3 };
+
+static inline double f32(double v) { return (double)(float)v; }
+
+/* demgrad's measures on a window of nine present cells (eight neighbours), in double. */
+static inline double measure(int kind, const double *w) {
+  const double centre = w[4];
+  if (kind == TRI_RILEY || kind == TRI_WILSON) {
+    double sum = 0;
+    for (int k = 0; k < 9; k++) {
+      /* The same infinity twice differs by NaN: left out, as a missing neighbour is. */
+      const double d = w[k] - centre;
+      sum += d != d ? 0 : kind == TRI_RILEY ? d * d : fabs(d);
+    }
+    return kind == TRI_RILEY ? sqrt((sum * 8) / 8) : sum / 8;
+  }
+  if (kind == TPI) {
+    double sum = 0;
+    for (int k = 0; k < 9; k++)
+      if (k != 4) sum += w[k];
+    return centre - sum / 8;
+  }
+  double lo = centre, hi = centre;
+  for (int k = 0; k < 9; k++) {
+    lo = w[k] < lo ? w[k] : lo;
+    hi = w[k] > hi ? w[k] : hi;
+  }
+  return hi - lo;
+}
+
+/* gdaldem 3.6's measures, in its float32 steps (the window already rounded to float32). */
+static inline double measure_gdaldem(int kind, const double *w) {
+  const double centre = w[4];
+  if (kind == TRI_RILEY) {
+    double sum = 0;
+    for (int k = 0; k < 9; k++) {
+      const double d = f32(w[k] - centre);
+      sum += d * d;
+    }
+    return sqrt(sum);
+  }
+  if (kind == TRI_WILSON) {
+    double sum = 0;
+    for (int k = 0; k < 9; k++)
+      if (k != 4) sum = f32(sum + fabs(f32(w[k] - centre)));
+    return f32(sum * 0.125);
+  }
+  if (kind == TPI) {
+    double sum = w[0];
+    for (int k = 1; k < 9; k++)
+      if (k != 4) sum = f32(sum + w[k]);
+    return f32(centre - f32(sum * 0.125));
+  }
+  double lo = centre, hi = centre;
+  for (int k = 0; k < 9; k++) {
+    lo = w[k] < lo ? w[k] : lo;
+    hi = w[k] > hi ? w[k] : hi;
+  }
+  return f32(hi - lo);
+}
+
+#define NEIGHBOURHOOD_LOOP(KIND, GDALDEM)                                                                      \
+  for (int64_t c = from; c < to; c++) {                                                                       \
+    const double *m = data + mid + c;                                                                         \
+    double w[9] = {m[-stride - 1], m[-stride], m[-stride + 1], m[-1], m[0], m[1],                             \
+                   m[stride - 1],  m[stride],  m[stride + 1]};                                                \
+    const double sum = w[0] + w[1] + w[2] + w[3] + w[5] + w[6] + w[7] + w[8];                                 \
+    any_nan += sum != sum;                                                                                    \
+    if (GDALDEM)                                                                                              \
+      for (int k = 0; k < 9; k++) w[k] = f32(w[k]);                                                           \
+    const double value = (GDALDEM ? measure_gdaldem(KIND, w) : measure(KIND, w)) * scale;                    \
+    out[c - x] = w[4] != w[4] ? (float)nodata : (float)value;                                                 \
+  }
+
+#define NEIGHBOURHOOD_ROW(NAME, KIND, GDALDEM)                                                                 \
+  VECTOR_CLONES                                                                                               \
+  static bool NAME(const double *data, int64_t stride, int64_t mid, int64_t x, int64_t from, int64_t to,     \
+                   double scale, double nodata, float *restrict out) {                                        \
+    int64_t any_nan = 0;                                                                                      \
+    NEIGHBOURHOOD_LOOP(KIND, GDALDEM)                                                                         \
+    return any_nan != 0;                                                                                      \
+  }
+
+NEIGHBOURHOOD_ROW(riley_row, TRI_RILEY, 0)
+NEIGHBOURHOOD_ROW(wilson_row, TRI_WILSON, 0)
+NEIGHBOURHOOD_ROW(tpi_row, TPI, 0)
+NEIGHBOURHOOD_ROW(roughness_row, ROUGHNESS, 0)
+NEIGHBOURHOOD_ROW(riley_row_gdaldem, TRI_RILEY, 1)
+NEIGHBOURHOOD_ROW(wilson_row_gdaldem, TRI_WILSON, 1)
+NEIGHBOURHOOD_ROW(tpi_row_gdaldem, TPI, 1)
+NEIGHBOURHOOD_ROW(roughness_row_gdaldem, ROUGHNESS, 1)
+
+typedef bool (*neighbourhood_row)(const double *, int64_t, int64_t, int64_t, int64_t, int64_t, double, double,
+                                  float *restrict);
+static const neighbourhood_row NEIGHBOURHOOD_ROWS[2][4] = {
+    {riley_row, wilson_row, tpi_row, roughness_row},
+    {riley_row_gdaldem, wilson_row_gdaldem, tpi_row_gdaldem, roughness_row_gdaldem},
+};
+
+/*
+ * neighbourhoodRow(data, stride, mid, x, from, to, kind, gdaldem, scale, nodata, out, exceptions) -> n: the cells
+ * of columns [from, to) of the strip row at offset `mid` (rows above and below present, 1 ≤ from, to ≤ stride − 1)
+ * into out[c − x], nodata where the centre is; cells with a missing neighbour are listed in `exceptions`.
+ */
+static napi_value neighbourhood_row_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *data, scale, nodata;
+  float *out;
+  int32_t *exceptions;
+  size_t n_data, n_out, n_exc;
+  int64_t stride, mid, x, from, to, kind;
+  bool gdaldem = false;
+  if (!args(env, info, 12, argv) || !typed(env, argv[0], napi_float64_array, (void **)&data, &n_data) ||
+      !index_arg(env, argv[1], &stride) || !index_arg(env, argv[2], &mid) || !index_arg(env, argv[3], &x) ||
+      !index_arg(env, argv[4], &from) || !index_arg(env, argv[5], &to) || !index_arg(env, argv[6], &kind) ||
+      napi_get_value_bool(env, argv[7], &gdaldem) != napi_ok || !number(env, argv[8], &scale) ||
+      !number(env, argv[9], &nodata) || !typed(env, argv[10], napi_float32_array, (void **)&out, &n_out) ||
+      !typed(env, argv[11], napi_int32_array, (void **)&exceptions, &n_exc))
+    return fail(env, "neighbourhoodRow: wrong arguments");
+  if (kind > 3 || from < 1 || to > stride - 1 || from > to || from < x || mid < stride ||
+      (size_t)(mid + 2 * stride) > n_data || (size_t)(to - x) > n_out || (size_t)(to - from) > n_exc)
+    return fail(env, "neighbourhoodRow: lengths do not fit");
+  int32_t found = 0;
+  if (NEIGHBOURHOOD_ROWS[gdaldem][kind](data, stride, mid, x, from, to, scale, nodata, out)) {
+    for (int64_t c = from; c < to; c++) {
+      const double *m = data + mid + c;
+      const double sum = m[-stride - 1] + m[-stride] + m[-stride + 1] + m[-1] + m[1] + m[stride - 1] +
+                         m[stride] + m[stride + 1];
+      if (sum != sum && m[0] == m[0]) exceptions[found++] = (int32_t)c;
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, found, &result);
+  return result;
+}
+
 /* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
 
 VECTOR_CLONES
@@ -502,6 +641,7 @@ NAPI_MODULE_INIT() {
       {"windowInterior", NULL, window_interior_js, NULL, NULL, NULL, napi_default, NULL},
       {"slope", NULL, slope, NULL, NULL, NULL, napi_default, NULL},
       {"aspect", NULL, aspect, NULL, NULL, NULL, napi_default, NULL},
+      {"neighbourhoodRow", NULL, neighbourhood_row_js, NULL, NULL, NULL, napi_default, NULL},
       {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

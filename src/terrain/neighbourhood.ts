@@ -15,6 +15,8 @@
  * other pairs, or, where they span one direction only, is left out and the means are over the neighbours present.
  * Only a nodata centre, or no neighbour at all, gives nodata.
  */
+import { nativeKernels } from "../native.js";
+import { exceptionColumns } from "./east-north.js";
 import type { ElevationStrip } from "./types.js";
 
 export type NeighbourhoodMeasure = "tri-riley" | "tri-wilson" | "tpi" | "roughness";
@@ -121,56 +123,85 @@ export function neighbourhoodKernel(
 ): (cells: NeighbourhoodCells, scale: number, out: Float32Array) => Float32Array {
   const { gdaldem, edges, nodata } = options;
   const measure = (gdaldem ? GDALDEM_MEASURES : MEASURES)[options.measure];
+  const kind = KINDS.indexOf(options.measure);
+  const native = nativeKernels();
   const w = new Float64Array(9);
   return ({ strip, firstRow, rows, x, width }, scale, out) => {
     const { data, width: stripWidth, demHeight } = strip;
     // gdaldem computes no border cell of a DEM less than 2 cells wide or high, even with edges.
     const borders = edges && (!gdaldem || (stripWidth >= 2 && demHeight >= 2));
+    /** Output cell c of strip row `row` (at offset `mid`), written at `o + c`. */
+    const cell = (row: number, mid: number, o: number, c: number) => {
+      const borderRow = row === 0 || row === demHeight - 1;
+      const col = x + c;
+      const i = mid + col;
+      let neighbours = 0;
+      if (data[i] === data[i]) {
+        if (!borderRow && col > 0 && col < stripWidth - 1) {
+          w[0] = data[i - stripWidth - 1]!;
+          w[1] = data[i - stripWidth]!;
+          w[2] = data[i - stripWidth + 1]!;
+          w[3] = data[i - 1]!;
+          w[4] = data[i]!;
+          w[5] = data[i + 1]!;
+          w[6] = data[i + stripWidth - 1]!;
+          w[7] = data[i + stripWidth]!;
+          w[8] = data[i + stripWidth + 1]!;
+          const sum = w[0]! + w[1]! + w[2]! + w[3]! + w[5]! + w[6]! + w[7]! + w[8]!;
+          if (sum === sum) {
+            neighbours = 8;
+            if (gdaldem) for (let j = 0; j < 9; j++) w[j] = f32(w[j]!);
+          } else neighbours = gdaldem ? gdaldemHoles(w, edges) : completeWindow(w);
+        } else if (borders) {
+          if (gdaldem) {
+            gdaldemBorder(w, strip, row, col);
+            neighbours = gdaldemHoles(w, true);
+          } else {
+            gatherWithin(w, strip, row, col);
+            neighbours = completeWindow(w);
+          }
+        }
+      }
+      out[o + c] = neighbours > 0 ? measure(w, neighbours) * scale : nodata;
+    };
+    const exceptions = exceptionColumns(native ? stripWidth : 0);
     for (let k = 0; k < rows; k++) {
       const row = firstRow + k;
       const mid = (row - strip.firstRow) * stripWidth;
-      const borderRow = row === 0 || row === demHeight - 1;
-      for (let c = 0; c < width; c++) {
-        const col = x + c;
-        const i = mid + col;
-        let neighbours = 0;
-        if (data[i] === data[i]) {
-          if (!borderRow && col > 0 && col < stripWidth - 1) {
-            w[0] = data[i - stripWidth - 1]!;
-            w[1] = data[i - stripWidth]!;
-            w[2] = data[i - stripWidth + 1]!;
-            w[3] = data[i - 1]!;
-            w[4] = data[i]!;
-            w[5] = data[i + 1]!;
-            w[6] = data[i + stripWidth - 1]!;
-            w[7] = data[i + stripWidth]!;
-            w[8] = data[i + stripWidth + 1]!;
-            const sum = w[0]! + w[1]! + w[2]! + w[3]! + w[5]! + w[6]! + w[7]! + w[8]!;
-            if (sum === sum) {
-              neighbours = 8;
-              if (gdaldem) for (let j = 0; j < 9; j++) w[j] = f32(w[j]!);
-            } else neighbours = gdaldem ? gdaldemHoles(w, edges) : completeWindow(w);
-          } else if (borders) {
-            if (gdaldem) {
-              gdaldemBorder(w, strip, row, col);
-              neighbours = gdaldemHoles(w, true);
-            } else {
-              gatherWithin(w, strip, row, col);
-              neighbours = completeWindow(w);
-            }
-          }
-        }
-        out[k * width + c] = neighbours > 0 ? measure(w, neighbours) * scale : nodata;
+      const o = k * width;
+      // Columns with all eight neighbours inside the DEM: in C where the native kernels load, by the same rules.
+      const from = Math.max(x, 1);
+      const to = Math.min(x + width, stripWidth - 1);
+      if (!native || row === 0 || row === demHeight - 1 || from >= to) {
+        for (let c = 0; c < width; c++) cell(row, mid, o, c);
+        continue;
       }
+      for (let col = x; col < from; col++) cell(row, mid, o, col - x);
+      for (let col = to; col < x + width; col++) cell(row, mid, o, col - x);
+      const view = out.subarray(o, o + width);
+      const found = native.neighbourhoodRow(
+        data,
+        stripWidth,
+        mid,
+        x,
+        from,
+        to,
+        kind,
+        gdaldem,
+        scale,
+        nodata,
+        view,
+        exceptions,
+      );
+      for (let j = 0; j < found; j++) cell(row, mid, o, exceptions[j]! - x);
     }
     return out;
   };
 }
 
-/**
- * gdaldem's nodata rule on a float32 window: any nodata neighbour gives nodata (0), or with edges takes the
- * centre's value (8).
- */
+/** The measures in the native kernels' numbering. */
+const KINDS: NeighbourhoodMeasure[] = ["tri-riley", "tri-wilson", "tpi", "roughness"];
+
 function gdaldemHoles(w: Float64Array, edges: boolean): number {
   w[4] = f32(w[4]!);
   for (let k = 0; k < 9; k++) {

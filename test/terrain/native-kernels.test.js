@@ -1,5 +1,6 @@
 // The optional native kernels (native/kernels) against their JavaScript twins: every product file written with them
-// is byte-identical to the one written with DEMGRAD_NATIVE=js, on real DEMs, on every derivative method, and on a
+// is byte-identical to the one written with DEMGRAD_NATIVE=js, on real DEMs, on every derivative method, for TRI, TPI
+// and roughness in both arithmetics, and on a
 // hostile synthetic DEM (holes, isolated cells, flats, infinities, a rotated grid whose axes are not east/north).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -44,6 +45,12 @@ const PRODUCTS = [
   ["--aspect", "aspect.tif"],
 ];
 const PLAIN = ["--layout", "plain", "--compress", "none"];
+/** The products made from elevations alone that have native rows. */
+const NEIGHBOURHOOD = [
+  ["--tri", "tri.tif"],
+  ["--tpi", "tpi.tif"],
+  ["--roughness", "roughness.tif"],
+];
 
 function assertSame(dem, products, extra) {
   const { native, js } = bothWays(dem, products, extra);
@@ -141,6 +148,9 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
         assertSame(dem, PRODUCTS.slice(0, 2), [...PLAIN, "--method", "zevenbergen-thorne"]);
         assertSame(dem, [["--slope", "slope-percent.tif"]], [...PLAIN, "--unit", "percent"]);
         assertSame(dem, PRODUCTS.slice(0, 2), []);
+        assertSame(dem, NEIGHBOURHOOD, PLAIN);
+        assertSame(dem, NEIGHBOURHOOD, [...PLAIN, "--tri-method", "wilson"]);
+        assertSame(dem, NEIGHBOURHOOD, [...PLAIN, "--compat", "gdaldem"]);
       }
     });
 
@@ -152,7 +162,10 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
       "storml_elev.tif",
     ];
     test("real samples: geographic, Web Mercator, UTM, nodata holes", { skip: missing(...real) }, () => {
-      for (const name of real) assertSame(sample(name), PRODUCTS, PLAIN);
+      for (const name of real) {
+        assertSame(sample(name), PRODUCTS, PLAIN);
+        assertSame(sample(name), NEIGHBOURHOOD, PLAIN);
+      }
     });
 
     describe("a hostile DEM on a rotated grid", () => {
@@ -181,6 +194,16 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
       for (const extra of [[], ["--edge-order", "2"], ["--method", "horn"], ["--unit", "percent"]]) {
         test(`options: ${extra.join(" ") || "defaults"}`, () => {
           assertSame(path, PRODUCTS, [...PLAIN, ...extra]);
+        });
+      }
+      for (const extra of [
+        [],
+        ["--tri-method", "wilson"],
+        ["--compat", "gdaldem"],
+        ["--compat", "gdaldem", "--compute-edges"],
+      ]) {
+        test(`TRI, TPI, roughness: ${extra.join(" ") || "defaults"}`, () => {
+          assertSame(path, NEIGHBOURHOOD, [...PLAIN, ...extra]);
         });
       }
     });
