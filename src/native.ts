@@ -1,7 +1,7 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
  * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, TRI,
- * TPI and roughness, the TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
+ * TPI, roughness, colour relief and its shading, the TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
  * cannot be loaded, the JavaScript loops run.
  *
@@ -83,6 +83,28 @@ export interface NativeKernels {
     out: Float32Array,
     exceptions: Int32Array,
   ): number;
+  /**
+   * Colour relief: each cell's colour from the table (`values` ascending, `rgba` 4 bytes an entry; `selection`
+   * 0 interpolate, 1 exact, 2 nearest, 3 discrete), NaN cells `nodataColour`, into the bands (alpha optional).
+   */
+  colourRelief(
+    data: Float64Array,
+    stripWidth: number,
+    firstRow: number,
+    rows: number,
+    x: number,
+    width: number,
+    values: Float64Array,
+    rgba: Uint8Array,
+    selection: number,
+    nodataColour: Uint8Array,
+    red: Uint8Array,
+    green: Uint8Array,
+    blue: Uint8Array,
+    alpha?: Uint8Array,
+  ): void;
+  /** `band[i] = Math.round(band[i] · factors[shade[i]])` where the shade is not 0 (the relief's blend). */
+  shadeColours(band: Uint8Array, shade: Uint8Array, factors: Float64Array): void;
   /** The TIFF floating-point predictor of one `size`² tile at column `x0` of rows of `stride` 32-bit words. */
   float32Predict(words: Uint32Array, stride: number, x0: number, size: number, out: Uint8Array): void;
 }

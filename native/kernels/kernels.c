@@ -13,6 +13,8 @@
  *   slope(dzdx, dzdy, out, nodata, percent)
  *   aspect(dzdx, dzdy, out, nodata, flat, trigonometric, northBearing?)
  *   neighbourhoodRow(data, stride, mid, x, from, to, kind, gdaldem, scale, nodata, out, exceptions) -> n
+ *   colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, r, g, b, a?)
+ *   shadeColours(band, shade, factors)
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -590,6 +592,137 @@ static napi_value neighbourhood_row_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* ---- colour relief (src/terrain/colour-relief.ts, src/terrain/colour-table.ts) ---- */
+
+enum { INTERPOLATE = 0, EXACT = 1, NEAREST = 2, DISCRETE = 3 };
+#define NONE (-1)
+
+/* entryFor: the entry whose colour `value` takes (≥ 0), NONE, or −(i + 2) to interpolate between i − 1 and i. */
+static int64_t entry_for(const double *values, int64_t size, double value, int selection) {
+  int64_t lower = 0;
+  if (values[0] != values[0]) {
+    if (value != value) return 0;
+    lower = 1;
+  }
+  /* The first entry not below the value (comparisons with NaN fail: a NaN value lands past the end). */
+  int64_t upper = size - 1;
+  int64_t i;
+  for (;;) {
+    if (upper - lower <= 1) {
+      i = value <= values[lower] ? lower : value <= values[upper] ? upper : upper + 1;
+      break;
+    }
+    const int64_t mid = (lower + upper) >> 1;
+    if (values[mid] >= value)
+      upper = mid;
+    else
+      lower = mid;
+  }
+  if (selection == DISCRETE) return i < size ? i : NONE;
+  if (i == 0) return selection == EXACT && values[0] != value ? NONE : 0;
+  if (i == size) return selection == EXACT && values[size - 1] != value ? NONE : size - 1;
+  if (values[i - 1] == value) return i - 1;
+  if (values[i] == value) return i;
+  if (selection == EXACT) return NONE;
+  if (selection == NEAREST) return value - values[i - 1] < values[i] - value ? i - 1 : i;
+  if (values[i - 1] != values[i - 1]) return i;
+  return -(i + 2);
+}
+
+/* colourOf: the RGBA of `value`; between two entries each component trunc(0.45 + c0 + t·(c1 − c0)), clamped. */
+static void colour_of(const double *values, const uint8_t *rgba, int64_t size, double value, int selection,
+                      uint8_t *out) {
+  const int64_t k = entry_for(values, size, value, selection);
+  if (k >= 0) {
+    for (int c = 0; c < 4; c++) out[c] = rgba[k * 4 + c];
+  } else if (k == NONE) {
+    for (int c = 0; c < 4; c++) out[c] = 0;
+  } else {
+    const int64_t i = -k - 2;
+    const double t = (value - values[i - 1]) / (values[i] - values[i - 1]);
+    for (int c = 0; c < 4; c++) {
+      const double c0 = rgba[(i - 1) * 4 + c];
+      const double c1 = rgba[i * 4 + c];
+      const double v = trunc(0.45 + c0 + t * (c1 - c0));
+      /* As a Uint8Array stores Math.min(255, Math.max(0, v)): NaN becomes 0. */
+      out[c] = v != v ? 0 : v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v;
+    }
+  }
+}
+
+/*
+ * colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, red, green, blue,
+ * alpha?): each cell's colour (elevations rounded to float32 first, NaN cells the nodata colour) into the bands.
+ */
+static napi_value colour_relief_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *data, *values;
+  uint8_t *rgba, *nodata_colour, *band[4] = {NULL, NULL, NULL, NULL};
+  size_t n_data, n_values, n_rgba, n_nodata, n_band[4] = {0, 0, 0, 0};
+  int64_t stride, first_row, rows, x, width, selection;
+  napi_valuetype alpha_type;
+  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&data, &n_data) ||
+      !index_arg(env, argv[1], &stride) || !index_arg(env, argv[2], &first_row) ||
+      !index_arg(env, argv[3], &rows) || !index_arg(env, argv[4], &x) || !index_arg(env, argv[5], &width) ||
+      !typed(env, argv[6], napi_float64_array, (void **)&values, &n_values) ||
+      !typed(env, argv[7], napi_uint8_array, (void **)&rgba, &n_rgba) || !index_arg(env, argv[8], &selection) ||
+      !typed(env, argv[9], napi_uint8_array, (void **)&nodata_colour, &n_nodata) ||
+      !typed(env, argv[10], napi_uint8_array, (void **)&band[0], &n_band[0]) ||
+      !typed(env, argv[11], napi_uint8_array, (void **)&band[1], &n_band[1]) ||
+      !typed(env, argv[12], napi_uint8_array, (void **)&band[2], &n_band[2]) ||
+      napi_typeof(env, argv[13], &alpha_type) != napi_ok ||
+      (alpha_type != napi_undefined && !typed(env, argv[13], napi_uint8_array, (void **)&band[3], &n_band[3])))
+    return fail(env, "colourRelief: wrong arguments");
+  const size_t cells = (size_t)(rows * width);
+  if (n_values < 1 || n_rgba < 4 * n_values || n_nodata < 4 || selection > 3 || x + width > stride ||
+      (size_t)((first_row + rows) * stride) > n_data || n_band[0] < cells || n_band[1] < cells ||
+      n_band[2] < cells || (band[3] && n_band[3] < cells))
+    return fail(env, "colourRelief: lengths do not fit");
+  uint8_t colour[4];
+  for (int64_t k = 0; k < rows; k++) {
+    const double *from = data + (first_row + k) * stride + x;
+    const size_t to = (size_t)(k * width);
+    for (int64_t c = 0; c < width; c++) {
+      const double value = from[c];
+      const uint8_t *chosen = nodata_colour;
+      if (value == value) {
+        colour_of(values, rgba, (int64_t)n_values, (double)(float)value, (int)selection, colour);
+        chosen = colour;
+      }
+      for (int b = 0; b < 4; b++)
+        if (band[b]) band[b][to + c] = chosen[b];
+    }
+  }
+  return NULL;
+}
+
+/* Math.round for the non-negative products of shadeColours: half-way rounds up, as V8's. */
+static inline double round_half_up(double v) {
+  const double r = floor(v);
+  return v - r >= 0.5 ? r + 1 : r;
+}
+
+/* shadeColours(band, shade, factors): band[i] = Math.round(band[i] · factors[shade[i]]) where the shade is not 0. */
+static napi_value shade_colours_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  uint8_t *band, *shade;
+  double *factors;
+  size_t n_band, n_shade, n_factors;
+  if (!args(env, info, 3, argv) || !typed(env, argv[0], napi_uint8_array, (void **)&band, &n_band) ||
+      !typed(env, argv[1], napi_uint8_array, (void **)&shade, &n_shade) ||
+      !typed(env, argv[2], napi_float64_array, (void **)&factors, &n_factors))
+    return fail(env, "shadeColours(band: Uint8Array, shade: Uint8Array, factors: Float64Array)");
+  if (n_factors < 256 || n_band < n_shade) return fail(env, "shadeColours: lengths do not fit");
+  for (size_t i = 0; i < n_shade; i++) {
+    const uint8_t s = shade[i];
+    if (s != 0) {
+      const double v = round_half_up(band[i] * factors[s]);
+      band[i] = v != v ? 0 : v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v;
+    }
+  }
+  return NULL;
+}
+
 /* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
 
 VECTOR_CLONES
@@ -642,6 +775,8 @@ NAPI_MODULE_INIT() {
       {"slope", NULL, slope, NULL, NULL, NULL, napi_default, NULL},
       {"aspect", NULL, aspect, NULL, NULL, NULL, napi_default, NULL},
       {"neighbourhoodRow", NULL, neighbourhood_row_js, NULL, NULL, NULL, napi_default, NULL},
+      {"colourRelief", NULL, colour_relief_js, NULL, NULL, NULL, napi_default, NULL},
+      {"shadeColours", NULL, shade_colours_js, NULL, NULL, NULL, napi_default, NULL},
       {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

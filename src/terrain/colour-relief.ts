@@ -2,7 +2,11 @@
  * Colour relief on strips: a colour per elevation from a colour table (./colour-table.ts), and the shaded relief
  * blend of those colours with a hillshade.
  */
+import { nativeKernels } from "../native.js";
 import { type ColourLut, type ColourSelection, colourOf } from "./colour-table.js";
+
+/** The selections in the native kernels' numbering. */
+const SELECTIONS: ColourSelection[] = ["interpolate", "exact", "nearest", "discrete"];
 
 /** The cells to colour: rows × width cells of a row-major strip `stripWidth` wide, from row `firstRow`, column `x`. */
 export interface StripCells {
@@ -39,6 +43,27 @@ export function colourReliefInto(cells: StripCells, options: ColourReliefOptions
   const nodataColour = new Uint8Array(4);
   colourOf(lut, Math.fround(options.nodata ?? Number.NaN), selection, nodataColour, 0);
   const [red, green, blue, alpha] = bands as [Uint8Array, Uint8Array, Uint8Array, Uint8Array?];
+  const native = nativeKernels();
+  if (native) {
+    const code = SELECTIONS.indexOf(selection);
+    native.colourRelief(
+      data,
+      stripWidth,
+      firstRow,
+      rows,
+      x,
+      width,
+      lut.values,
+      lut.rgba,
+      code,
+      nodataColour,
+      red,
+      green,
+      blue,
+      alpha,
+    );
+    return;
+  }
   for (let k = 0; k < rows; k++) {
     const from = (firstRow + k) * stripWidth + x;
     const to = k * width;
@@ -77,7 +102,12 @@ export function shadeFactors(weight: number): Float64Array {
  * ```
  */
 export function shadeColours(colours: Uint8Array[], shade: Uint8Array, factors: Float64Array): void {
+  const native = nativeKernels();
   for (const band of colours) {
+    if (native) {
+      native.shadeColours(band, shade, factors);
+      continue;
+    }
     for (let i = 0; i < shade.length; i++) {
       const s = shade[i]!;
       if (s !== 0) band[i] = Math.round(band[i]! * factors[s]!);

@@ -4,7 +4,7 @@
 // hostile synthetic DEM (holes, isolated cells, flats, infinities, a rotated grid whose axes are not east/north).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { after, before, describe, test } from "node:test";
@@ -21,6 +21,33 @@ const NOT_BUILT = BUILT ? false : "the native kernels are not built (no C compil
 
 const dir = mkdtempSync(`${tmpdir()}/demgrad-native-`);
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Holes, isolated cells, flats and infinities on 30 m pixels turned by about 12° (the grid's axes are not east and
+ * north).
+ */
+const hostile = (async () => {
+  const path = `${dir}/hostile.tif`;
+  const width = 97;
+  const height = 61;
+  const data = new Float32Array(width * height);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const i = r * width + c;
+      data[i] = 300 + 40 * Math.sin(c / 7) * Math.cos(r / 5) + (c * r) / 50;
+      if (c > 60 && r > 30) data[i] = 250; // a flat
+      if ((c * 7 + r * 3) % 29 === 0) data[i] = Number.NaN; // scattered holes
+      if (c > 20 && c < 30 && r > 10 && r < 20) data[i] = Number.NaN; // a hole
+    }
+  }
+  data[25 + 15 * width] = 310; // an isolated cell in the hole
+  data[5 + 40 * width] = Number.POSITIVE_INFINITY;
+  data[6 + 41 * width] = Number.NEGATIVE_INFINITY;
+  // 30 m pixels turned by about 12°: the grid's axes are not east and north.
+  const gt = [500000, 29.3, 6.2, 4100000, 6.2, -29.3];
+  const georef = georefFromEpsg(32633, gt, { width, height });
+  await writeGeoTiff(path, { width, height, data }, { like: georef, nodata: Number.NaN });
+})();
 
 /** The addon itself, also when DEMGRAD_NATIVE=js hides it from demgrad. */
 const addon = () => createRequire(import.meta.url)(ADDON);
@@ -140,6 +167,24 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
   });
 
   describe("equal the JavaScript kernels byte for byte", () => {
+    test("colour relief and relief: ramps, a colour file with nodata and percentages, every selection", async () => {
+      await hostile;
+      const table = `${dir}/colours.txt`;
+      writeFileSync(
+        table,
+        "nv 0 0 0 0\n0% 20 60 20\n1000 90 140 60 200\n35% 200 180 120\n2500 255 255 255\n",
+      );
+      const colour = [
+        ["--color-relief", "colour.tif"],
+        ["--relief", "relief.tif"],
+      ];
+      for (const dem of [`${ROOT}samples/alps-utm32.tif`, `${dir}/hostile.tif`]) {
+        assertSame(dem, colour, [...PLAIN, "--ramp", "terrain"]);
+        for (const selection of [[], ["--exact-color"], ["--nearest-color"]])
+          assertSame(dem, colour, [...PLAIN, "--color-file", table, "--alpha", ...selection]);
+      }
+    });
+
     test("bundled DEMs (UTM and geographic), every derivative method, DEFLATE tiles through the predictor", () => {
       for (const dem of ["alps-utm32.tif", "alps-wgs84.tif"].map((name) => `${ROOT}samples/${name}`)) {
         assertSame(dem, PRODUCTS, PLAIN);
@@ -170,27 +215,8 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
 
     describe("a hostile DEM on a rotated grid", () => {
       const path = `${dir}/hostile.tif`;
-      before(async () => {
-        const width = 97;
-        const height = 61;
-        const data = new Float32Array(width * height);
-        for (let r = 0; r < height; r++) {
-          for (let c = 0; c < width; c++) {
-            const i = r * width + c;
-            data[i] = 300 + 40 * Math.sin(c / 7) * Math.cos(r / 5) + (c * r) / 50;
-            if (c > 60 && r > 30) data[i] = 250; // a flat
-            if ((c * 7 + r * 3) % 29 === 0) data[i] = Number.NaN; // scattered holes
-            if (c > 20 && c < 30 && r > 10 && r < 20) data[i] = Number.NaN; // a hole
-          }
-        }
-        data[25 + 15 * width] = 310; // an isolated cell in the hole
-        data[5 + 40 * width] = Number.POSITIVE_INFINITY;
-        data[6 + 41 * width] = Number.NEGATIVE_INFINITY;
-        // 30 m pixels turned by about 12°: the grid's axes are not east and north.
-        const gt = [500000, 29.3, 6.2, 4100000, 6.2, -29.3];
-        const georef = georefFromEpsg(32633, gt, { width, height });
-        await writeGeoTiff(path, { width, height, data }, { like: georef, nodata: Number.NaN });
-      });
+      before(() => hostile);
+
       for (const extra of [[], ["--edge-order", "2"], ["--method", "horn"], ["--unit", "percent"]]) {
         test(`options: ${extra.join(" ") || "defaults"}`, () => {
           assertSame(path, PRODUCTS, [...PLAIN, ...extra]);
