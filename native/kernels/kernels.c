@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
@@ -598,7 +599,7 @@ enum { INTERPOLATE = 0, EXACT = 1, NEAREST = 2, DISCRETE = 3 };
 #define NONE (-1)
 
 /* entryFor: the entry whose colour `value` takes (≥ 0), NONE, or −(i + 2) to interpolate between i − 1 and i. */
-static int64_t entry_for(const double *values, int64_t size, double value, int selection) {
+static inline int64_t entry_for(const double *values, int64_t size, double value, int selection, bool ascending) {
   int64_t lower = 0;
   if (values[0] != values[0]) {
     if (value != value) return 0;
@@ -607,7 +608,14 @@ static int64_t entry_for(const double *values, int64_t size, double value, int s
   /* The first entry not below the value (comparisons with NaN fail: a NaN value lands past the end). */
   int64_t upper = size - 1;
   int64_t i;
-  for (;;) {
+  if (ascending && size - lower <= 64 && value == value) {
+    /* Entries ascend (no NaN after the first), so the first not below follows the count of those below: no
+     * branch to mispredict on short tables. */
+    int64_t below = 0;
+    for (int64_t j = lower; j < size; j++) below += values[j] < value;
+    i = lower + below;
+  } else
+    for (;;) {
     if (upper - lower <= 1) {
       i = value <= values[lower] ? lower : value <= values[upper] ? upper : upper + 1;
       break;
@@ -630,9 +638,9 @@ static int64_t entry_for(const double *values, int64_t size, double value, int s
 }
 
 /* colourOf: the RGBA of `value`; between two entries each component trunc(0.45 + c0 + t·(c1 − c0)), clamped. */
-static void colour_of(const double *values, const uint8_t *rgba, int64_t size, double value, int selection,
-                      uint8_t *out) {
-  const int64_t k = entry_for(values, size, value, selection);
+static inline void colour_of(const double *values, const uint8_t *rgba, int64_t size, double value, int selection,
+                      bool ascending, uint8_t *out) {
+  const int64_t k = entry_for(values, size, value, selection, ascending);
   if (k >= 0) {
     for (int c = 0; c < 4; c++) out[c] = rgba[k * 4 + c];
   } else if (k == NONE) {
@@ -646,6 +654,43 @@ static void colour_of(const double *values, const uint8_t *rgba, int64_t size, d
       const double v = trunc(0.45 + c0 + t * (c1 - c0));
       /* As a Uint8Array stores Math.min(255, Math.max(0, v)): NaN becomes 0. */
       out[c] = v != v ? 0 : v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v;
+    }
+  }
+}
+
+/* The cells' colours into the bands (alpha optional); with AVX2, trunc and floor are single instructions. */
+VECTOR_CLONES
+static void colour_cells(const double *data, int64_t stride, int64_t first_row, int64_t rows, int64_t x,
+                         int64_t width, const double *values, const uint8_t *rgba, int64_t size, int selection,
+                         bool ascending, const uint8_t *nodata_colour, uint8_t *const *band) {
+  /* DEMs repeat their elevations (integers, most of them): the colours of the last 4096 distinct float32 values
+   * are kept, keyed by their bits (a NaN key never matches: NaN cells take the nodata colour). */
+  enum { CACHE_BITS = 12 };
+  static _Thread_local uint32_t keys[1 << CACHE_BITS];
+  static _Thread_local uint8_t colours[(1 << CACHE_BITS) * 4];
+  for (int j = 0; j < 1 << CACHE_BITS; j++) keys[j] = 0x7fc00001u;
+  uint8_t *restrict red = band[0], *restrict green = band[1], *restrict blue = band[2], *restrict alpha = band[3];
+  for (int64_t k = 0; k < rows; k++) {
+    const double *from = data + (first_row + k) * stride + x;
+    const size_t to = (size_t)(k * width);
+    for (int64_t c = 0; c < width; c++) {
+      const double value = from[c];
+      const uint8_t *chosen = nodata_colour;
+      if (value == value) {
+        const float single = (float)value;
+        uint32_t bits;
+        memcpy(&bits, &single, sizeof bits);
+        const uint32_t slot = (bits * 2654435761u) >> (32 - CACHE_BITS);
+        chosen = colours + slot * 4;
+        if (keys[slot] != bits) {
+          colour_of(values, rgba, size, single, selection, ascending, colours + slot * 4);
+          keys[slot] = bits;
+        }
+      }
+      red[to + c] = chosen[0];
+      green[to + c] = chosen[1];
+      blue[to + c] = chosen[2];
+      if (alpha) alpha[to + c] = chosen[3];
     }
   }
 }
@@ -678,21 +723,11 @@ static napi_value colour_relief_js(napi_env env, napi_callback_info info) {
       (size_t)((first_row + rows) * stride) > n_data || n_band[0] < cells || n_band[1] < cells ||
       n_band[2] < cells || (band[3] && n_band[3] < cells))
     return fail(env, "colourRelief: lengths do not fit");
-  uint8_t colour[4];
-  for (int64_t k = 0; k < rows; k++) {
-    const double *from = data + (first_row + k) * stride + x;
-    const size_t to = (size_t)(k * width);
-    for (int64_t c = 0; c < width; c++) {
-      const double value = from[c];
-      const uint8_t *chosen = nodata_colour;
-      if (value == value) {
-        colour_of(values, rgba, (int64_t)n_values, (double)(float)value, (int)selection, colour);
-        chosen = colour;
-      }
-      for (int b = 0; b < 4; b++)
-        if (band[b]) band[b][to + c] = chosen[b];
-    }
-  }
+  /* A table of an infinite or NaN range is not in order: then only the binary search gives JavaScript's answer. */
+  bool ascending = true;
+  for (size_t j = values[0] != values[0] ? 2 : 1; j < n_values; j++) ascending &= values[j] >= values[j - 1];
+  colour_cells(data, stride, first_row, rows, x, width, values, rgba, (int64_t)n_values, (int)selection, ascending,
+               nodata_colour, band);
   return NULL;
 }
 
@@ -700,6 +735,16 @@ static napi_value colour_relief_js(napi_env env, napi_callback_info info) {
 static inline double round_half_up(double v) {
   const double r = floor(v);
   return v - r >= 0.5 ? r + 1 : r;
+}
+
+VECTOR_CLONES
+static void shade_band(uint8_t *restrict band, const uint8_t *shade, const double *factors, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t s = shade[i];
+    const double v = round_half_up(band[i] * factors[s]);
+    const uint8_t shaded = v != v ? 0 : v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v;
+    band[i] = s != 0 ? shaded : band[i];
+  }
 }
 
 /* shadeColours(band, shade, factors): band[i] = Math.round(band[i] · factors[shade[i]]) where the shade is not 0. */
@@ -713,13 +758,7 @@ static napi_value shade_colours_js(napi_env env, napi_callback_info info) {
       !typed(env, argv[2], napi_float64_array, (void **)&factors, &n_factors))
     return fail(env, "shadeColours(band: Uint8Array, shade: Uint8Array, factors: Float64Array)");
   if (n_factors < 256 || n_band < n_shade) return fail(env, "shadeColours: lengths do not fit");
-  for (size_t i = 0; i < n_shade; i++) {
-    const uint8_t s = shade[i];
-    if (s != 0) {
-      const double v = round_half_up(band[i] * factors[s]);
-      band[i] = v != v ? 0 : v > 255 ? 255 : v < 0 ? 0 : (uint8_t)v;
-    }
-  }
+  shade_band(band, shade, factors, n_shade);
   return NULL;
 }
 
