@@ -251,10 +251,15 @@ describe("reading DEFLATE blocks through both libraries", () => {
   }
 });
 
-test("the binding's build step never fails a build: without a compiler it builds nothing, silently", () => {
+test("the native build step never fails a build: without a compiler it builds nothing, silently", () => {
   const copy = `${dir}/native-copy`;
-  for (const file of ["build.js", "binding.gyp", "deflate.c"])
-    cpSync(`${ROOT}native/deflate/${file}`, `${copy}/${file}`);
+  cpSync(`${ROOT}native/build.js`, `${copy}/build.js`);
+  for (const [addon, source] of [
+    ["deflate", "deflate.c"],
+    ["kernels", "kernels.c"],
+  ])
+    for (const file of ["binding.gyp", source])
+      cpSync(`${ROOT}native/${addon}/${file}`, `${copy}/${addon}/${file}`);
   // No PATH: node-gyp finds neither Python nor make nor a C compiler.
   const env = {
     HOME: process.env.HOME ?? "/",
@@ -264,11 +269,13 @@ test("the binding's build step never fails a build: without a compiler it builds
   const quiet = spawnSync(process.execPath, [`${copy}/build.js`], { encoding: "utf8", env });
   assert.equal(quiet.status, 0, quiet.stderr);
   assert.equal(quiet.stdout + quiet.stderr, "");
-  assert.equal(existsSync(`${copy}/build/Release/demgrad_deflate.node`), false);
+  assert.equal(existsSync(`${copy}/deflate/build/Release/demgrad_deflate.node`), false);
+  assert.equal(existsSync(`${copy}/kernels/build/Release/demgrad_kernels.node`), false);
   const told = spawnSync(process.execPath, [`${copy}/build.js`], {
     encoding: "utf8",
     env: { ...env, DEMGRAD_NATIVE_VERBOSE: "1" },
   });
   assert.equal(told.status, 0);
-  assert.match(told.stderr, /^native\/deflate: .*node:zlib is used/);
+  assert.match(told.stderr, /^native\/deflate: .*node:zlib is used/m);
+  assert.match(told.stderr, /^native\/kernels: .*JavaScript kernels are used/m);
 });
