@@ -1,7 +1,8 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
  * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, TRI,
- * TPI, roughness, colour relief and its shading, the TIFF floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
+ * TPI, roughness, colour relief and its shading, float overview rows, the TIFF
+ * floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
  * cannot be loaded, the JavaScript loops run.
  *
@@ -105,6 +106,13 @@ export interface NativeKernels {
   ): void;
   /** `band[i] = Math.round(band[i] · factors[shade[i]])` where the shade is not 0 (the relief's blend). */
   shadeColours(band: Uint8Array, shade: Uint8Array, factors: Float64Array): void;
+  /** An overview row of a float raster: each 2×2 block's mean without NaN and nodata cells (`bottom`: none). */
+  meanRow(
+    top: Float32Array,
+    bottom: Float32Array | undefined,
+    out: Float32Array,
+    nodata: number | undefined,
+  ): void;
   /** The TIFF floating-point predictor of one `size`² tile at column `x0` of rows of `stride` 32-bit words. */
   float32Predict(words: Uint32Array, stride: number, x0: number, size: number, out: Uint8Array): void;
 }

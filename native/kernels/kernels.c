@@ -15,6 +15,7 @@
  *   neighbourhoodRow(data, stride, mid, x, from, to, kind, gdaldem, scale, nodata, out, exceptions) -> n
  *   colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, r, g, b, a?)
  *   shadeColours(band, shade, factors)
+ *   meanRow(top, bottom?, out, nodata?)                 an overview row: the mean of 2×2 blocks
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -762,6 +763,51 @@ static napi_value shade_colours_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ---- overviews: the mean of each 2×2 block of float samples (src/io/overviews.ts, RowReducer.mean) ---- */
+
+VECTOR_CLONES
+static void mean_row(const float *top, const float *bottom, float *restrict out, int64_t source_width,
+                     int64_t width, bool has_nodata, double nodata, double fill) {
+  const int64_t last = source_width - 1;
+  for (int64_t i = 0; i < width; i++) {
+    const int64_t x0 = 2 * i;
+    const int64_t x1 = x0 < last ? x0 + 1 : x0;
+    double sum = 0;
+    int n = 0;
+    /* Cells in the order top left, top right, bottom left, bottom right; NaN and nodata are left out. */
+    const double cells[4] = {top[x0], top[x1], bottom ? bottom[x0] : NAN, bottom ? bottom[x1] : NAN};
+    const bool pair = x1 != x0;
+    for (int k = 0; k < 4; k++) {
+      const double v = cells[k];
+      const bool counted = (v == v) & !(has_nodata & (v == nodata)) & ((k % 2 == 0) | pair);
+      sum = counted ? sum + v : sum;
+      n += counted;
+    }
+    out[i] = (float)(n == 0 ? fill : sum / n);
+  }
+}
+
+/* meanRow(top, bottom | undefined, out, nodata | undefined): Float32Arrays; out holds ceil(top.length / 2). */
+static napi_value mean_row_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  float *top, *bottom = NULL, *out;
+  size_t n_top, n_bottom = 0, n_out;
+  double nodata = 0;
+  napi_valuetype bottom_type, nodata_type;
+  if (!args(env, info, 3, argv) || !typed(env, argv[0], napi_float32_array, (void **)&top, &n_top) ||
+      napi_typeof(env, argv[1], &bottom_type) != napi_ok ||
+      (bottom_type != napi_undefined && !typed(env, argv[1], napi_float32_array, (void **)&bottom, &n_bottom)) ||
+      !typed(env, argv[2], napi_float32_array, (void **)&out, &n_out) ||
+      napi_typeof(env, argv[3], &nodata_type) != napi_ok ||
+      (nodata_type != napi_undefined && !number(env, argv[3], &nodata)))
+    return fail(env, "meanRow(top: Float32Array, bottom?: Float32Array, out: Float32Array, nodata?)");
+  const size_t width = (n_top + 1) / 2;
+  if (n_top < 1 || (bottom && n_bottom < n_top) || n_out < width) return fail(env, "meanRow: lengths do not fit");
+  const bool has_nodata = nodata_type != napi_undefined;
+  mean_row(top, bottom, out, (int64_t)n_top, (int64_t)width, has_nodata, nodata, has_nodata ? nodata : NAN);
+  return NULL;
+}
+
 /* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
 
 VECTOR_CLONES
@@ -816,6 +862,7 @@ NAPI_MODULE_INIT() {
       {"neighbourhoodRow", NULL, neighbourhood_row_js, NULL, NULL, NULL, napi_default, NULL},
       {"colourRelief", NULL, colour_relief_js, NULL, NULL, NULL, napi_default, NULL},
       {"shadeColours", NULL, shade_colours_js, NULL, NULL, NULL, napi_default, NULL},
+      {"meanRow", NULL, mean_row_js, NULL, NULL, NULL, napi_default, NULL},
       {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

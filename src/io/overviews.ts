@@ -2,6 +2,7 @@
  * Overview levels of a COG, computed as the rows stream: each level halves the one above with a 2×2 reduction,
  * holding one source row per band until its pair arrives (docs/algorithms.md, "Overviews").
  */
+import { nativeKernels } from "../native.js";
 import type { SampleArray } from "./tiff-compress.js";
 
 /**
@@ -122,6 +123,17 @@ export class RowReducer {
 
   /** Mean and average, the common case, in one pass without per-cell arrays. */
   private mean(top: ArrayLike<number>, bottom: ArrayLike<number> | undefined, out: SampleArray): void {
+    const native = nativeKernels();
+    if (
+      native &&
+      top instanceof Float32Array &&
+      top.length === this.sourceWidth &&
+      (bottom === undefined || bottom instanceof Float32Array) &&
+      out instanceof Float32Array
+    ) {
+      native.meanRow(top, bottom, out, this.nodata);
+      return;
+    }
     const last = this.sourceWidth - 1;
     const nodata = this.nodata;
     const integer = this.integer;

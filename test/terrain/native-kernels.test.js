@@ -209,6 +209,7 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
     test("real samples: geographic, Web Mercator, UTM, nodata holes", { skip: missing(...real) }, () => {
       for (const name of real) {
         assertSame(sample(name), PRODUCTS, PLAIN);
+        assertSame(sample(name), PRODUCTS.slice(0, 1), []);
         assertSame(sample(name), NEIGHBOURHOOD, PLAIN);
       }
     });
@@ -222,6 +223,9 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
           assertSame(path, PRODUCTS, [...PLAIN, ...extra]);
         });
       }
+      test("the default Cloud Optimized GeoTIFF: overview means without NaN cells, DEFLATE through the predictor", () => {
+        assertSame(path, PRODUCTS, []);
+      });
       for (const extra of [
         [],
         ["--tri-method", "wilson"],
