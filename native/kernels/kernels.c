@@ -16,6 +16,7 @@
  *   colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, r, g, b, a?)
  *   shadeColours(band, shade, factors)
  *   meanRow(top, bottom?, out, nodata?)                 an overview row: the mean of 2×2 blocks
+ *   circularMeanRow(top, bottom?, out, nodata?, sine, cosine)   the same for directions in degrees
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -808,6 +809,79 @@ static napi_value mean_row_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The circular mean's sums: sines and cosines of angles in degrees from tables every 1/160°, interpolated. */
+typedef struct {
+  double s, c, first;
+  int n;
+} circular_sums;
+
+static inline void accumulate(circular_sums *acc, double v, bool has_nodata, double nodata, const double *sine,
+                              const double *cosine) {
+  if (v != v || (has_nodata && v == nodata)) return;
+  if (acc->n++ == 0) acc->first = v;
+  /* Aspect lies in [0, 360); other angles are wrapped first (fmod is JavaScript's %). */
+  const double t = (v >= 0 && v < 360 ? v : fmod(fmod(v, 360) + 360, 360)) * 160;
+  if (!isfinite(t)) {
+    acc->s += NAN;
+    acc->c += NAN;
+    return;
+  }
+  const double k = floor(t);
+  const double f = t - k;
+  const size_t i = (size_t)k;
+  acc->s += sine[i] + f * (sine[i + 1] - sine[i]);
+  acc->c += cosine[i] + f * (cosine[i + 1] - cosine[i]);
+}
+
+/* circularMeanRow(top, bottom | undefined, out, nodata | undefined, sine, cosine): RowReducer.circularMean. */
+static napi_value circular_mean_row_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  float *top, *bottom = NULL, *out;
+  double *sine, *cosine, nodata = 0;
+  size_t n_top, n_bottom = 0, n_out, n_sine, n_cosine;
+  napi_valuetype bottom_type, nodata_type;
+  if (!args(env, info, 6, argv) || !typed(env, argv[0], napi_float32_array, (void **)&top, &n_top) ||
+      napi_typeof(env, argv[1], &bottom_type) != napi_ok ||
+      (bottom_type != napi_undefined && !typed(env, argv[1], napi_float32_array, (void **)&bottom, &n_bottom)) ||
+      !typed(env, argv[2], napi_float32_array, (void **)&out, &n_out) ||
+      napi_typeof(env, argv[3], &nodata_type) != napi_ok ||
+      (nodata_type != napi_undefined && !number(env, argv[3], &nodata)) ||
+      !typed(env, argv[4], napi_float64_array, (void **)&sine, &n_sine) ||
+      !typed(env, argv[5], napi_float64_array, (void **)&cosine, &n_cosine))
+    return fail(env, "circularMeanRow(top, bottom?, out: Float32Array, nodata?, sine, cosine: Float64Array)");
+  const size_t width = (n_top + 1) / 2;
+  if (n_top < 1 || (bottom && n_bottom < n_top) || n_out < width || n_sine < 360 * 160 + 2 ||
+      n_cosine < 360 * 160 + 2)
+    return fail(env, "circularMeanRow: lengths do not fit");
+  const bool has_nodata = nodata_type != napi_undefined;
+  const double fill = has_nodata ? nodata : NAN;
+  const size_t last = n_top - 1;
+  for (size_t i = 0; i < width; i++) {
+    const size_t x0 = 2 * i;
+    const size_t x1 = x0 < last ? x0 + 1 : x0;
+    circular_sums acc = {0, 0, 0, 0};
+    accumulate(&acc, top[x0], has_nodata, nodata, sine, cosine);
+    if (x1 != x0) accumulate(&acc, top[x1], has_nodata, nodata, sine, cosine);
+    if (bottom) {
+      accumulate(&acc, bottom[x0], has_nodata, nodata, sine, cosine);
+      if (x1 != x0) accumulate(&acc, bottom[x1], has_nodata, nodata, sine, cosine);
+    }
+    if (acc.n == 0) {
+      out[i] = (float)fill;
+      continue;
+    }
+    /* Opposite directions have no mean direction: the first valid cell's. */
+    if (acc.s * acc.s + acc.c * acc.c < 1e-12 * acc.n * acc.n) {
+      out[i] = (float)acc.first;
+      continue;
+    }
+    const double degrees = (arctan2(acc.s, acc.c) * 180) / PI;
+    const double wrapped = degrees < 0 ? degrees + 360 : degrees;
+    out[i] = (float)wrapped >= 360 ? 0.0f : (float)wrapped;
+  }
+  return NULL;
+}
+
 /* ---- TIFF floating-point predictor of one tile of 4-byte samples (src/io/tiff-compress.ts) ---- */
 
 VECTOR_CLONES
@@ -863,6 +937,7 @@ NAPI_MODULE_INIT() {
       {"colourRelief", NULL, colour_relief_js, NULL, NULL, NULL, napi_default, NULL},
       {"shadeColours", NULL, shade_colours_js, NULL, NULL, NULL, napi_default, NULL},
       {"meanRow", NULL, mean_row_js, NULL, NULL, NULL, napi_default, NULL},
+      {"circularMeanRow", NULL, circular_mean_row_js, NULL, NULL, NULL, napi_default, NULL},
       {"float32Predict", NULL, float32_predict_js, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);

@@ -2,6 +2,7 @@
  * Overview levels of a COG, computed as the rows stream: each level halves the one above with a 2×2 reduction,
  * holding one source row per band until its pair arrives (docs/algorithms.md, "Overviews").
  */
+import { arctan2 } from "../core/atan.js";
 import { nativeKernels } from "../native.js";
 import type { SampleArray } from "./tiff-compress.js";
 
@@ -178,6 +179,17 @@ export class RowReducer {
     bottom: ArrayLike<number> | undefined,
     out: SampleArray,
   ): void {
+    const native = nativeKernels();
+    if (
+      native &&
+      top instanceof Float32Array &&
+      top.length === this.sourceWidth &&
+      (bottom === undefined || bottom instanceof Float32Array) &&
+      out instanceof Float32Array
+    ) {
+      native.circularMeanRow(top, bottom, out, this.nodata, SIN, COS);
+      return;
+    }
     const last = this.sourceWidth - 1;
     const nodata = this.nodata;
     for (let i = 0; i < this.width; i++) {
@@ -203,7 +215,8 @@ export class RowReducer {
         out[i] = first;
         continue;
       }
-      const degrees = (Math.atan2(s, c) * 180) / Math.PI;
+      // The arctangent of the slope and aspect kernels (within 2 ulp of Math.atan2's, twice as fast).
+      const degrees = (arctan2(s, c) * 180) / Math.PI;
       const wrapped = degrees < 0 ? degrees + 360 : degrees;
       // Float32 rounding can turn 359.99999 into 360, outside [0, 360).
       out[i] = Math.fround(wrapped) >= 360 ? 0 : wrapped;

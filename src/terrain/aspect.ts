@@ -1,8 +1,8 @@
 /** Aspect: the compass direction a slope faces (downhill), clockwise from north (DESIGN §2). */
 
+import { arctan2 } from "../core/atan.js";
 import { nativeKernels } from "../native.js";
 import { boolean, invalid, nodataValue, outputArray } from "../validate.js";
-import { arctan2 } from "./atan.js";
 import { type GradientLike, gradientArgument } from "./slope.js";
 
 export interface AspectOptions {

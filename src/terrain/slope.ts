@@ -1,8 +1,9 @@
 /** Slope from the gradient: atan(|∇z|) in degrees, or 100·|∇z| percent (DESIGN §2). */
+
+import { atanOfNonNegative } from "../core/atan.js";
 import { UsageError } from "../errors.js";
 import { nativeKernels } from "../native.js";
 import { invalid, nodataValue, oneOf, outputArray } from "../validate.js";
-import { atanOfNonNegative } from "./atan.js";
 
 /** dz/dx (east) and dz/dy (north) per cell, NaN = nodata: what every product reads. */
 export type GradientLike = { dzdx: ArrayLike<number>; dzdy: ArrayLike<number> };
