@@ -113,14 +113,13 @@ export interface NativeKernels {
     out: Float32Array,
     nodata: number | undefined,
   ): void;
-  /** The same for directions in degrees: the direction of the summed unit vectors (sines from the tables). */
+  /** The same for directions in degrees: the summed unit vectors' direction (`table`: overviews.ts's SIN_COS). */
   circularMeanRow(
     top: Float32Array,
     bottom: Float32Array | undefined,
     out: Float32Array,
     nodata: number | undefined,
-    sine: Float64Array,
-    cosine: Float64Array,
+    table: Float64Array,
   ): void;
   /** The TIFF floating-point predictor of one `size`² tile at column `x0` of rows of `stride` 32-bit words. */
   float32Predict(words: Uint32Array, stride: number, x0: number, size: number, out: Uint8Array): void;

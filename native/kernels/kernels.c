@@ -16,7 +16,7 @@
  *   colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, r, g, b, a?)
  *   shadeColours(band, shade, factors)
  *   meanRow(top, bottom?, out, nodata?)                 an overview row: the mean of 2×2 blocks
- *   circularMeanRow(top, bottom?, out, nodata?, sine, cosine)   the same for directions in degrees
+ *   circularMeanRow(top, bottom?, out, nodata?, table)  the same for directions in degrees
  *   float32Predict(words, stride, x0, size, out)         TIFF floating-point predictor of one tile
  */
 #include <math.h>
@@ -809,76 +809,165 @@ static napi_value mean_row_js(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* The circular mean's sums: sines and cosines of angles in degrees from tables every 1/160°, interpolated. */
+/* The circular mean's sums (src/io/overviews.ts, accumulate): each angle's sine and cosine from the nearest of
+ * 4096 table angles (interleaved sin, cos) turned by the rest, whose sine and cosine are Taylor series. */
 typedef struct {
   double s, c, first;
   int n;
 } circular_sums;
 
-static inline void accumulate(circular_sums *acc, double v, bool has_nodata, double nodata, const double *sine,
-                              const double *cosine) {
+#define STEPS 4096
+
+static inline void accumulate(circular_sums *acc, double v, bool has_nodata, double nodata, const double *table) {
   if (v != v || (has_nodata && v == nodata)) return;
   if (acc->n++ == 0) acc->first = v;
   /* Aspect lies in [0, 360); other angles are wrapped first (fmod is JavaScript's %). */
-  const double t = (v >= 0 && v < 360 ? v : fmod(fmod(v, 360) + 360, 360)) * 160;
+  const double t = (v >= 0 && v < 360 ? v : fmod(fmod(v, 360) + 360, 360)) * ((double)STEPS / 360);
   if (!isfinite(t)) {
     acc->s += NAN;
     acc->c += NAN;
     return;
   }
-  const double k = floor(t);
-  const double f = t - k;
-  const size_t i = (size_t)k;
-  acc->s += sine[i] + f * (sine[i + 1] - sine[i]);
-  acc->c += cosine[i] + f * (cosine[i + 1] - cosine[i]);
+  const double j = floor(t + 0.5);
+  const double d = (t - j) * ((2 * PI) / STEPS);
+  const double d2 = d * d;
+  const double sd = d * (1 + d2 * (-1.0 / 6 + d2 * (1.0 / 120)));
+  const double cd = 1 + d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720)));
+  const size_t i = (size_t)j;
+  const double sj = table[2 * i], cj = table[2 * i + 1];
+  acc->s += sj * cd + cj * sd;
+  acc->c += cj * cd - sj * sd;
 }
 
-/* circularMeanRow(top, bottom | undefined, out, nodata | undefined, sine, cosine): RowReducer.circularMean. */
-static napi_value circular_mean_row_js(napi_env env, napi_callback_info info) {
-  napi_value argv[MAX_ARGS];
-  float *top, *bottom = NULL, *out;
-  double *sine, *cosine, nodata = 0;
-  size_t n_top, n_bottom = 0, n_out, n_sine, n_cosine;
-  napi_valuetype bottom_type, nodata_type;
-  if (!args(env, info, 6, argv) || !typed(env, argv[0], napi_float32_array, (void **)&top, &n_top) ||
-      napi_typeof(env, argv[1], &bottom_type) != napi_ok ||
-      (bottom_type != napi_undefined && !typed(env, argv[1], napi_float32_array, (void **)&bottom, &n_bottom)) ||
-      !typed(env, argv[2], napi_float32_array, (void **)&out, &n_out) ||
-      napi_typeof(env, argv[3], &nodata_type) != napi_ok ||
-      (nodata_type != napi_undefined && !number(env, argv[3], &nodata)) ||
-      !typed(env, argv[4], napi_float64_array, (void **)&sine, &n_sine) ||
-      !typed(env, argv[5], napi_float64_array, (void **)&cosine, &n_cosine))
-    return fail(env, "circularMeanRow(top, bottom?, out: Float32Array, nodata?, sine, cosine: Float64Array)");
-  const size_t width = (n_top + 1) / 2;
-  if (n_top < 1 || (bottom && n_bottom < n_top) || n_out < width || n_sine < 360 * 160 + 2 ||
-      n_cosine < 360 * 160 + 2)
-    return fail(env, "circularMeanRow: lengths do not fit");
-  const bool has_nodata = nodata_type != napi_undefined;
-  const double fill = has_nodata ? nodata : NAN;
+/* The circular mean of one output cell from its sums, as RowReducer.circularMean. */
+static inline float circular_result(circular_sums acc, double fill) {
+  /* Opposite directions have no mean direction: the first valid cell's. */
+  const bool none = acc.s * acc.s + acc.c * acc.c < 1e-12 * acc.n * acc.n;
+  const double degrees = (arctan2(acc.s, acc.c) * 180) / PI;
+  const double wrapped = degrees < 0 ? degrees + 360 : degrees;
+  const float mean = (float)wrapped >= 360 ? 0.0f : (float)wrapped;
+  return acc.n == 0 ? (float)fill : none ? (float)acc.first : mean;
+}
+
+static void circular_mean_scalar(const float *top, const float *bottom, float *out, size_t n_top, size_t width,
+                                 bool has_nodata, double nodata, double fill, const double *table) {
   const size_t last = n_top - 1;
   for (size_t i = 0; i < width; i++) {
     const size_t x0 = 2 * i;
     const size_t x1 = x0 < last ? x0 + 1 : x0;
     circular_sums acc = {0, 0, 0, 0};
-    accumulate(&acc, top[x0], has_nodata, nodata, sine, cosine);
-    if (x1 != x0) accumulate(&acc, top[x1], has_nodata, nodata, sine, cosine);
+    accumulate(&acc, top[x0], has_nodata, nodata, table);
+    if (x1 != x0) accumulate(&acc, top[x1], has_nodata, nodata, table);
     if (bottom) {
-      accumulate(&acc, bottom[x0], has_nodata, nodata, sine, cosine);
-      if (x1 != x0) accumulate(&acc, bottom[x1], has_nodata, nodata, sine, cosine);
+      accumulate(&acc, bottom[x0], has_nodata, nodata, table);
+      if (x1 != x0) accumulate(&acc, bottom[x1], has_nodata, nodata, table);
     }
-    if (acc.n == 0) {
-      out[i] = (float)fill;
-      continue;
-    }
-    /* Opposite directions have no mean direction: the first valid cell's. */
-    if (acc.s * acc.s + acc.c * acc.c < 1e-12 * acc.n * acc.n) {
-      out[i] = (float)acc.first;
-      continue;
-    }
-    const double degrees = (arctan2(acc.s, acc.c) * 180) / PI;
-    const double wrapped = degrees < 0 ? degrees + 360 : degrees;
-    out[i] = (float)wrapped >= 360 ? 0.0f : (float)wrapped;
+    out[i] = circular_result(acc, fill);
   }
+}
+
+/* One direction in [0, 360) or NaN/nodata, added to the sums without a branch (for vector code). */
+static inline void add_direction(circular_sums *acc, double v, bool counted, bool has_nodata, double nodata,
+                                 const double *table) {
+  const bool valid = counted & (v == v) & !(has_nodata & (v == nodata));
+  const double t = (valid ? v : 0) * ((double)STEPS / 360);
+  const double j = floor(t + 0.5);
+  const double d = (t - j) * ((2 * PI) / STEPS);
+  const double d2 = d * d;
+  const double sd = d * (1 + d2 * (-1.0 / 6 + d2 * (1.0 / 120)));
+  const double cd = 1 + d2 * (-0.5 + d2 * (1.0 / 24 + d2 * (-1.0 / 720)));
+  const int32_t i = (int32_t)j;
+  const double sj = table[2 * i], cj = table[2 * i + 1];
+  acc->first = valid & (acc->n == 0) ? v : acc->first;
+  acc->s = valid ? acc->s + (sj * cd + cj * sd) : acc->s;
+  acc->c = valid ? acc->c + (cj * cd - sj * sd) : acc->c;
+  acc->n += valid;
+}
+
+/* Whether the vector loop can take `v`: a direction in [0, 360), NaN or nodata. */
+static inline bool direction_fits(double v, bool has_nodata, double nodata) {
+  return (v >= 0 && v < 360) || v != v || (has_nodata && v == nodata);
+}
+
+/* Output cell i from the 2×2 block at column 2i (the last column of an odd row alone: `pair` false). */
+static inline float circular_cell(const float *top, const float *bottom, size_t i, bool pair, bool has_nodata,
+                                  double nodata, double fill, const double *table) {
+  const size_t x0 = 2 * i;
+  const size_t x1 = pair ? x0 + 1 : x0;
+  circular_sums acc = {0, 0, 0, 0};
+  add_direction(&acc, top[x0], true, has_nodata, nodata, table);
+  add_direction(&acc, top[x1], pair, has_nodata, nodata, table);
+  if (bottom) {
+    add_direction(&acc, bottom[x0], true, has_nodata, nodata, table);
+    add_direction(&acc, bottom[x1], pair, has_nodata, nodata, table);
+  }
+  return circular_result(acc, fill);
+}
+
+/* Whole 2×2 blocks in vector code (BOTTOM: a row pair, else a last row alone). */
+#define CIRCULAR_MEAN_LOOP(BOTTOM)                                                                             \
+  for (size_t i = 0; i < pairs; i++) {                                                                        \
+    circular_sums acc = {0, 0, 0, 0};                                                                         \
+    add_direction(&acc, top[2 * i], true, has_nodata, nodata, table);                                        \
+    add_direction(&acc, top[2 * i + 1], true, has_nodata, nodata, table);                                    \
+    if (BOTTOM) {                                                                                             \
+      add_direction(&acc, bottom[2 * i], true, has_nodata, nodata, table);                                   \
+      add_direction(&acc, bottom[2 * i + 1], true, has_nodata, nodata, table);                               \
+    }                                                                                                         \
+    out[i] = circular_result(acc, fill);                                                                      \
+  }
+
+VECTOR_CLONES
+static void circular_mean_pair(const float *top, const float *bottom, float *restrict out, size_t pairs,
+                               bool has_nodata, double nodata, double fill, const double *table) {
+  CIRCULAR_MEAN_LOOP(1)
+}
+
+VECTOR_CLONES
+static void circular_mean_single(const float *top, float *restrict out, size_t pairs, bool has_nodata,
+                                 double nodata, double fill, const double *table) {
+  const float *bottom = NULL;
+  (void)bottom;
+  CIRCULAR_MEAN_LOOP(0)
+}
+
+/* circularMeanRow(top, bottom | undefined, out, nodata | undefined, table): RowReducer.circularMean. */
+static napi_value circular_mean_row_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  float *top, *bottom = NULL, *out;
+  double *table, nodata = 0;
+  size_t n_top, n_bottom = 0, n_out, n_table;
+  napi_valuetype bottom_type, nodata_type;
+  if (!args(env, info, 5, argv) || !typed(env, argv[0], napi_float32_array, (void **)&top, &n_top) ||
+      napi_typeof(env, argv[1], &bottom_type) != napi_ok ||
+      (bottom_type != napi_undefined && !typed(env, argv[1], napi_float32_array, (void **)&bottom, &n_bottom)) ||
+      !typed(env, argv[2], napi_float32_array, (void **)&out, &n_out) ||
+      napi_typeof(env, argv[3], &nodata_type) != napi_ok ||
+      (nodata_type != napi_undefined && !number(env, argv[3], &nodata)) ||
+      !typed(env, argv[4], napi_float64_array, (void **)&table, &n_table))
+    return fail(env, "circularMeanRow(top, bottom?, out: Float32Array, nodata?, table: Float64Array)");
+  const size_t width = (n_top + 1) / 2;
+  if (n_top < 1 || (bottom && n_bottom < n_top) || n_out < width || n_table < 2 * (STEPS + 1))
+    return fail(env, "circularMeanRow: lengths do not fit");
+  const bool has_nodata = nodata_type != napi_undefined;
+  const double fill = has_nodata ? nodata : NAN;
+  /* Directions outside [0, 360) (not aspect's) are wrapped one by one; aspect rows take the vector loop. */
+  bool in_range = true;
+  for (size_t i = 0; i < n_top; i++) {
+    in_range &= direction_fits(top[i], has_nodata, nodata);
+    if (bottom) in_range &= direction_fits(bottom[i], has_nodata, nodata);
+  }
+  if (in_range)
+  {
+    const size_t pairs = n_top / 2;
+    if (bottom)
+      circular_mean_pair(top, bottom, out, pairs, has_nodata, nodata, fill, table);
+    else
+      circular_mean_single(top, out, pairs, has_nodata, nodata, fill, table);
+    if (width > pairs) out[pairs] = circular_cell(top, bottom, pairs, false, has_nodata, nodata, fill, table);
+  }
+  else
+    circular_mean_scalar(top, bottom, out, n_top, width, has_nodata, nodata, fill, table);
   return NULL;
 }
 

@@ -141,6 +141,40 @@ describe("the native kernels", { skip: NOT_BUILT }, () => {
     );
   });
 
+  test("overview rows: mean and circular mean equal the JavaScript reducer's, wrapped and odd rows included", () => {
+    // Directions in range, NaN, nodata, opposite pairs, and (in the second row) ones outside [0, 360).
+    const script = `
+      const { RowReducer } = await import("${ROOT}dist/io/overviews.js");
+      const rows = [
+        [0, 359.9, 90, 270, Number.NaN, -9999, 10, 350, 180, 0.001, 45],
+        [1, -30, 725, 359.99999, 5, -9999, Number.NaN, 100, 0, 359, 44.5],
+        [12.5, 7, 7, 181, 3, 3, 300, 60, -9999, -9999, 1],
+      ].map((row) => Float32Array.from(row));
+      const out = [];
+      for (const resampling of ["mean", "circular-mean"]) {
+        for (const nodata of [-9999, undefined]) {
+          const reducer = new RowReducer(11, 1, resampling, nodata, Float32Array);
+          for (const row of rows) {
+            const reduced = reducer.push([row]);
+            if (reduced) out.push(Array.from(reduced[0]));
+          }
+          out.push(Array.from(reducer.flush()[0]));
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const run = (mode) => {
+      const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        encoding: "utf8",
+        env: { ...process.env, DEMGRAD_NATIVE: mode },
+      });
+      assert.equal(result.status, 0, result.stderr);
+      return JSON.parse(result.stdout.replaceAll("null", '"NaN"'));
+    };
+    const native = run("");
+    assert.equal(native.length, 8);
+    assert.deepEqual(native, run("js"));
+  });
+
   test("lerp: v0 + slope·(c − c0) along each segment, from x0 on", () => {
     const cols = new Float64Array([0, 64, 128, 150]);
     const values = new Float64Array([30.1, 30.7, 29.9, 31.3]);
