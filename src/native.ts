@@ -1,6 +1,7 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
- * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, slope, aspect, TRI,
+ * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, the grid-frame turn, slope, aspect,
+ * hillshade, TRI,
  * TPI, roughness, colour relief and its shading, float overview rows, the TIFF
  * floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
@@ -64,6 +65,26 @@ export interface NativeKernels {
     flat: number,
     trigonometric: boolean,
     northBearing?: Float64Array,
+  ): void;
+  /** gdaldem's standard hillshade of `out.length` cells, from the constants hillshade.ts makes of the light. */
+  hillshadeRegular(
+    dzdx: Float64Array,
+    dzdy: Float64Array,
+    out: Uint8Array,
+    sin254: number,
+    cosAz254: number,
+    sinAz254: number,
+  ): void;
+  /** One row (`count` cells from `offset`) of the east/north gradient turned by the bearing of grid north. */
+  gridRotate(
+    dzdx: Float64Array,
+    dzdy: Float64Array,
+    sin: Float64Array,
+    cos: Float64Array,
+    outX: Float64Array,
+    outY: Float64Array,
+    offset: number,
+    count: number,
   ): void;
   /**
    * TRI (Riley 0, Wilson 1), TPI (2) or roughness (3) of columns [from, to) of the strip row at offset `mid`,

@@ -12,6 +12,8 @@
  *   windowInterior(data, b, width, xs, horn, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions, frame?) -> n
  *   slope(dzdx, dzdy, out, nodata, percent)
  *   aspect(dzdx, dzdy, out, nodata, flat, trigonometric, northBearing?)
+ *   hillshadeRegular(dzdx, dzdy, out, sin254, cosAz254, sinAz254)
+ *   gridRotate(dzdx, dzdy, sin, cos, outX, outY, offset, count)
  *   neighbourhoodRow(data, stride, mid, x, from, to, kind, gdaldem, scale, nodata, out, exceptions) -> n
  *   colourRelief(data, stripWidth, firstRow, rows, x, width, values, rgba, selection, nodataColour, r, g, b, a?)
  *   shadeColours(band, shade, factors)
@@ -454,6 +456,73 @@ static napi_value aspect(napi_env env, napi_callback_info info) {
     aspect_turned(dzdx, dzdy, north_bearing, out, no, nodata, flat, sign, offset);
   else
     aspect_cells(dzdx, dzdy, out, no, nodata, flat, sign, offset);
+  return NULL;
+}
+
+/* ---- hillshade, gdaldem's standard shading (src/terrain/hillshade.ts, regular) ---- */
+
+/* GDAL's Float → Byte conversion: round half up in float32, clamp; NaN → 0. */
+static inline uint8_t to_byte(double v) {
+  const double r = floor((double)(float)v + 0.5);
+  return v != v ? 0 : r < 0 ? 0 : r > 255 ? 255 : (uint8_t)r;
+}
+
+VECTOR_CLONES
+static void hillshade_regular(const double *dzdx, const double *dzdy, uint8_t *restrict out, size_t n,
+                              double sin254, double cos_az254, double sin_az254) {
+  for (size_t i = 0; i < n; i++) {
+    const double x = -dzdx[i];
+    const double y = dzdy[i];
+    const double c = (sin254 - (y * cos_az254 - x * sin_az254)) / sqrt(1 + x * x + y * y);
+    out[i] = c != c ? 0 : to_byte(c <= 0 ? 1 : 1 + c);
+  }
+}
+
+/* hillshadeRegular(dzdx, dzdy, out: Uint8Array, sin254, cosAz254, sinAz254): the constants as the caller made them. */
+static napi_value hillshade_regular_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *dzdx, *dzdy, sin254, cos_az254, sin_az254;
+  uint8_t *out;
+  size_t nx, ny, no;
+  if (!args(env, info, 6, argv) || !typed(env, argv[0], napi_float64_array, (void **)&dzdx, &nx) ||
+      !typed(env, argv[1], napi_float64_array, (void **)&dzdy, &ny) ||
+      !typed(env, argv[2], napi_uint8_array, (void **)&out, &no) || !number(env, argv[3], &sin254) ||
+      !number(env, argv[4], &cos_az254) || !number(env, argv[5], &sin_az254))
+    return fail(env, "hillshadeRegular(dzdx, dzdy: Float64Array, out: Uint8Array, sin254, cosAz254, sinAz254)");
+  if (nx < no || ny < no) return fail(env, "hillshadeRegular: the gradient is shorter than the output");
+  hillshade_regular(dzdx, dzdy, out, no, sin254, cos_az254, sin_az254);
+  return NULL;
+}
+
+/* ---- the gradient turned to the map's axes (src/pipeline/strip-products.ts, toGridFrame) ---- */
+
+VECTOR_CLONES
+static void rotate_row(const double *e, const double *n, const double *sine, const double *cosine,
+                       double *restrict x, double *restrict y, size_t count) {
+  for (size_t c = 0; c < count; c++) {
+    x[c] = e[c] * cosine[c] - n[c] * sine[c];
+    y[c] = e[c] * sine[c] + n[c] * cosine[c];
+  }
+}
+
+/* gridRotate(dzdx, dzdy, sin, cos, outX, outY, offset, count): one row's components along the grid's axes. */
+static napi_value grid_rotate_js(napi_env env, napi_callback_info info) {
+  napi_value argv[MAX_ARGS];
+  double *e, *n, *sine, *cosine, *x, *y;
+  size_t ne, nn, ns, nc, nx, ny;
+  int64_t offset, count;
+  if (!args(env, info, 8, argv) || !typed(env, argv[0], napi_float64_array, (void **)&e, &ne) ||
+      !typed(env, argv[1], napi_float64_array, (void **)&n, &nn) ||
+      !typed(env, argv[2], napi_float64_array, (void **)&sine, &ns) ||
+      !typed(env, argv[3], napi_float64_array, (void **)&cosine, &nc) ||
+      !typed(env, argv[4], napi_float64_array, (void **)&x, &nx) ||
+      !typed(env, argv[5], napi_float64_array, (void **)&y, &ny) || !index_arg(env, argv[6], &offset) ||
+      !index_arg(env, argv[7], &count))
+    return fail(env, "gridRotate(dzdx, dzdy, sin, cos, outX, outY: Float64Array, offset, count)");
+  const size_t end = (size_t)(offset + count);
+  if (ne < end || nn < end || nx < end || ny < end || ns < (size_t)count || nc < (size_t)count)
+    return fail(env, "gridRotate: lengths do not fit");
+  rotate_row(e + offset, n + offset, sine, cosine, x + offset, y + offset, (size_t)count);
   return NULL;
 }
 
@@ -1022,6 +1091,8 @@ NAPI_MODULE_INIT() {
       {"windowInterior", NULL, window_interior_js, NULL, NULL, NULL, napi_default, NULL},
       {"slope", NULL, slope, NULL, NULL, NULL, napi_default, NULL},
       {"aspect", NULL, aspect, NULL, NULL, NULL, napi_default, NULL},
+      {"hillshadeRegular", NULL, hillshade_regular_js, NULL, NULL, NULL, napi_default, NULL},
+      {"gridRotate", NULL, grid_rotate_js, NULL, NULL, NULL, napi_default, NULL},
       {"neighbourhoodRow", NULL, neighbourhood_row_js, NULL, NULL, NULL, napi_default, NULL},
       {"colourRelief", NULL, colour_relief_js, NULL, NULL, NULL, napi_default, NULL},
       {"shadeColours", NULL, shade_colours_js, NULL, NULL, NULL, napi_default, NULL},

@@ -3,7 +3,9 @@
  * Pure (no I/O, no geotiff.js), so it runs unchanged on the main thread and in the strip workers; a `StripPlan`
  * is plain data that crosses to a worker by structured clone.
  */
+
 import type { GroundFrame, SpacingModel } from "../geo/types.js";
+import { nativeKernels } from "../native.js";
 import { type Product, productDefinition } from "../products/registry.js";
 import type { Band, BandAllocator, DemContext, ProductKernel, StripInputs } from "../products/types.js";
 import { computeDerivatives, derivativeHalo } from "../terrain/derivatives.js";
@@ -198,9 +200,14 @@ function toGridFrame(grad: GradientStrip, frame: GroundFrame, ws: Workspace): Gr
   const dzdy = ws.float64("grid dz/dy", rows * width);
   const sin = ws.float64("grid north east", width);
   const cos = ws.float64("grid north north", width);
+  const native = nativeKernels();
   for (let k = 0; k < rows; k++) {
     frame.gridNorth(firstRow + k, sin, cos);
     const o = k * width;
+    if (native) {
+      native.gridRotate(grad.dzdx, grad.dzdy, sin, cos, dzdx, dzdy, o, width);
+      continue;
+    }
     for (let c = 0; c < width; c++) {
       const e = grad.dzdx[o + c]!;
       const n = grad.dzdy[o + c]!;

@@ -7,6 +7,7 @@
  * Y/k = dz/dy (north) whatever the raster's orientation. Elevations reach us already multiplied by the z-factor, so
  * gdaldem's `zf·X` (zf = z/k) is −dzdx here and `zf·Y` is dzdy.
  */
+import { nativeKernels } from "../native.js";
 import { number, oneOf, outputArray } from "../validate.js";
 import { type GradientLike, gradientArgument } from "./slope.js";
 
@@ -67,6 +68,11 @@ function regular(dzdx: ArrayLike<number>, dzdy: ArrayLike<number>, out: Uint8Arr
   const sin254 = 254 * Math.sin(alt);
   const cosAz254 = Math.cos(az) * Math.cos(alt) * 254;
   const sinAz254 = Math.sin(az) * Math.cos(alt) * 254;
+  const native = nativeKernels();
+  if (native && dzdx instanceof Float64Array && dzdy instanceof Float64Array) {
+    native.hillshadeRegular(dzdx, dzdy, out, sin254, cosAz254, sinAz254);
+    return;
+  }
   for (let i = 0; i < out.length; i++) {
     const x = -dzdx[i]!;
     const y = dzdy[i]!;
