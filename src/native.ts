@@ -1,8 +1,7 @@
 /**
  * The optional native kernels (native/kernels, built by `npm run build` wherever a C compiler and node-gyp are):
- * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, the grid-frame turn, slope, aspect,
- * hillshade, TRI,
- * TPI, roughness, colour relief and its shading, float overview rows, the TIFF
+ * the hottest per-pixel loops — the spacing rows, the interior cells of the derivative methods, the grid-frame turn,
+ * slope, aspect, hillshade, TRI, TPI, roughness, colour relief and its shading, float overview rows, the TIFF
  * floating-point predictor — in C, vectorised by the compiler. Each computes the same IEEE operations in the same
  * order as its JavaScript twin, so both give the same bits (the tests compare them on real DEMs); where the addon
  * cannot be loaded, the JavaScript loops run.
