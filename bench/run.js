@@ -3,7 +3,8 @@
 // the same size (skipped with a message when the sample is absent). Prints the machine and date, then per DEM and
 // task the median wall time, Mpixel/s, peak RSS and the median of the per-round ratios (each round runs both tools
 // back to back, so a noisy neighbour slows both), per kernel ns/pixel and Mpixel/s on one core (bench/kernels.js),
-// and start-up: `demgrad --version` and spawn to first strip read (bench/startup.js).
+// with the native kernels and with their JavaScript fallback, and start-up: `demgrad --version` and spawn to first
+// strip read (bench/startup.js).
 // BENCH_SIZES=4096,16384 BENCH_RUNS=5 BENCH_INPUTS=power-law,real npm run bench
 // (defaults: 4096, 5 runs, both inputs; 1 run above 8192²)
 import { spawnSync } from "node:child_process";
@@ -33,9 +34,12 @@ const median = (values) => {
 const gdalVersion = gdaldem
   ? spawnSync("gdalinfo", ["--version"], { encoding: "utf8" }).stdout.trim()
   : "no GDAL";
+const { nativeFallbackReason } = await import(`${ROOT}dist/native.js`);
+const { deflateBackend } = await import(`${ROOT}dist/io/libdeflate.js`);
 console.log(
   `${cpus()[0]?.model ?? "unknown CPU"}, ${availableParallelism()} cores; ${new Date().toISOString()}; ` +
-    `Node ${process.version}; ${gdalVersion}`,
+    `Node ${process.version}; ${gdalVersion}; ` +
+    `${nativeFallbackReason() === undefined ? "native kernels" : "JavaScript kernels"}, DEFLATE by ${deflateBackend()}`,
 );
 
 for (const size of sizes) {
@@ -151,6 +155,15 @@ async function benchDem(dem, size, input, dir) {
       `\nKernels on the ${size}×${size} power-law DEM: in process, one thread, fastest of ${runs} passes`,
     );
     table(await kernelRows(dem, runs));
+    // The JavaScript fallback (no native kernels built, or DEMGRAD_NATIVE=js), in a process of its own.
+    const fallback = spawnSync(process.execPath, [`${ROOT}bench/kernels.js`, dem], {
+      encoding: "utf8",
+      env: { ...process.env, DEMGRAD_NATIVE: "js", BENCH_RUNS: String(runs) },
+    });
+    console.log(`\nThe same with the JavaScript kernels (DEMGRAD_NATIVE=js):`);
+    console.log(
+      fallback.status === 0 ? fallback.stdout.split("\n").slice(1).join("\n").trimEnd() : fallback.stderr,
+    );
     console.log(
       `\nStart-up (median of ${2 * runs - 1} interleaved rounds; first strip: demgrad slope on this DEM)`,
     );
