@@ -29,7 +29,6 @@ export type { Dem, DemHandle, DemSource, ElevationSource, OpenOptions, SampleTyp
 export { openDem, readDem } from "./io/dem-reader.js";
 export { writeGeoTiff } from "./io/geotiff-writer.js";
 export { type DeflateBackend, deflateBackend, deflateFallbackReason } from "./io/libdeflate.js";
-export { nativeFallbackReason } from "./native.js";
 export { writePng } from "./io/png-writer.js";
 export {
   type Compression,
@@ -38,6 +37,7 @@ export {
   type RasterWriter,
   type RasterWriterOptions,
 } from "./io/raster-writer.js";
+export { nativeFallbackReason } from "./native.js";
 export {
   type BatchOptions,
   type BatchResult,
