@@ -210,29 +210,44 @@ static bool frame_arg(napi_env env, napi_value frame, gradient_row *r) {
   return true;
 }
 
-static napi_value gradient_interior_js(napi_env env, napi_callback_info info) {
+/*
+ * The arguments both row calls take: (data, b, width, xs, flag, yUp, yDown, dzdx, dzdy, o, xSign, ySign, exceptions,
+ * frame?), `flag` being the gradient method's uniform row or the window method's Horn; false (a TypeError thrown,
+ * naming `what`) if they do not fit.
+ */
+static bool row_call(napi_env env, napi_callback_info info, const char *what, gradient_row *r, bool *flag,
+                     int32_t **exceptions) {
   napi_value argv[MAX_ARGS];
-  gradient_row r = {0};
   size_t n_data, n_xs, n_up, n_down, n_x, n_y, n_exc;
+  char message[128];
+  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r->data, &n_data) ||
+      !index_arg(env, argv[1], &r->b) || !index_arg(env, argv[2], &r->width) ||
+      !typed(env, argv[3], napi_float64_array, (void **)&r->xs, &n_xs) ||
+      napi_get_value_bool(env, argv[4], flag) != napi_ok ||
+      !typed(env, argv[5], napi_float64_array, (void **)&r->y_up, &n_up) ||
+      !typed(env, argv[6], napi_float64_array, (void **)&r->y_down, &n_down) ||
+      !typed(env, argv[7], napi_float64_array, (void **)&r->dzdx, &n_x) ||
+      !typed(env, argv[8], napi_float64_array, (void **)&r->dzdy, &n_y) || !index_arg(env, argv[9], &r->o) ||
+      !number(env, argv[10], &r->x_sign) || !number(env, argv[11], &r->y_sign) ||
+      !typed(env, argv[12], napi_int32_array, (void **)exceptions, &n_exc))
+    snprintf(message, sizeof message, "%s: wrong arguments", what);
+  else if (!row_fits(r, n_data, n_xs, n_up, n_down, n_x, n_y, n_exc))
+    snprintf(message, sizeof message, "%s: lengths do not fit", what);
+  else if (!frame_arg(env, argv[13], r))
+    snprintf(message, sizeof message, "%s: the frame is four Float64Arrays of a row each", what);
+  else
+    return true;
+  fail(env, message);
+  return false;
+}
+
+static napi_value gradient_interior_js(napi_env env, napi_callback_info info) {
+  gradient_row r = {0};
   int32_t *exceptions;
   bool uniform = false;
-  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r.data, &n_data) ||
-      !index_arg(env, argv[1], &r.b) || !index_arg(env, argv[2], &r.width) ||
-      !typed(env, argv[3], napi_float64_array, (void **)&r.xs, &n_xs) ||
-      napi_get_value_bool(env, argv[4], &uniform) != napi_ok ||
-      !typed(env, argv[5], napi_float64_array, (void **)&r.y_up, &n_up) ||
-      !typed(env, argv[6], napi_float64_array, (void **)&r.y_down, &n_down) ||
-      !typed(env, argv[7], napi_float64_array, (void **)&r.dzdx, &n_x) ||
-      !typed(env, argv[8], napi_float64_array, (void **)&r.dzdy, &n_y) || !index_arg(env, argv[9], &r.o) ||
-      !number(env, argv[10], &r.x_sign) || !number(env, argv[11], &r.y_sign) ||
-      !typed(env, argv[12], napi_int32_array, (void **)&exceptions, &n_exc))
-    return fail(env, "gradientInterior: wrong arguments");
+  if (!row_call(env, info, "gradientInterior", &r, &uniform, &exceptions)) return NULL;
   r.uniform = uniform;
   const int64_t w = r.width;
-  if (!row_fits(&r, n_data, n_xs, n_up, n_down, n_x, n_y, n_exc))
-    return fail(env, "gradientInterior: lengths do not fit");
-  if (!frame_arg(env, argv[13], &r))
-    return fail(env, "gradientInterior: the frame is four Float64Arrays of a row each");
   int32_t found = 0;
   if (gradient_interior(&r)) {
     const double *f = r.data + r.b;
@@ -294,25 +309,11 @@ WINDOW_LOOPS(horn, 1)
 WINDOW_LOOPS(zevenbergen_thorne, 0)
 
 static napi_value window_interior_js(napi_env env, napi_callback_info info) {
-  napi_value argv[MAX_ARGS];
   gradient_row r = {0};
-  size_t n_data, n_xs, n_up, n_down, n_x, n_y, n_exc;
   int32_t *exceptions;
   bool horn = false;
-  if (!args(env, info, 13, argv) || !typed(env, argv[0], napi_float64_array, (void **)&r.data, &n_data) ||
-      !index_arg(env, argv[1], &r.b) || !index_arg(env, argv[2], &r.width) ||
-      !typed(env, argv[3], napi_float64_array, (void **)&r.xs, &n_xs) ||
-      napi_get_value_bool(env, argv[4], &horn) != napi_ok ||
-      !typed(env, argv[5], napi_float64_array, (void **)&r.y_up, &n_up) ||
-      !typed(env, argv[6], napi_float64_array, (void **)&r.y_down, &n_down) ||
-      !typed(env, argv[7], napi_float64_array, (void **)&r.dzdx, &n_x) ||
-      !typed(env, argv[8], napi_float64_array, (void **)&r.dzdy, &n_y) || !index_arg(env, argv[9], &r.o) ||
-      !number(env, argv[10], &r.x_sign) || !number(env, argv[11], &r.y_sign) ||
-      !typed(env, argv[12], napi_int32_array, (void **)&exceptions, &n_exc))
-    return fail(env, "windowInterior: wrong arguments");
+  if (!row_call(env, info, "windowInterior", &r, &horn, &exceptions)) return NULL;
   const int64_t w = r.width;
-  if (!row_fits(&r, n_data, n_xs, n_up, n_down, n_x, n_y, n_exc)) return fail(env, "windowInterior: lengths do not fit");
-  if (!frame_arg(env, argv[13], &r)) return fail(env, "windowInterior: the frame is four Float64Arrays of a row each");
   const double *m = r.data + r.b;
   const double *u = m - w, *d = m + w;
   double *dzdx = r.dzdx + r.o, *dzdy = r.dzdy + r.o;

@@ -122,17 +122,26 @@ export class RowReducer {
     else this.generic(top, bottom, out);
   }
 
-  /** Mean and average, the common case, in one pass without per-cell arrays. */
-  private mean(top: ArrayLike<number>, bottom: ArrayLike<number> | undefined, out: SampleArray): void {
-    const native = nativeKernels();
-    if (
-      native &&
+  /** The rows as the native reducers take them (Float32 rows of this level), or undefined. */
+  private floatRows(
+    top: ArrayLike<number>,
+    bottom: ArrayLike<number> | undefined,
+    out: SampleArray,
+  ): [Float32Array, Float32Array | undefined, Float32Array] | undefined {
+    const fits =
       top instanceof Float32Array &&
       top.length === this.sourceWidth &&
       (bottom === undefined || bottom instanceof Float32Array) &&
-      out instanceof Float32Array
-    ) {
-      native.meanRow(top, bottom, out, this.nodata);
+      out instanceof Float32Array;
+    return fits ? [top, bottom as Float32Array | undefined, out] : undefined;
+  }
+
+  /** Mean and average, the common case, in one pass without per-cell arrays. */
+  private mean(top: ArrayLike<number>, bottom: ArrayLike<number> | undefined, out: SampleArray): void {
+    const native = nativeKernels();
+    const rows = native && this.floatRows(top, bottom, out);
+    if (rows) {
+      native!.meanRow(...rows, this.nodata);
       return;
     }
     const last = this.sourceWidth - 1;
@@ -180,14 +189,9 @@ export class RowReducer {
     out: SampleArray,
   ): void {
     const native = nativeKernels();
-    if (
-      native &&
-      top instanceof Float32Array &&
-      top.length === this.sourceWidth &&
-      (bottom === undefined || bottom instanceof Float32Array) &&
-      out instanceof Float32Array
-    ) {
-      native.circularMeanRow(top, bottom, out, this.nodata, SIN_COS);
+    const rows = native && this.floatRows(top, bottom, out);
+    if (rows) {
+      native!.circularMeanRow(...rows, this.nodata, SIN_COS);
       return;
     }
     const last = this.sourceWidth - 1;
